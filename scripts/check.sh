@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test of vtcp, in every guest, and one line at the end:
+#   N passed, N failed
+# KUnit runs in the UML debug guest (KASAN, lockdep, UBSAN, kmemleak); the
+# selftests run there and in QEMU on Debian's stock 6.1 kernel. Any failure,
+# sanitizer report or leak makes the exit status non-zero.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$VTCP_ROOT/scripts/deps.sh" || exit 1
+logs=$VTCP_BUILD/logs
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# Build everything first, so a build error stops the run before any guest.
+"$VTCP_ROOT/scripts/kernel.sh" uml-debug > /dev/null || exit 1
+"$VTCP_ROOT/scripts/module.sh" uml-debug > /dev/null || exit 1
+"$VTCP_ROOT/scripts/module.sh" debian > /dev/null || exit 1
+make -s -C "$VTCP_ROOT/selftests" OUT="$VTCP_BUILD/selftests" || exit 1
+
+runs=(
+	"uml.sh uml-debug kunit.sh $logs/uml-kunit.log"
+	"uml.sh uml-debug selftests.sh $logs/uml-selftests.log VTCP_SELFTESTS=$VTCP_BUILD/selftests"
+	"qemu.sh debian selftests.sh $logs/debian-selftests.log"
+)
+passed=0 failed=0 skipped=0
+for run in "${runs[@]}"; do
+	# shellcheck disable=SC2086
+	summary=$("$VTCP_ROOT"/scripts/$run | tee /dev/stderr | tail -n 1)
+	if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+		skipped=$((skipped + BASH_REMATCH[3]))
+	else
+		echo "[vtcp] no result from: $run" >&2
+		failed=$((failed + 1))
+	fi
+done
+
+echo "[vtcp] logs in $logs; $skipped skipped" >&2
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: allocation, the device's table, and the two-phase end.
+ *
+ * Every path that runs the engine takes the connection's lock with
+ * vtcp_conn_lock() and leaves through vtcp_conn_unlock(), which acts on
+ * what the engine reported: a handshake that completed goes to its
+ * listener's accept queue, a connection that reached CLOSED is killed,
+ * the timer follows the earliest deadline, waiters are woken, and the
+ * memory the connection holds is accounted.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "conn.h"
+#include "device.h"
+#include "isn.h"
+#include "listen.h"
+#include "timers.h"
+#include "tx.h"
+
+atomic_long_t vtcp_mem = ATOMIC_LONG_INIT(0);
+atomic_t vtcp_nconns = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(vtcp_nconns_wq);
+static struct kmem_cache *vtcp_conn_cache;
+
+static unsigned int max_conns = 1 << 20;
+module_param(max_conns, uint, 0644);
+MODULE_PARM_DESC(max_conns, "Connections vtcp keeps at most, in all namespaces (default 1048576)");
+
+static unsigned long mem_limit_kb;
+module_param(mem_limit_kb, ulong, 0644);
+MODULE_PARM_DESC(mem_limit_kb, "Memory queued data may take in all, KiB (default: an eighth of RAM)");
+
+/* Past the global limits, new connections and new data are refused. */
+bool vtcp_over_limits(void)
+{
+	unsigned long limit = READ_ONCE(mem_limit_kb);
+
+	if (!limit)
+		limit = (totalram_pages() << (PAGE_SHIFT - 10)) / 8;
+	return atomic_read(&vtcp_nconns) >= READ_ONCE(max_conns) ||
+	       atomic_long_read(&vtcp_mem) >= (long)(limit << 10);
+}
+
+static const struct rhashtable_params vtcp_conn_params = {
+	.key_len = sizeof(struct vtcp_tuple),
+	.key_offset = offsetof(struct vtcp_conn, tuple),
+	.head_offset = offsetof(struct vtcp_conn, node),
+	.automatic_shrinking = true,
+};
+
+u64 vtcp_now(void)
+{
+	return ktime_get_ns();
+}
+
+int vtcp_conn_init(void)
+{
+	vtcp_conn_cache = KMEM_CACHE(vtcp_conn, SLAB_ACCOUNT);
+	return vtcp_conn_cache ? 0 : -ENOMEM;
+}
+
+/* Module exit: every connection was killed; wait until each is freed. */
+void vtcp_conn_uninit(void)
+{
+	wait_event(vtcp_nconns_wq, !atomic_read(&vtcp_nconns));
+	rcu_barrier();
+	kmem_cache_destroy(vtcp_conn_cache);
+}
+
+int vtcp_conn_table_init(struct vtcp_device *vd)
+{
+	return rhashtable_init(&vd->conns, &vtcp_conn_params);
+}
+
+static const struct vtcp_engine_ops vtcp_conn_ops = {
+	.xmit = vtcp_tx_xmit,
+};
+
+struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
+				  const struct vtcp_tuple *tuple,
+				  const struct vtcp_cfg *cfg, gfp_t gfp)
+{
+	struct vtcp_conn *conn;
+
+	conn = kmem_cache_zalloc(vtcp_conn_cache, gfp);
+	if (!conn)
+		return NULL;
+	vtcp_tcb_init(&conn->tcb, &vtcp_conn_ops, cfg,
+		      vtcp_tx_mss(vd->dev, tuple->family),
+		      vtcp_tx_gso_max(tuple->family));
+	conn->tcb.ipv6 = tuple->family == AF_INET6;
+	conn->tcb.ts_offset = vtcp_ts_offset(&vtcp_secret, tuple);
+	conn->tuple = *tuple;
+	conn->vd = vd;
+	netdev_hold(vd->dev, &conn->dev_tracker, gfp);
+	INIT_LIST_HEAD(&conn->accept_node);
+	init_waitqueue_head(&conn->wq);
+	mutex_init(&conn->ulock);
+	vtcp_timer_init(conn);
+	refcount_set(&conn->refs, 1);
+	atomic_inc(&vtcp_nconns);
+	return conn;
+}
+
+/*
+ * Put @conn in its device's table, which takes a reference. Fails with
+ * -EEXIST if the tuple is taken, -ENODEV if the device is going away.
+ */
+int vtcp_conn_insert(struct vtcp_conn *conn)
+{
+	struct vtcp_device *vd = conn->vd;
+	int ret = -ENODEV;
+
+	spin_lock_bh(&vd->lock);
+	if (!vd->dead) {
+		ret = rhashtable_lookup_insert_fast(&vd->conns, &conn->node,
+						    vtcp_conn_params);
+		if (!ret)
+			vtcp_conn_get(conn);
+	}
+	spin_unlock_bh(&vd->lock);
+	return ret;
+}
+
+/* The connection for @tuple, or NULL. Call under RCU; takes no reference. */
+struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
+				   const struct vtcp_tuple *tuple)
+{
+	return rhashtable_lookup(&vd->conns, tuple, vtcp_conn_params);
+}
+
+static void vtcp_conn_free_rcu(struct rcu_head *rcu)
+{
+	struct vtcp_conn *conn = container_of(rcu, struct vtcp_conn, rcu);
+
+	kmem_cache_free(vtcp_conn_cache, conn);
+	if (atomic_dec_and_test(&vtcp_nconns))
+		wake_up(&vtcp_nconns_wq);
+}
+
+void vtcp_conn_put(struct vtcp_conn *conn)
+{
+	if (!refcount_dec_and_test(&conn->refs))
+		return;
+	WARN_ON_ONCE(!conn->dead && conn->vd);
+	vtcp_tcb_destroy(&conn->tcb);
+	atomic_long_sub(conn->mem, &vtcp_mem);
+	mutex_destroy(&conn->ulock);
+	call_rcu(&conn->rcu, vtcp_conn_free_rcu);
+}
+
+void vtcp_conn_lock(struct vtcp_conn *conn)
+{
+	spin_lock_bh(&conn->tcb.lock);
+}
+
+/*
+ * Phase one of the end: out of the table, away from its listener, timer
+ * stopped, device released. Returns the references to drop once unlocked.
+ */
+static int vtcp_conn_kill(struct vtcp_conn *conn, struct vtcp_listener **lsn)
+{
+	struct vtcp_device *vd = conn->vd;
+	int puts = 1;	/* the table's */
+
+	lockdep_assert_held(&conn->tcb.lock);
+	conn->dead = 1;
+	rhashtable_remove_fast(&vd->conns, &conn->node, vtcp_conn_params);
+	if (conn->listener)
+		*lsn = vtcp_listen_child_gone(conn);
+	puts += vtcp_timer_stop(conn);
+	netdev_put(vd->dev, &conn->dev_tracker);
+	conn->vd = NULL;
+	return puts;
+}
+
+/* Count the memory the connection holds against the global limit. */
+static void vtcp_conn_account(struct vtcp_conn *conn)
+{
+	u32 mem = conn->tcb.rcvq.mem + conn->tcb.sndq.bytes;
+
+	if (mem != conn->mem) {
+		atomic_long_add((long)mem - (long)conn->mem, &vtcp_mem);
+		conn->mem = mem;
+	}
+}
+
+static __poll_t vtcp_conn_events_mask(const struct vtcp_conn *conn, u8 ev)
+{
+	__poll_t mask = 0;
+
+	if (ev & VTCP_EV_READABLE)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (ev & VTCP_EV_WRITABLE)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (ev & (VTCP_EV_STATE | VTCP_EV_ERROR | VTCP_EV_CLOSED))
+		mask |= EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP;
+	return mask;
+}
+
+void vtcp_conn_unlock(struct vtcp_conn *conn)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
+	struct vtcp_listener *lsn = NULL;
+	u8 ev = tcb->events;
+	__poll_t mask;
+	int puts = 0;
+
+	tcb->events = 0;
+	if (!conn->dead) {
+		if (conn->listener && vtcp_state_synchronized(tcb->state))
+			lsn = vtcp_listen_child_ready(conn);
+		if (tcb->state == VTCP_CLOSED || (ev & VTCP_EV_REOPEN))
+			puts += vtcp_conn_kill(conn, &lsn);
+		else
+			puts += vtcp_timer_sync(conn);
+	}
+	vtcp_conn_account(conn);
+	mask = vtcp_conn_events_mask(conn, ev);
+	spin_unlock_bh(&tcb->lock);
+
+	if (mask && wq_has_sleeper(&conn->wq))
+		wake_up_interruptible_poll(&conn->wq, mask);
+	if (lsn)
+		vtcp_listener_put(lsn);
+	while (puts--)
+		vtcp_conn_put(conn);
+}
+
+/*
+ * The device goes away: every connection ends now. Walked from the table
+ * until it is empty, since timers may kill connections meanwhile.
+ */
+void vtcp_conn_table_uninit(struct vtcp_device *vd)
+{
+	struct rhashtable_iter iter;
+	struct vtcp_conn *conn;
+
+	spin_lock_bh(&vd->lock);
+	vd->dead = true;
+	spin_unlock_bh(&vd->lock);
+
+	do {
+		rhashtable_walk_enter(&vd->conns, &iter);
+		rhashtable_walk_start(&iter);
+		while ((conn = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(conn))
+				continue;
+			if (!refcount_inc_not_zero(&conn->refs))
+				continue;
+			vtcp_conn_lock(conn);
+			if (!conn->dead)
+				vtcp_tcb_reset(&conn->tcb, -ENETDOWN);
+			vtcp_conn_unlock(conn);
+			vtcp_conn_put(conn);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+	} while (atomic_read(&vd->conns.nelems));
+	rhashtable_destroy(&vd->conns);
+}

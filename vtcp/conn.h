@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VTCP_CONN_H
+#define _VTCP_CONN_H
+
+#include <linux/hrtimer.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/wait.h>
+
+#include "tcb.h"
+#include "tuple.h"
+
+struct vtcp_device;
+struct vtcp_listener;
+
+/*
+ * A connection: the engine's TCB plus what ties it to a device, a file and
+ * a timer. tcb.lock is the connection's lock.
+ *
+ * References: one while in the device's table, one per file, one while the
+ * timer is armed (timer_ref), one while in a listener's accept queue. Life
+ * ends in two phases: vtcp_conn_kill() unlinks it, marks it dead and drops
+ * the device; dead connections are never re-armed, never transmit and are
+ * never found again; the last reference frees it after an RCU grace period,
+ * since the packet path may still be looking at it.
+ */
+struct vtcp_conn {
+	struct vtcp_tcb tcb;
+	struct rhash_head node;		/* in vd->conns */
+	struct vtcp_tuple tuple;
+	struct vtcp_device *vd;		/* NULL once dead */
+	netdevice_tracker dev_tracker;
+	struct vtcp_listener *listener;	/* until the handshake ends */
+	struct list_head accept_node;	/* in listener->acceptq */
+	wait_queue_head_t wq;
+	struct mutex ulock;		/* serialises readers and writers */
+	struct hrtimer timer;
+	u64 timer_at;			/* when the timer fires, if timer_ref */
+	refcount_t refs;
+	u32 mem;			/* bytes counted in vtcp_mem */
+	u8 dead:1,
+	   timer_ref:1;
+	struct rcu_head rcu;
+};
+
+extern atomic_long_t vtcp_mem;
+extern atomic_t vtcp_nconns;
+
+int vtcp_conn_init(void);
+void vtcp_conn_uninit(void);
+int vtcp_conn_table_init(struct vtcp_device *vd);
+void vtcp_conn_table_uninit(struct vtcp_device *vd);
+
+struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
+				  const struct vtcp_tuple *tuple,
+				  const struct vtcp_cfg *cfg, gfp_t gfp);
+int vtcp_conn_insert(struct vtcp_conn *conn);
+struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
+				   const struct vtcp_tuple *tuple);
+void vtcp_conn_put(struct vtcp_conn *conn);
+void vtcp_conn_lock(struct vtcp_conn *conn);
+void vtcp_conn_unlock(struct vtcp_conn *conn);
+u64 vtcp_now(void);
+bool vtcp_over_limits(void);
+
+static inline struct vtcp_conn *vtcp_conn_of(struct vtcp_tcb *tcb)
+{
+	return container_of(tcb, struct vtcp_conn, tcb);
+}
+
+static inline void vtcp_conn_get(struct vtcp_conn *conn)
+{
+	refcount_inc(&conn->refs);
+}
+
+#endif /* _VTCP_CONN_H */

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the engine does when each of its deadlines passes. The datapath
+ * (timers.c) turns the earliest deadline into an hrtimer and calls
+ * vtcp_timer_expire() when it fires.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/kernel.h>
+
+#include "keepalive.h"
+#include "output.h"
+#include "recovery.h"
+#include "rtt.h"
+#include "sndq.h"
+#include "state.h"
+
+static u64 vtcp_us(u32 us)
+{
+	return (u64)us * NSEC_PER_USEC;
+}
+
+/* RFC 6298 5.4-5.7, with the give-up rules of RFC 9293 3.8.3 / RFC 5482. */
+static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
+{
+	u32 utmo = tcb->cfg.user_timeout_ms;
+
+	switch (tcb->state) {
+	case VTCP_SYN_SENT:
+	case VTCP_SYN_RECEIVED:
+		if (tcb->backoff >= (tcb->state == VTCP_SYN_SENT ?
+				     tcb->cfg.syn_retries : tcb->cfg.synack_retries) ||
+		    (utmo && tcb->retrans_start_ns &&
+		     now - tcb->retrans_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+			vtcp_tcb_reset(tcb, tcb->passive ? 0 : -ETIMEDOUT);
+			return;
+		}
+		tcb->backoff++;
+		tcb->stats.rto_expirations++;
+		vtcp_send_syn(tcb, now);
+		return;
+	case VTCP_CLOSED:
+	case VTCP_LISTEN:
+	case VTCP_TIME_WAIT:
+		return;
+	}
+
+	if (tcb->snd_una == tcb->snd_nxt) {
+		/* Nothing outstanding: a send that lacked memory retries. */
+		vtcp_output(tcb, now);
+		return;
+	}
+	if (tcb->backoff >= tcb->cfg.retries ||
+	    (utmo && tcb->retrans_start_ns &&
+	     now - tcb->retrans_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+		vtcp_tcb_reset(tcb, -ETIMEDOUT);
+		return;
+	}
+	tcb->stats.rto_expirations++;
+	vtcp_enter_loss(tcb, now);
+	tcb->backoff++;
+	vtcp_output(tcb, now);
+}
+
+/* RFC 9293 3.8.6.1: probe a zero window, or override sender SWS. */
+static void vtcp_persist_expire(struct vtcp_tcb *tcb, u64 now)
+{
+	u32 utmo = tcb->cfg.user_timeout_ms;
+	u64 next;
+
+	if (!vtcp_state_synchronized(tcb->state) ||
+	    tcb->snd_nxt != tcb->snd_una)
+		return;
+	if (tcb->probes >= tcb->cfg.retries ||
+	    (utmo && tcb->zero_wnd_start_ns &&
+	     now - tcb->zero_wnd_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+		vtcp_tcb_reset(tcb, -ETIMEDOUT);
+		return;
+	}
+	if (tcb->snd_wnd) {
+		/* A small window has waited long enough: use it. */
+		tcb->sws_override = 1;
+		vtcp_output(tcb, now);
+		tcb->sws_override = 0;
+		if (tcb->snd_nxt != tcb->snd_una)
+			return;
+	}
+	vtcp_send_probe(tcb, now);
+	tcb->stats.zero_window_probes++;
+	tcb->probes++;
+	next = min_t(u64, vtcp_us(tcb->rto_us) << min_t(u8, tcb->probes, 16),
+		     vtcp_us(VTCP_RTO_MAX_US));
+	vtcp_arm(tcb, VTCP_TIMER_PERSIST, now + next);
+}
+
+static void vtcp_delack_expire(struct vtcp_tcb *tcb, u64 now)
+{
+	if (vtcp_state_synchronized(tcb->state) &&
+	    tcb->last_ack_sent != tcb->rcv_nxt)
+		vtcp_send_ack(tcb, now);
+}
+
+static void vtcp_keepalive_expire(struct vtcp_tcb *tcb, u64 now)
+{
+	bool busy = tcb->snd_una != tcb->snd_nxt ||
+		    tcb->snd_nxt != vtcp_sndq_end(&tcb->sndq);
+	struct vtcp_ka_decision d;
+
+	d = vtcp_keepalive_decide(&tcb->cfg, tcb->state, busy,
+				  tcb->last_rcv_ns, tcb->probes, now);
+	switch (d.action) {
+	case VTCP_KA_OFF:
+		return;
+	case VTCP_KA_DEAD:
+		vtcp_send_rst(tcb, now);
+		vtcp_tcb_reset(tcb, -ETIMEDOUT);
+		return;
+	case VTCP_KA_PROBE:
+		vtcp_send_probe(tcb, now);
+		tcb->probes++;
+		tcb->stats.keepalive_probes++;
+		fallthrough;
+	case VTCP_KA_WAIT:
+		vtcp_arm(tcb, VTCP_TIMER_KEEPALIVE, d.when);
+		return;
+	}
+}
+
+/* TIME-WAIT's 2MSL, or an orphan's FIN-WAIT-2, is over. */
+static void vtcp_linger_expire(struct vtcp_tcb *tcb, u64 now)
+{
+	if (tcb->state == VTCP_TIME_WAIT || tcb->state == VTCP_FIN_WAIT_2)
+		vtcp_tcb_done(tcb);
+}
+
+static void (*const vtcp_expire[VTCP_TIMER_MAX])(struct vtcp_tcb *, u64) = {
+	[VTCP_TIMER_RTO]	= vtcp_rto_expire,
+	[VTCP_TIMER_PERSIST]	= vtcp_persist_expire,
+	[VTCP_TIMER_DELACK]	= vtcp_delack_expire,
+	[VTCP_TIMER_KEEPALIVE]	= vtcp_keepalive_expire,
+	[VTCP_TIMER_LINGER]	= vtcp_linger_expire,
+};
+
+void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
+{
+	int t;
+
+	lockdep_assert_held(&tcb->lock);
+	for (t = 0; t < VTCP_TIMER_MAX; t++) {
+		if (!tcb->deadline[t] || tcb->deadline[t] > now)
+			continue;
+		tcb->deadline[t] = 0;
+		vtcp_expire[t](tcb, now);
+		if (tcb->state == VTCP_CLOSED)
+			return;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_timer_expire);
+
+/* The earliest deadline armed, or 0. */
+u64 vtcp_next_deadline(const struct vtcp_tcb *tcb)
+{
+	u64 next = 0;
+	int t;
+
+	for (t = 0; t < VTCP_TIMER_MAX; t++)
+		if (tcb->deadline[t] && (!next || tcb->deadline[t] < next))
+			next = tcb->deadline[t];
+	return next;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_next_deadline);

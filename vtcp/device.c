@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vtcp netdevice: an L3 device (no link header, no ARP, like tun in L3
+ * mode). What the host transmits into it is what vtcp receives; what vtcp
+ * sends, the device injects as received.
+ *
+ * It takes the host's large segments whole: SG, HW_CSUM and the software
+ * GSO types let the host hand over up to 64 KiB in one skb with its TCP
+ * checksum left to us (CHECKSUM_PARTIAL), exactly as loopback would.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/ethtool.h>
+#include <linux/if_arp.h>
+#include <linux/module.h>
+#include <net/ip.h>
+#include <net/rtnetlink.h>
+
+#include "compat.h"
+#include "conn.h"
+#include "device.h"
+#include "listen.h"
+#include "rx.h"
+
+#define VTCP_DEFAULT_MTU	1500
+#define VTCP_FEATURES		(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+				 NETIF_F_GSO_SOFTWARE)
+
+static unsigned int numdevs = 1;
+module_param(numdevs, uint, 0444);
+MODULE_PARM_DESC(numdevs, "Number of vtcp devices created in the initial namespace at load (default 1)");
+
+static const char vtcp_stat_names[][ETH_GSTRING_LEN] = {
+#define VTCP_STAT_NAME(name, str) str,
+	VTCP_DROP_REASONS(VTCP_STAT_NAME)
+	VTCP_COUNTERS(VTCP_STAT_NAME)
+#undef VTCP_STAT_NAME
+};
+
+void vtcp_dev_drop(struct vtcp_device *vd, enum vtcp_drop_reason reason)
+{
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[reason]);
+	u64_stats_update_end(&s->syncp);
+}
+
+void vtcp_dev_count(struct vtcp_device *vd, enum vtcp_counter counter)
+{
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->counters[counter]);
+	u64_stats_update_end(&s->syncp);
+}
+
+void vtcp_dev_tx_stats(struct vtcp_device *vd, unsigned int len)
+{
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+static netdev_tx_t vtcp_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct vtcp_device *vd = netdev_priv(dev);
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, skb->len);
+	u64_stats_update_end(&s->syncp);
+	vtcp_rx(vd, skb);
+	return NETDEV_TX_OK;
+}
+
+/* Sum every per-CPU counter: rx/tx packets and bytes, drops, counters. */
+static void vtcp_dev_sum(struct vtcp_device *vd, u64 *traffic, u64 *drops,
+			 u64 *counters)
+{
+	int cpu, i;
+
+	memset(traffic, 0, 4 * sizeof(*traffic));
+	memset(drops, 0, VTCP_DROP_MAX * sizeof(*drops));
+	memset(counters, 0, VTCP_CNT_MAX * sizeof(*counters));
+	for_each_possible_cpu(cpu) {
+		const struct vtcp_pcpu_stats *s = per_cpu_ptr(vd->stats, cpu);
+		u64 t[4], d[VTCP_DROP_MAX], c[VTCP_CNT_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			t[0] = u64_stats_read(&s->rx_packets);
+			t[1] = u64_stats_read(&s->rx_bytes);
+			t[2] = u64_stats_read(&s->tx_packets);
+			t[3] = u64_stats_read(&s->tx_bytes);
+			for (i = 0; i < VTCP_DROP_MAX; i++)
+				d[i] = u64_stats_read(&s->drops[i]);
+			for (i = 0; i < VTCP_CNT_MAX; i++)
+				c[i] = u64_stats_read(&s->counters[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < 4; i++)
+			traffic[i] += t[i];
+		for (i = 0; i < VTCP_DROP_MAX; i++)
+			drops[i] += d[i];
+		for (i = 0; i < VTCP_CNT_MAX; i++)
+			counters[i] += c[i];
+	}
+}
+
+static void vtcp_dev_get_stats64(struct net_device *dev,
+				 struct rtnl_link_stats64 *tot)
+{
+	u64 t[4], drops[VTCP_DROP_MAX], counters[VTCP_CNT_MAX];
+	int i;
+
+	vtcp_dev_sum(netdev_priv(dev), t, drops, counters);
+	/* The host's view: what it sent us is its tx. */
+	tot->tx_packets = t[0];
+	tot->tx_bytes = t[1];
+	tot->rx_packets = t[2];
+	tot->rx_bytes = t[3];
+	for (i = 1; i < VTCP_DROP_MAX; i++)
+		tot->tx_dropped += drops[i];
+	tot->rx_dropped = counters[VTCP_CNT_TX_DROPPED];
+}
+
+static int vtcp_dev_init(struct net_device *dev)
+{
+	struct vtcp_device *vd = netdev_priv(dev);
+	int ret;
+
+	vd->dev = dev;
+	spin_lock_init(&vd->lock);
+	INIT_HLIST_HEAD(&vd->listeners);
+	vd->stats = netdev_alloc_pcpu_stats(struct vtcp_pcpu_stats);
+	if (!vd->stats)
+		return -ENOMEM;
+	ret = vtcp_conn_table_init(vd);
+	if (ret)
+		goto err_free_stats;
+	return 0;
+
+err_free_stats:
+	free_percpu(vd->stats);
+	return ret;
+}
+
+/* Called once the device is closed and no packet reaches it any more. */
+static void vtcp_dev_uninit(struct net_device *dev)
+{
+	struct vtcp_device *vd = netdev_priv(dev);
+
+	vtcp_listen_table_uninit(vd);
+	vtcp_conn_table_uninit(vd);
+	free_percpu(vd->stats);
+}
+
+static const struct net_device_ops vtcp_netdev_ops = {
+	.ndo_init		= vtcp_dev_init,
+	.ndo_uninit		= vtcp_dev_uninit,
+	.ndo_start_xmit		= vtcp_dev_xmit,
+	.ndo_get_stats64	= vtcp_dev_get_stats64,
+};
+
+static void vtcp_ethtool_get_drvinfo(struct net_device *dev,
+				     struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+}
+
+static int vtcp_ethtool_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? ARRAY_SIZE(vtcp_stat_names) : -EOPNOTSUPP;
+}
+
+static void vtcp_ethtool_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(buf, vtcp_stat_names, sizeof(vtcp_stat_names));
+}
+
+static void vtcp_ethtool_get_stats(struct net_device *dev,
+				   struct ethtool_stats *stats, u64 *data)
+{
+	u64 t[4], drops[VTCP_DROP_MAX], counters[VTCP_CNT_MAX];
+
+	vtcp_dev_sum(netdev_priv(dev), t, drops, counters);
+	/* Drop reason 0 is "none": the names start at reason 1. */
+	memcpy(data, drops + 1, (VTCP_DROP_MAX - 1) * sizeof(u64));
+	memcpy(data + VTCP_DROP_MAX - 1, counters, sizeof(counters));
+}
+
+static const struct ethtool_ops vtcp_ethtool_ops = {
+	.get_drvinfo		= vtcp_ethtool_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= vtcp_ethtool_get_sset_count,
+	.get_strings		= vtcp_ethtool_get_strings,
+	.get_ethtool_stats	= vtcp_ethtool_get_stats,
+};
+
+static void vtcp_dev_setup(struct net_device *dev)
+{
+	dev->netdev_ops = &vtcp_netdev_ops;
+	dev->ethtool_ops = &vtcp_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->mtu = VTCP_DEFAULT_MTU;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = IP_MAX_MTU;
+	dev->features |= VTCP_FEATURES;
+	dev->hw_features |= VTCP_FEATURES;
+	dev->hw_enc_features |= VTCP_FEATURES;
+	vtcp_compat_set_lltx(dev);
+}
+
+static int vtcp_dev_validate(struct nlattr *tb[], struct nlattr *data[],
+			     struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		NL_SET_ERR_MSG(extack, "vtcp devices have no link-layer address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct rtnl_link_ops vtcp_link_ops __read_mostly = {
+	.kind		= KBUILD_MODNAME,
+	.priv_size	= sizeof(struct vtcp_device),
+	.setup		= vtcp_dev_setup,
+	.validate	= vtcp_dev_validate,
+};
+
+/*
+ * The vtcp device @ifindex in @net, with a reference, or NULL. A device
+ * of another kind is as good as none.
+ */
+struct vtcp_device *vtcp_device_get(struct net *net, int ifindex)
+{
+	struct net_device *dev = dev_get_by_index(net, ifindex);
+
+	if (!dev)
+		return NULL;
+	if (dev->netdev_ops != &vtcp_netdev_ops) {
+		dev_put(dev);
+		return NULL;
+	}
+	return netdev_priv(dev);
+}
+
+void vtcp_device_put(struct vtcp_device *vd)
+{
+	dev_put(vd->dev);
+}
+
+/* Create and register a vtcp device in the initial namespace. */
+VISIBLE_IF_KUNIT struct net_device *vtcp_device_add(const char *name)
+{
+	struct net_device *dev;
+	int ret;
+
+	ASSERT_RTNL();
+	dev = alloc_netdev(sizeof(struct vtcp_device), name, NET_NAME_ENUM,
+			   vtcp_dev_setup);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	dev->rtnl_link_ops = &vtcp_link_ops;
+	ret = register_netdevice(dev);
+	if (ret < 0) {
+		free_netdev(dev);
+		return ERR_PTR(ret);
+	}
+	return dev;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_device_add);
+
+int vtcp_device_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	ret = rtnl_link_register(&vtcp_link_ops);
+	if (ret)
+		return ret;
+
+	rtnl_lock();
+	for (i = 0; i < numdevs && !ret; i++)
+		ret = PTR_ERR_OR_ZERO(vtcp_device_add(KBUILD_MODNAME "%d"));
+	rtnl_unlock();
+	if (ret)
+		goto err_unregister_link;
+	return 0;
+
+err_unregister_link:
+	/* Also deletes the devices created before the failure. */
+	rtnl_link_unregister(&vtcp_link_ops);
+	return ret;
+}
+
+void vtcp_device_uninit(void)
+{
+	rtnl_link_unregister(&vtcp_link_ops);
+}
+
+MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Listeners: SYNs become children, children become accepted connections.
+ *
+ * A SYN for a listener makes a child in the device's table at once (the
+ * engine's LISTEN processing answers it), up to synq_max children still
+ * in the handshake. Past that, SYNs are answered with a SYN cookie and no
+ * state (isn.c), and a bare ACK carrying a valid cookie makes the child
+ * then. A SYN is dropped while the accept queue is full, as Linux does:
+ * the peer retries, and nothing is promised that accept() cannot keep.
+ *
+ * Lock order: a connection's lock, then its listener's lock.
+ */
+
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <net/tcp.h>
+
+#include "conn.h"
+#include "device.h"
+#include "isn.h"
+#include "listen.h"
+#include "tx.h"
+
+static bool vtcp_listener_matches(const struct vtcp_listener *lsn, u8 family,
+				  const union vtcp_addr *addr, __be16 port,
+				  bool exact)
+{
+	bool any = !memchr_inv(&lsn->addr, 0, sizeof(lsn->addr));
+
+	if (exact)
+		return lsn->family == family && lsn->port == port &&
+		       !memcmp(&lsn->addr, addr, sizeof(*addr));
+	if (lsn->family && lsn->family != family)
+		return false;
+	if (lsn->port && lsn->port != port)
+		return false;
+	return any || !memcmp(&lsn->addr, addr, sizeof(*addr));
+}
+
+struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
+					   const union vtcp_addr *addr,
+					   __be16 port, u32 backlog,
+					   const struct vtcp_cfg *cfg)
+{
+	struct vtcp_listener *lsn, *other;
+	int ret = 0;
+
+	lsn = kzalloc(sizeof(*lsn), GFP_KERNEL_ACCOUNT);
+	if (!lsn)
+		return ERR_PTR(-ENOMEM);
+	lsn->family = family;
+	lsn->addr = *addr;
+	lsn->port = port;
+	lsn->backlog = backlog;
+	lsn->synq_max = max(2 * backlog, 64U);
+	atomic_set(&lsn->synq_len, 0);
+	spin_lock_init(&lsn->lock);
+	INIT_LIST_HEAD(&lsn->acceptq);
+	init_waitqueue_head(&lsn->wq);
+	lsn->cfg = *cfg;
+	refcount_set(&lsn->refs, 1);
+
+	spin_lock_bh(&vd->lock);
+	if (vd->dead) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	hlist_for_each_entry(other, &vd->listeners, node) {
+		if (vtcp_listener_matches(other, family, addr, port, true)) {
+			ret = -EADDRINUSE;
+			goto unlock;
+		}
+	}
+	lsn->vd = vd;
+	netdev_hold(vd->dev, &lsn->dev_tracker, GFP_ATOMIC);
+	hlist_add_head_rcu(&lsn->node, &vd->listeners);
+unlock:
+	spin_unlock_bh(&vd->lock);
+	if (ret) {
+		kfree(lsn);
+		return ERR_PTR(ret);
+	}
+	return lsn;
+}
+
+/* The most specific listener for @tuple. Call under RCU. */
+struct vtcp_listener *vtcp_listener_lookup(struct vtcp_device *vd,
+					   const struct vtcp_tuple *tuple)
+{
+	struct vtcp_listener *lsn, *best = NULL;
+	int score, best_score = -1;
+
+	hlist_for_each_entry_rcu(lsn, &vd->listeners, node) {
+		if (!vtcp_listener_matches(lsn, tuple->family, &tuple->local,
+					   tuple->lport, false))
+			continue;
+		score = !!lsn->port * 2 + !!memchr_inv(&lsn->addr, 0,
+							sizeof(lsn->addr));
+		if (score > best_score) {
+			best = lsn;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+void vtcp_listener_put(struct vtcp_listener *lsn)
+{
+	if (refcount_dec_and_test(&lsn->refs))
+		kfree_rcu(lsn, rcu);
+}
+
+/* Out of the device's table; the device is released. */
+static void vtcp_listener_unlink(struct vtcp_listener *lsn)
+{
+	struct vtcp_device *vd;
+
+	spin_lock_bh(&lsn->lock);
+	vd = lsn->vd;
+	lsn->vd = NULL;
+	spin_unlock_bh(&lsn->lock);
+	if (!vd)
+		return;
+	spin_lock_bh(&vd->lock);
+	hlist_del_rcu(&lsn->node);
+	spin_unlock_bh(&vd->lock);
+	netdev_put(vd->dev, &lsn->dev_tracker);
+}
+
+/*
+ * No more accepts: connections waiting in the accept queue are reset, as
+ * they would be by Linux, and children still in the handshake are when
+ * they complete. The caller's reference stays its own.
+ */
+static void vtcp_listener_stop(struct vtcp_listener *lsn)
+{
+	struct vtcp_conn *conn, *tmp;
+	LIST_HEAD(orphans);
+
+	spin_lock_bh(&lsn->lock);
+	lsn->dead = true;
+	list_splice_init(&lsn->acceptq, &orphans);
+	lsn->acceptq_len = 0;
+	spin_unlock_bh(&lsn->lock);
+	wake_up_interruptible_poll(&lsn->wq, EPOLLIN | EPOLLERR | EPOLLHUP);
+
+	list_for_each_entry_safe(conn, tmp, &orphans, accept_node) {
+		list_del_init(&conn->accept_node);
+		vtcp_conn_lock(conn);
+		if (!conn->dead)
+			vtcp_abort(&conn->tcb, vtcp_now());
+		vtcp_conn_unlock(conn);
+		vtcp_conn_put(conn);
+	}
+}
+
+void vtcp_listener_close(struct vtcp_listener *lsn)
+{
+	vtcp_listener_unlink(lsn);
+	vtcp_listener_stop(lsn);
+	vtcp_listener_put(lsn);
+}
+
+/* The device goes away: every listener on it stops, and lets it go. */
+void vtcp_listen_table_uninit(struct vtcp_device *vd)
+{
+	struct vtcp_listener *lsn;
+
+	for (;;) {
+		spin_lock_bh(&vd->lock);
+		lsn = hlist_empty(&vd->listeners) ? NULL :
+		      hlist_entry(vd->listeners.first, struct vtcp_listener, node);
+		if (lsn)
+			refcount_inc(&lsn->refs);
+		spin_unlock_bh(&vd->lock);
+		if (!lsn)
+			break;
+		vtcp_listener_unlink(lsn);
+		vtcp_listener_stop(lsn);
+		vtcp_listener_put(lsn);
+	}
+}
+
+/* The next established connection, with the queue's reference, or NULL. */
+struct vtcp_conn *vtcp_listen_accept(struct vtcp_listener *lsn)
+{
+	struct vtcp_conn *conn;
+
+	spin_lock_bh(&lsn->lock);
+	conn = list_first_entry_or_null(&lsn->acceptq, struct vtcp_conn,
+					accept_node);
+	if (conn) {
+		list_del_init(&conn->accept_node);
+		lsn->acceptq_len--;
+	}
+	spin_unlock_bh(&lsn->lock);
+	return conn;
+}
+
+/*
+ * A child's handshake ended (its lock is held): to the accept queue, or,
+ * if the listener stopped or the queue filled meanwhile, reset. Returns
+ * the listener reference the child held, for the caller to drop.
+ */
+struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
+{
+	struct vtcp_listener *lsn = conn->listener;
+	bool queued = false;
+
+	lockdep_assert_held(&conn->tcb.lock);
+	conn->listener = NULL;
+	atomic_dec(&lsn->synq_len);
+	spin_lock(&lsn->lock);
+	if (!lsn->dead && lsn->acceptq_len < lsn->backlog) {
+		list_add_tail(&conn->accept_node, &lsn->acceptq);
+		lsn->acceptq_len++;
+		vtcp_conn_get(conn);
+		queued = true;
+	}
+	spin_unlock(&lsn->lock);
+	if (queued)
+		wake_up_interruptible_poll(&lsn->wq, EPOLLIN | EPOLLRDNORM);
+	else
+		vtcp_abort(&conn->tcb, vtcp_now());
+	return lsn;
+}
+
+/* A child died in the handshake (its lock is held). */
+struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn)
+{
+	struct vtcp_listener *lsn = conn->listener;
+
+	lockdep_assert_held(&conn->tcb.lock);
+	conn->listener = NULL;
+	atomic_dec(&lsn->synq_len);
+	return lsn;
+}
+
+/* A connection that never made it into the table. */
+static void vtcp_conn_discard(struct vtcp_conn *conn)
+{
+	struct vtcp_listener *lsn = conn->listener;
+
+	if (lsn) {
+		conn->listener = NULL;
+		atomic_dec(&lsn->synq_len);
+		vtcp_listener_put(lsn);
+	}
+	netdev_put(conn->vd->dev, &conn->dev_tracker);
+	conn->vd = NULL;
+	conn->dead = 1;
+	vtcp_conn_put(conn);
+}
+
+/* Make a child for @lsn and give it the segment that made it. */
+static enum vtcp_drop_reason vtcp_listen_new_child(struct vtcp_listener *lsn,
+						   struct vtcp_device *vd,
+						   struct vtcp_pkt *pkt,
+						   const struct vtcp_seg *cookie_ack,
+						   u16 mss, u8 wscale, bool sack,
+						   u64 now)
+{
+	enum vtcp_drop_reason drop;
+	struct vtcp_conn *conn;
+
+	if (vtcp_over_limits())
+		return VTCP_DROP_MEMORY;
+	conn = vtcp_conn_alloc(vd, &pkt->tuple, &lsn->cfg, GFP_ATOMIC);
+	if (!conn)
+		return VTCP_DROP_MEMORY;
+	if (!refcount_inc_not_zero(&lsn->refs)) {
+		vtcp_conn_discard(conn);
+		return VTCP_DROP_STATE;
+	}
+	conn->listener = lsn;
+	atomic_inc(&lsn->synq_len);
+	if (cookie_ack)
+		vtcp_cookie_child(&conn->tcb, cookie_ack, mss, wscale, sack, now);
+	else
+		vtcp_listen_child(&conn->tcb, vtcp_isn(&vtcp_secret, &pkt->tuple, now));
+	if (vtcp_conn_insert(conn)) {
+		/* The tuple was taken on another CPU meanwhile. */
+		vtcp_conn_discard(conn);
+		return VTCP_DROP_STATE;
+	}
+	vtcp_dev_count(vd, VTCP_CNT_PASSIVE_OPENS);
+	vtcp_conn_lock(conn);
+	drop = vtcp_input(&conn->tcb, &pkt->seg, now);
+	vtcp_conn_unlock(conn);
+	vtcp_conn_put(conn);
+	return drop;
+}
+
+static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
+					     struct vtcp_device *vd,
+					     struct vtcp_pkt *pkt, u64 now)
+{
+	struct vtcp_out out;
+	u32 cookie;
+	u16 mss;
+
+	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
+		return VTCP_DROP_LISTEN_OVERFLOW;
+	if (atomic_read(&lsn->synq_len) < lsn->synq_max)
+		return vtcp_listen_new_child(lsn, vd, pkt, NULL, 0, 0, false, now);
+
+	/* The SYN queue is full: answer with a cookie, keep nothing. */
+	cookie = vtcp_cookie_make(&vtcp_secret, &pkt->tuple, pkt->seg.seq,
+				  pkt->seg.opt.present & VTCP_TCPOPT_MSS ?
+				  pkt->seg.opt.mss : 536, now, &mss);
+	vtcp_cookie_synack(&lsn->cfg, &pkt->seg, cookie,
+			   vtcp_tx_mss(vd->dev, pkt->tuple.family),
+			   vtcp_ts_offset(&vtcp_secret, &pkt->tuple), now, &out);
+	WRITE_ONCE(lsn->cookie_ns, now);
+	vtcp_dev_count(vd, VTCP_CNT_COOKIES_SENT);
+	vtcp_tx_reply(vd, &pkt->tuple, &out);
+	return VTCP_DROP_NONE;
+}
+
+/* Cookies sent in the last two cookie periods may still come back. */
+static bool vtcp_listen_cookies_recent(const struct vtcp_listener *lsn, u64 now)
+{
+	u64 sent = READ_ONCE(lsn->cookie_ns);
+
+	return sent && now - sent < 128ULL * NSEC_PER_SEC;
+}
+
+static enum vtcp_drop_reason vtcp_listen_ack(struct vtcp_listener *lsn,
+					     struct vtcp_device *vd,
+					     struct vtcp_pkt *pkt, u64 now)
+{
+	struct vtcp_seg *seg = &pkt->seg;
+	bool sack = false;
+	u8 wscale = VTCP_COOKIE_NO_WSCALE;
+	u16 mss;
+
+	if (!vtcp_listen_cookies_recent(lsn, now))
+		return VTCP_DROP_NO_SOCKET;
+	mss = vtcp_cookie_check(&vtcp_secret, &pkt->tuple, seg->ack - 1,
+				seg->seq - 1, now);
+	if (!mss)
+		return VTCP_DROP_BAD_COOKIE;
+	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
+		return VTCP_DROP_LISTEN_OVERFLOW;
+	vtcp_dev_count(vd, VTCP_CNT_COOKIES_VALID);
+	if (seg->opt.present & VTCP_TCPOPT_TS)
+		vtcp_cookie_ts_decode(seg->opt.tsecr, &wscale, &sack);
+	return vtcp_listen_new_child(lsn, vd, pkt, seg, mss, wscale, sack, now);
+}
+
+/*
+ * A segment for a listener and no connection (RFC 9293 3.10.7.2). Returns
+ * VTCP_DROP_NO_SOCKET when the caller should answer with a RST.
+ */
+enum vtcp_drop_reason vtcp_listen_input(struct vtcp_listener *lsn,
+					struct vtcp_device *vd,
+					struct vtcp_pkt *pkt, u64 now)
+{
+	u8 flags = pkt->seg.flags;
+
+	if (flags & TCPHDR_RST)
+		return VTCP_DROP_STATE;
+	if (flags & TCPHDR_ACK)
+		return vtcp_listen_ack(lsn, vd, pkt, now);
+	if (flags & TCPHDR_SYN)
+		return vtcp_listen_syn(lsn, vd, pkt, now);
+	return VTCP_DROP_BAD_FLAGS;
+}

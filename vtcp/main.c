@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtcp: a TCP endpoint behind a virtual network device.
+ *
+ * Module init and exit only. /dev/vtcp is registered last so userspace never
+ * reaches a half-initialised module; exit is init reversed.
+ */
+
+#include <linux/module.h>
+
+#include "chardev.h"
+#include "conn.h"
+#include "device.h"
+#include "isn.h"
+#include "sndq.h"
+
+static int __init vtcp_init(void)
+{
+	int ret;
+
+	vtcp_isn_init();
+	ret = vtcp_sndq_init();
+	if (ret)
+		return ret;
+
+	ret = vtcp_conn_init();
+	if (ret)
+		goto err_uninit_sndq;
+
+	ret = vtcp_device_init();
+	if (ret)
+		goto err_uninit_conn;
+
+	ret = vtcp_chardev_init();
+	if (ret)
+		goto err_uninit_device;
+
+	pr_info("vtcp loaded\n");
+	return 0;
+
+err_uninit_device:
+	vtcp_device_uninit();
+err_uninit_conn:
+	vtcp_conn_uninit();
+err_uninit_sndq:
+	vtcp_sndq_uninit();
+	return ret;
+}
+
+static void __exit vtcp_exit(void)
+{
+	vtcp_chardev_uninit();
+	vtcp_device_uninit();
+	vtcp_conn_uninit();
+	vtcp_sndq_uninit();
+	pr_info("vtcp unloaded\n");
+}
+
+module_init(vtcp_init);
+module_exit(vtcp_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vtcp: a TCP endpoint behind a virtual network device");
+MODULE_AUTHOR("The vtcp developers");

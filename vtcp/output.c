@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the engine sends, and when.
+ *
+ * vtcp_output() is the one transmit loop: lost data first, then new data
+ * within the peer's window and the congestion window, holding back small
+ * segments for Nagle (RFC 9293 3.7.4), cork, and sender silly-window
+ * avoidance (RFC 9293 3.8.6.2.1); then the FIN once the data has drained.
+ * Every segment carries the current ACK and window, so whatever leaves
+ * also settles a pending (delayed) ACK.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/kernel.h>
+#include <net/tcp.h>
+
+#include "isn.h"
+#include "output.h"
+#include "recovery.h"
+#include "rtt.h"
+#include "seq.h"
+#include "sndq.h"
+
+u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now)
+{
+	return (u32)div_u64(now, NSEC_PER_MSEC) + tcb->ts_offset;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_ts_now);
+
+void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when)
+{
+	tcb->deadline[t] = when ?: 1;
+}
+
+/* Data in the network (RFC 6675 "pipe"), in sequence space. */
+u32 vtcp_in_flight(const struct vtcp_tcb *tcb)
+{
+	u32 out = tcb->snd_nxt - tcb->snd_una;
+	u32 left = tcb->sndq.sacked + tcb->sndq.lost + vtcp_reno_sacked(tcb);
+
+	return out - min(left, out) + tcb->sndq.retrans;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_in_flight);
+
+/* Payload bytes the receive buffer can still take beyond rcv_nxt. */
+u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
+{
+	u32 used = tcb->rcvq.ready_bytes;
+
+	return tcb->cfg.rcvbuf > used ? tcb->cfg.rcvbuf - used : 0;
+}
+
+/*
+ * The window to advertise, as the 16-bit field. The right edge never moves
+ * left (RFC 9293 3.8.6.2.2, MUST-35) and moves right only by a worthwhile
+ * step, min(rcvbuf / 2, MSS), so the peer never sees a silly window.
+ */
+u16 vtcp_select_window(struct vtcp_tcb *tcb)
+{
+	u32 space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
+	u32 cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
+		  tcb->rcv_adv - tcb->rcv_nxt : 0;
+	u32 step = min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+	u32 field;
+
+	if (space <= cur || space - cur < step)
+		space = cur;
+	field = min_t(u32, DIV_ROUND_UP(space, 1U << tcb->rcv_wscale), 65535);
+	tcb->rcv_adv = tcb->rcv_nxt + (field << tcb->rcv_wscale);
+	return field;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_select_window);
+
+/* Fields every segment of a synchronized connection carries. */
+static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
+			  u8 flags, u64 now)
+{
+	int max_sack;
+
+	memset(out, 0, sizeof(*out));
+	out->seq = seq;
+	out->flags = flags | TCPHDR_ACK;
+	out->ack = tcb->rcv_nxt;
+	out->wnd = vtcp_select_window(tcb);
+	if (tcb->ts_ok) {
+		out->opt.present |= VTCP_TCPOPT_TS;
+		out->opt.tsval = vtcp_ts_now(tcb, now);
+		out->opt.tsecr = tcb->ts_recent;
+	}
+	if (tcb->nsack) {
+		max_sack = tcb->ts_ok ? 3 : VTCP_MAX_SACK_BLOCKS;
+		out->opt.present |= VTCP_TCPOPT_SACK;
+		out->opt.nsack = min_t(int, tcb->nsack, max_sack);
+		memcpy(out->opt.sack, tcb->sack,
+		       out->opt.nsack * sizeof(out->opt.sack[0]));
+	}
+}
+
+static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+{
+	tcb->stats.segs_out++;
+	if (out->len)
+		tcb->stats.data_segs_out++;
+	if (out->flags & TCPHDR_ACK) {
+		/* This segment carries the ACK that may have been owed. */
+		tcb->last_ack_sent = out->ack;
+		tcb->ack_segs = 0;
+		tcb->ack_now = 0;
+		tcb->deadline[VTCP_TIMER_DELACK] = 0;
+		if (tcb->dsack) {
+			/* A D-SACK block is reported once (RFC 2883 4). */
+			tcb->dsack = 0;
+			tcb->nsack--;
+			memmove(tcb->sack, tcb->sack + 1,
+				tcb->nsack * sizeof(tcb->sack[0]));
+		}
+	}
+	return tcb->ops->xmit(tcb, out);
+}
+
+void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_out out;
+
+	vtcp_out_init(tcb, &out, tcb->snd_nxt, 0, now);
+	vtcp_xmit(tcb, &out);
+}
+
+/* RFC 5961 7: challenge ACKs, and ACKs to unacceptable segments, limited. */
+void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now)
+{
+	if (now - tcb->challenge_start_ns >= NSEC_PER_SEC) {
+		tcb->challenge_start_ns = now;
+		tcb->challenge_count = 0;
+	}
+	if (tcb->challenge_count >= VTCP_CHALLENGE_LIMIT)
+		return;
+	tcb->challenge_count++;
+	tcb->stats.challenge_acks++;
+	vtcp_send_ack(tcb, now);
+}
+
+/* ACK now or within VTCP_DELACK_US, as the receiver's policy says. */
+void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now)
+{
+	if (tcb->ack_now)
+		return;
+	if (!tcb->deadline[VTCP_TIMER_DELACK])
+		vtcp_arm(tcb, VTCP_TIMER_DELACK, now + VTCP_DELACK_US * NSEC_PER_USEC);
+}
+
+/* RST for our own connection (abort, data after close). */
+void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_out out;
+
+	vtcp_out_init(tcb, &out, tcb->snd_nxt, TCPHDR_RST, now);
+	out.opt.present &= ~VTCP_TCPOPT_SACK;
+	out.opt.nsack = 0;
+	vtcp_xmit(tcb, &out);
+}
+
+/* A zero-window or keepalive probe: an old sequence number, no data. */
+void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_out out;
+
+	vtcp_out_init(tcb, &out, tcb->snd_una - 1, 0, now);
+	vtcp_xmit(tcb, &out);
+}
+
+/* SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), first send or again. */
+void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_txseg *seg;
+	struct vtcp_out out = {};
+
+	out.seq = tcb->iss;
+	out.flags = TCPHDR_SYN;
+	out.wnd = min(vtcp_rcv_space(tcb), 65535U);	/* never scaled */
+	out.opt.present = VTCP_TCPOPT_MSS;
+	out.opt.mss = tcb->adv_mss;
+	if (tcb->state == VTCP_SYN_RECEIVED) {
+		out.flags |= TCPHDR_ACK;
+		out.ack = tcb->rcv_nxt;
+		tcb->rcv_adv = tcb->rcv_nxt + out.wnd;
+	}
+	if (tcb->ws_ok) {
+		out.opt.present |= VTCP_TCPOPT_WSCALE;
+		out.opt.wscale = tcb->rcv_wscale;
+	}
+	if (tcb->sack_ok)
+		out.opt.present |= VTCP_TCPOPT_SACK_OK;
+	if (tcb->ts_ok) {
+		out.opt.present |= VTCP_TCPOPT_TS;
+		out.opt.tsval = vtcp_ts_now(tcb, now);
+		out.opt.tsecr = tcb->ts_recent;
+	}
+
+	seg = list_first_entry_or_null(&tcb->sndq.segs, struct vtcp_txseg, node);
+	if (seg && (seg->flags & VTCP_TXSEG_SYN)) {
+		/* RFC 5482: the user timeout counts from the first send. */
+		if (!tcb->retrans_start_ns)
+			tcb->retrans_start_ns = seg->xmit_ns;
+		seg->xmit_ns = now;
+		seg->xmits++;
+		seg->flags |= VTCP_TXSEG_EVER_RETRANS;
+		tcb->stats.retrans_segs++;
+	} else if (!vtcp_txseg_add(&tcb->sndq, tcb->iss, tcb->iss + 1,
+				   VTCP_TXSEG_SYN, now)) {
+		/* Without its record the SYN is never resent: retry later. */
+		goto arm;
+	}
+	tcb->snd_nxt = tcb->iss + 1;
+	vtcp_xmit(tcb, &out);
+arm:
+	vtcp_arm(tcb, VTCP_TIMER_RTO,
+		 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+}
+
+/* The largest segment (a GSO train) the datapath takes, in whole MSS. */
+static u32 vtcp_seg_max(const struct vtcp_tcb *tcb)
+{
+	if (tcb->gso_max <= tcb->mss)
+		return tcb->mss;
+	return rounddown(tcb->gso_max, tcb->mss);
+}
+
+static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
+			    u64 now)
+{
+	u32 end = vtcp_sndq_end(&tcb->sndq);
+	struct vtcp_out out;
+	u8 flags = 0;
+
+	if (fin)
+		flags |= TCPHDR_FIN;
+	if (len && seq + len == end)
+		flags |= TCPHDR_PSH;
+	vtcp_out_init(tcb, &out, seq, flags, now);
+	out.data_seq = seq;
+	out.len = len;
+	if (len > tcb->mss)
+		out.gso_size = tcb->mss;
+	tcb->last_snd_ns = now;
+	vtcp_xmit(tcb, &out);
+}
+
+static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
+{
+	if (!tcb->deadline[VTCP_TIMER_RTO])
+		vtcp_arm(tcb, VTCP_TIMER_RTO,
+			 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+}
+
+/* Resend a record marked lost, split to what cwnd and the queue allow. */
+static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
+			    u32 room, u64 now)
+{
+	bool fin = seg->flags & VTCP_TXSEG_FIN;
+	u32 len = vtcp_txseg_len(seg) - fin;
+	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
+
+	max = vtcp_sndq_span(&tcb->sndq, seg->seq, max, VTCP_MAX_PIECES);
+	if (len > max) {
+		if (!vtcp_txseg_split(&tcb->sndq, seg, seg->seq + max))
+			return false;
+		len = max;
+		fin = false;
+	}
+	if (!tcb->retrans_start_ns)
+		tcb->retrans_start_ns = seg->xmit_ns;
+	seg->xmit_ns = now;
+	seg->xmits++;
+	seg->flags |= VTCP_TXSEG_EVER_RETRANS;
+	vtcp_txseg_mark(&tcb->sndq, seg, VTCP_TXSEG_RETRANS);
+	tcb->stats.retrans_segs++;
+	tcb->stats.bytes_retrans += len;
+	vtcp_send_range(tcb, seg->seq, len, fin, now);
+	vtcp_arm_rto(tcb, now);
+	return true;
+}
+
+static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_txseg *seg;
+
+	if (!tcb->sndq.lost)
+		return;
+	vtcp_txseg_for_each(seg, &tcb->sndq) {
+		u32 flight = vtcp_in_flight(tcb);
+
+		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
+				   VTCP_TXSEG_SACKED)) != VTCP_TXSEG_LOST)
+			continue;
+		if (flight >= tcb->cwnd)
+			break;
+		if (!vtcp_retransmit(tcb, seg, tcb->cwnd - flight, now))
+			break;
+	}
+}
+
+/*
+ * May a segment shorter than the MSS leave now? @len is what the windows
+ * allow of the @unsent bytes queued.
+ */
+static bool vtcp_may_send_short(const struct vtcp_tcb *tcb, u32 len,
+				u32 unsent, u32 wnd_room, u32 cwnd_room)
+{
+	if (len < unsent) {
+		/*
+		 * Held back by a window. The congestion window opens with the
+		 * next ACK; the peer's, if small, only when it is worth it
+		 * (sender SWS avoidance, RFC 9293 3.8.6.2.1).
+		 */
+		if (cwnd_room < wnd_room)
+			return false;
+		return tcb->sws_override ||
+		       (tcb->max_wnd && len >= tcb->max_wnd / 2);
+	}
+	/* The last of the data: a pending FIN pushes it out. */
+	if (tcb->fin_queued)
+		return true;
+	if (tcb->cfg.flags & VTCP_CFG_CORK)
+		return false;
+	/* Nagle: at most one small segment unacknowledged. */
+	return (tcb->cfg.flags & VTCP_CFG_NODELAY) || tcb->snd_nxt == tcb->snd_una;
+}
+
+static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
+{
+	u32 end = vtcp_sndq_end(&tcb->sndq);
+
+	while (!tcb->fin_sent) {
+		u32 unsent = end - tcb->snd_nxt;
+		u32 wnd_end = tcb->snd_una + tcb->snd_wnd;
+		u32 wnd_room = vtcp_seq_gt(wnd_end, tcb->snd_nxt) ?
+			       wnd_end - tcb->snd_nxt : 0;
+		u32 flight = vtcp_in_flight(tcb);
+		u32 cwnd_room = tcb->cwnd > flight ? tcb->cwnd - flight : 0;
+		u32 len = min3(unsent, wnd_room, cwnd_room);
+		bool fin;
+
+		if (!unsent && !tcb->fin_queued)
+			return;
+		len = min(len, vtcp_seg_max(tcb));
+		if (len)
+			len = vtcp_sndq_span(&tcb->sndq, tcb->snd_nxt, len,
+					     VTCP_MAX_PIECES);
+		if (len < tcb->mss &&
+		    !vtcp_may_send_short(tcb, len, unsent, wnd_room, cwnd_room))
+			return;
+		/* The FIN rides on the last data if the window has room. */
+		fin = tcb->fin_queued && len == unsent && wnd_room > len;
+		if (!len && !fin)
+			return;
+		if (!vtcp_txseg_add(&tcb->sndq, tcb->snd_nxt,
+				    tcb->snd_nxt + len + fin,
+				    fin ? VTCP_TXSEG_FIN : 0, now)) {
+			/* Out of memory: try again when the RTO fires. */
+			vtcp_arm_rto(tcb, now);
+			return;
+		}
+		vtcp_send_range(tcb, tcb->snd_nxt, len, fin, now);
+		tcb->snd_nxt += len + fin;
+		tcb->stats.bytes_sent += len;
+		if (fin) {
+			tcb->fin_sent = 1;
+			tcb->fin_seq = tcb->snd_nxt - 1;
+		}
+		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		vtcp_arm_rto(tcb, now);
+	}
+}
+
+/*
+ * Nothing in flight and something to send that the window holds back:
+ * only a probe will learn when it opens (RFC 9293 3.8.6.1).
+ */
+static void vtcp_output_persist(struct vtcp_tcb *tcb, u64 now)
+{
+	bool waiting = vtcp_sndq_end(&tcb->sndq) != tcb->snd_nxt ||
+		       (tcb->fin_queued && !tcb->fin_sent);
+
+	if (!waiting || tcb->snd_nxt != tcb->snd_una) {
+		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		return;
+	}
+	if (tcb->deadline[VTCP_TIMER_PERSIST])
+		return;
+	if (!tcb->zero_wnd_start_ns)
+		tcb->zero_wnd_start_ns = now;
+	vtcp_arm(tcb, VTCP_TIMER_PERSIST,
+		 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+}
+
+void vtcp_output(struct vtcp_tcb *tcb, u64 now)
+{
+	lockdep_assert_held(&tcb->lock);
+
+	switch (tcb->state) {
+	case VTCP_ESTABLISHED:
+	case VTCP_CLOSE_WAIT:
+	case VTCP_FIN_WAIT_1:
+	case VTCP_CLOSING:
+	case VTCP_LAST_ACK:
+		vtcp_output_lost(tcb, now);
+		vtcp_output_new(tcb, now);
+		vtcp_output_persist(tcb, now);
+		break;
+	default:
+		break;
+	}
+	if (tcb->ack_now && vtcp_state_synchronized(tcb->state))
+		vtcp_send_ack(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_output);
+
+/*
+ * The SYN-ACK that answers @syn with a SYN cookie and keeps no state. The
+ * peer's window scale and SACK-permitted ride in our timestamp (isn.c).
+ */
+void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
+			u32 cookie, u16 mss, u32 ts_offset, u64 now,
+			struct vtcp_out *out)
+{
+	const struct vtcp_opts *o = &syn->opt;
+	bool ts = (cfg->flags & VTCP_CFG_TIMESTAMPS) && (o->present & VTCP_TCPOPT_TS);
+	bool ws = ts && (cfg->flags & VTCP_CFG_WSCALE) &&
+		  (o->present & VTCP_TCPOPT_WSCALE);
+	bool sack = ts && (cfg->flags & VTCP_CFG_SACK) &&
+		    (o->present & VTCP_TCPOPT_SACK_OK);
+
+	memset(out, 0, sizeof(*out));
+	out->seq = cookie;
+	out->ack = syn->seq + 1;
+	out->flags = TCPHDR_SYN | TCPHDR_ACK;
+	out->wnd = min(cfg->rcvbuf, 65535U);
+	out->opt.present = VTCP_TCPOPT_MSS;
+	out->opt.mss = mss;
+	if (ts) {
+		out->opt.present |= VTCP_TCPOPT_TS;
+		out->opt.tsval = vtcp_cookie_tsval((u32)div_u64(now, NSEC_PER_MSEC) +
+						   ts_offset,
+						   ws ? o->wscale : VTCP_COOKIE_NO_WSCALE,
+						   sack);
+		out->opt.tsecr = o->tsval;
+	}
+	if (ws) {
+		out->opt.present |= VTCP_TCPOPT_WSCALE;
+		out->opt.wscale = vtcp_wscale_for(cfg->rcvbuf);
+	}
+	if (sack)
+		out->opt.present |= VTCP_TCPOPT_SACK_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_synack);
+
+/*
+ * The RST that answers a segment for no connection (RFC 9293 3.10.7.1):
+ * <SEQ=SEG.ACK><CTL=RST> if it had an ACK, else
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Nothing answers a RST.
+ */
+bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out)
+{
+	if (seg->flags & TCPHDR_RST)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->flags = TCPHDR_RST;
+	if (seg->flags & TCPHDR_ACK) {
+		out->seq = seg->ack;
+	} else {
+		out->flags |= TCPHDR_ACK;
+		out->ack = seg->seq + seg->len + !!(seg->flags & TCPHDR_SYN) +
+			   !!(seg->flags & TCPHDR_FIN);
+	}
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_reply_rst);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VTCP_OUTPUT_H
+#define _VTCP_OUTPUT_H
+
+#include "tcb.h"
+
+#define VTCP_DELACK_US		40000U		/* delayed ACK (RFC 9293: < 0.5 s) */
+#define VTCP_QUICKACKS		16		/* ACKs sent at once after open */
+#define VTCP_CHALLENGE_LIMIT	10		/* challenge ACKs per second */
+#define VTCP_MAX_PIECES		16		/* send-queue pieces per segment */
+
+u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now);
+u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
+u32 vtcp_rcv_space(const struct vtcp_tcb *tcb);
+u16 vtcp_select_window(struct vtcp_tcb *tcb);
+
+void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now);
+void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now);
+void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now);
+void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);
+void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now);
+void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now);
+void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when);
+
+#endif /* _VTCP_OUTPUT_H */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VTCP_RCVQ_H
+#define _VTCP_RCVQ_H
+
+#include <linux/uio.h>
+
+#include "tcb.h"
+
+/* Where an skb's payload lies, once the engine holds it. */
+struct vtcp_skb_cb {
+	u32 seq;		/* sequence number of the byte at @off */
+	u32 end_seq;		/* seq + len */
+	u32 off;		/* offset of the payload in the skb */
+	u32 len;
+	bool compact;		/* our own copy, with tailroom to append to */
+};
+
+#define VTCP_SKB_CB(skb) ((struct vtcp_skb_cb *)&((skb)->cb[0]))
+
+void vtcp_rcvq_init(struct vtcp_rcvq *q);
+void vtcp_rcvq_purge(struct vtcp_rcvq *q);
+u32 vtcp_rcvq_mem_limit(const struct vtcp_tcb *tcb);
+
+struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len);
+int vtcp_rcvq_ready_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
+			u32 len);
+int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
+		      u32 len);
+u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt);
+bool vtcp_rcvq_ooo_covers(const struct vtcp_rcvq *q, u32 seq, u32 end);
+
+void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end);
+void vtcp_sack_trim(struct vtcp_tcb *tcb);
+void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end);
+
+/*
+ * Reading happens outside tcb->lock (copying to user memory may fault):
+ * the reader detaches the ready queue, copies, and gives back the rest.
+ */
+struct vtcp_rcvq_reader {
+	struct sk_buff_head skbs;
+	u32 gen;
+	u32 copied;		/* bytes copied to the user */
+	u32 consumed;		/* of which taken off the queue */
+	u32 freed_mem;
+};
+
+void vtcp_rcvq_detach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r);
+int vtcp_rcvq_copy(struct vtcp_rcvq_reader *r, struct iov_iter *to, u32 len,
+		   bool peek);
+void vtcp_rcvq_attach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r);
+
+#endif /* _VTCP_RCVQ_H */

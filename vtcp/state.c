@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * State transitions, and how a connection ends.
+ */
+
+#include <linux/string.h>
+#include <net/tcp.h>
+
+#include "output.h"
+#include "rcvq.h"
+#include "seq.h"
+#include "sndq.h"
+#include "state.h"
+
+void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
+{
+	/* A FIN asked for before the handshake ended leaves now. */
+	if (state == VTCP_ESTABLISHED && tcb->fin_queued)
+		state = VTCP_FIN_WAIT_1;
+	if (state == VTCP_ESTABLISHED || state == VTCP_FIN_WAIT_1)
+		tcb->events |= VTCP_EV_WRITABLE;
+	tcb->state = state;
+	tcb->events |= VTCP_EV_STATE;
+}
+
+/*
+ * CLOSED: no timer runs, nothing is sent again. Data already in order for
+ * the reader stays readable (as in Linux); everything else goes.
+ */
+void vtcp_tcb_done(struct vtcp_tcb *tcb)
+{
+	struct sk_buff *skb;
+
+	tcb->state = VTCP_CLOSED;
+	memset(tcb->deadline, 0, sizeof(tcb->deadline));
+	vtcp_sndq_purge(&tcb->sndq);
+	while ((skb = skb_rb_first(&tcb->rcvq.ooo))) {
+		rb_erase(&skb->rbnode, &tcb->rcvq.ooo);
+		tcb->rcvq.ooo_bytes -= VTCP_SKB_CB(skb)->len;
+		tcb->rcvq.mem -= skb->truesize;
+		kfree_skb(skb);
+	}
+	tcb->nsack = 0;
+	tcb->dsack = 0;
+	tcb->events |= VTCP_EV_CLOSED | VTCP_EV_STATE | VTCP_EV_READABLE |
+		       VTCP_EV_WRITABLE;
+}
+
+/* The connection ends abnormally; @err (or 0) is what the user sees. */
+void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err)
+{
+	if (err) {
+		tcb->err = err;
+		tcb->events |= VTCP_EV_ERROR;
+	}
+	vtcp_tcb_done(tcb);
+}
+
+void vtcp_enter_time_wait(struct vtcp_tcb *tcb, u64 now)
+{
+	if (tcb->state != VTCP_TIME_WAIT)
+		vtcp_set_state(tcb, VTCP_TIME_WAIT);
+	memset(tcb->deadline, 0, sizeof(tcb->deadline));
+	vtcp_arm(tcb, VTCP_TIMER_LINGER,
+		 now + (u64)tcb->cfg.time_wait_ms * NSEC_PER_MSEC);
+}
+
+/*
+ * May this SYN open a new connection over TIME-WAIT? Yes if it cannot be
+ * an old duplicate: a newer timestamp (RFC 6191), else a sequence number
+ * past the old connection's (RFC 9293 3.6.1, RFC 1122 4.2.2.13).
+ */
+bool vtcp_time_wait_reopens(const struct vtcp_tcb *tcb,
+			    const struct vtcp_seg *seg)
+{
+	if (tcb->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS))
+		return vtcp_seq_gt(seg->opt.tsval, tcb->ts_recent);
+	return vtcp_seq_gt(seg->seq, tcb->rcv_nxt);
+}

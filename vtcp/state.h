@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VTCP_STATE_H
+#define _VTCP_STATE_H
+
+#include "tcb.h"
+
+void vtcp_set_state(struct vtcp_tcb *tcb, u8 state);
+void vtcp_tcb_done(struct vtcp_tcb *tcb);
+void vtcp_enter_time_wait(struct vtcp_tcb *tcb, u64 now);
+bool vtcp_time_wait_reopens(const struct vtcp_tcb *tcb,
+			    const struct vtcp_seg *seg);
+
+#endif /* _VTCP_STATE_H */

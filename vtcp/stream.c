@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A connection as a byte stream: read, write, poll, shutdown, close.
+ *
+ * Copies to and from user memory may fault, so they happen without the
+ * connection's spinlock: a reader detaches the ready queue, copies, and
+ * gives back what it did not take (rcvq.c); a writer copies into the
+ * task's page fragment (as Linux TCP does) and then appends the bytes to
+ * the send queue under the lock. conn->ulock keeps readers and writers of
+ * one connection from interleaving their copies.
+ */
+
+#include <linux/sched/signal.h>
+#include <linux/skbuff.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/vtcp.h>
+
+#include "conn.h"
+#include "rcvq.h"
+#include "sndq.h"
+#include "stream.h"
+
+/* Free send-queue space at which writers wake and poll says EPOLLOUT. */
+static u32 vtcp_stream_wspace(const struct vtcp_tcb *tcb)
+{
+	return tcb->cfg.sndbuf > tcb->sndq.bytes ?
+	       tcb->cfg.sndbuf - tcb->sndq.bytes : 0;
+}
+
+static bool vtcp_stream_writeable(const struct vtcp_tcb *tcb)
+{
+	return vtcp_stream_wspace(tcb) >= tcb->cfg.sndbuf / 3;
+}
+
+static bool vtcp_stream_can_send(u8 state)
+{
+	return state == VTCP_ESTABLISHED || state == VTCP_CLOSE_WAIT;
+}
+
+static bool vtcp_stream_opening(u8 state)
+{
+	return state == VTCP_SYN_SENT || state == VTCP_SYN_RECEIVED;
+}
+
+/* The pending error, reported once (like SO_ERROR). Lock held. */
+static int vtcp_stream_take_error(struct vtcp_tcb *tcb)
+{
+	int err = tcb->err;
+
+	tcb->err = 0;
+	return err;
+}
+
+/* Nothing to read yet, and a reader should sleep. Racy by design. */
+static bool vtcp_stream_read_waits(const struct vtcp_tcb *tcb)
+{
+	return !READ_ONCE(tcb->rcvq.ready_bytes) && !READ_ONCE(tcb->err) &&
+	       !READ_ONCE(tcb->fin_received) && !READ_ONCE(tcb->rd_shutdown) &&
+	       READ_ONCE(tcb->state) != VTCP_CLOSED;
+}
+
+ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
+			 bool nonblock)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
+	u32 len = min_t(size_t, iov_iter_count(to), INT_MAX);
+	struct vtcp_rcvq_reader r;
+	ssize_t ret;
+
+	if (!len)
+		return 0;
+	if (mutex_lock_interruptible(&conn->ulock))
+		return -ERESTARTSYS;
+	for (;;) {
+		vtcp_conn_lock(conn);
+		if (tcb->rcvq.ready_bytes && !tcb->rd_shutdown)
+			break;
+		ret = vtcp_stream_take_error(tcb);
+		if (!ret && (tcb->fin_received || tcb->rd_shutdown ||
+			     tcb->state == VTCP_CLOSED))
+			ret = 0;
+		else if (!ret)
+			ret = -EAGAIN;
+		vtcp_conn_unlock(conn);
+		if (ret != -EAGAIN || nonblock)
+			goto out;
+		if (wait_event_interruptible(conn->wq,
+					     !vtcp_stream_read_waits(tcb))) {
+			ret = -ERESTARTSYS;
+			goto out;
+		}
+	}
+	vtcp_rcvq_detach(&tcb->rcvq, &r);
+	vtcp_conn_unlock(conn);
+
+	ret = vtcp_rcvq_copy(&r, to, len, false);
+
+	vtcp_conn_lock(conn);
+	vtcp_rcvq_attach(&tcb->rcvq, &r);
+	if (!conn->dead)
+		vtcp_recv_consumed(tcb, vtcp_now());
+	vtcp_conn_unlock(conn);
+	if (!ret)
+		ret = r.copied;
+out:
+	mutex_unlock(&conn->ulock);
+	return ret;
+}
+
+/* Why a writer cannot write now: 0 (it may), -EAGAIN (it must wait). */
+static int vtcp_stream_write_check(struct vtcp_conn *conn)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
+	int err;
+
+	lockdep_assert_held(&tcb->lock);
+	err = vtcp_stream_take_error(tcb);
+	if (err)
+		return err;
+	if (tcb->fin_queued || tcb->state == VTCP_CLOSED || conn->dead)
+		return -EPIPE;
+	if (vtcp_stream_opening(tcb->state))
+		return -EAGAIN;
+	if (!vtcp_stream_can_send(tcb->state))
+		return -EPIPE;
+	return vtcp_stream_wspace(tcb) ? 0 : -EAGAIN;
+}
+
+static bool vtcp_stream_write_waits(const struct vtcp_conn *conn)
+{
+	const struct vtcp_tcb *tcb = &conn->tcb;
+	u8 state = READ_ONCE(tcb->state);
+
+	if (READ_ONCE(tcb->err) || !(vtcp_stream_can_send(state) ||
+				     vtcp_stream_opening(state)))
+		return false;
+	return vtcp_stream_opening(state) || !vtcp_stream_writeable(tcb);
+}
+
+ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
+			  bool nonblock, bool nosigpipe)
+{
+	struct page_frag *pfrag = &current->task_frag;
+	struct vtcp_tcb *tcb = &conn->tcb;
+	size_t written = 0;
+	int err = 0;
+
+	if (!iov_iter_count(from))
+		return 0;
+	if (mutex_lock_interruptible(&conn->ulock))
+		return -ERESTARTSYS;
+	while (iov_iter_count(from)) {
+		size_t n, copied;
+		u32 space;
+
+		vtcp_conn_lock(conn);
+		err = vtcp_stream_write_check(conn);
+		space = vtcp_stream_wspace(tcb);
+		vtcp_conn_unlock(conn);
+		if (err == -EAGAIN && !nonblock) {
+			/* Blocking writes take everything, like sockets'. */
+			if (wait_event_interruptible(conn->wq,
+						     !vtcp_stream_write_waits(conn))) {
+				err = -ERESTARTSYS;
+				break;
+			}
+			continue;
+		}
+		if (err)
+			break;
+
+		if (!skb_page_frag_refill(32, pfrag, GFP_KERNEL_ACCOUNT)) {
+			err = -ENOMEM;
+			break;
+		}
+		n = min3(iov_iter_count(from), (size_t)space,
+			 (size_t)(pfrag->size - pfrag->offset));
+		copied = copy_page_from_iter(pfrag->page, pfrag->offset, n, from);
+		if (!copied) {
+			err = -EFAULT;
+			break;
+		}
+
+		vtcp_conn_lock(conn);
+		err = vtcp_stream_write_check(conn);
+		if (!err && vtcp_sndq_append(&tcb->sndq, pfrag->page,
+					     pfrag->offset, copied))
+			err = -ENOMEM;
+		if (!err) {
+			pfrag->offset += copied;
+			written += copied;
+			vtcp_output(tcb, vtcp_now());
+		}
+		vtcp_conn_unlock(conn);
+		if (err) {
+			/* These bytes did not go: the caller sees them unsent. */
+			iov_iter_revert(from, copied);
+			if (err == -EAGAIN)
+				err = 0;
+			break;
+		}
+	}
+	mutex_unlock(&conn->ulock);
+	if (written)
+		return written;
+	if (err == -EPIPE && !nosigpipe)
+		send_sig(SIGPIPE, current, 0);
+	return err;
+}
+
+__poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
+			  poll_table *wait)
+{
+	const struct vtcp_tcb *tcb = &conn->tcb;
+	__poll_t mask = 0;
+	u8 state;
+
+	poll_wait(file, &conn->wq, wait);
+	state = READ_ONCE(tcb->state);
+	if (READ_ONCE(tcb->err))
+		mask |= EPOLLERR;
+	if (READ_ONCE(tcb->rcvq.ready_bytes))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(tcb->fin_received))
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (state == VTCP_CLOSED) {
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
+	} else if (vtcp_stream_can_send(state)) {
+		if (!READ_ONCE(tcb->fin_queued) && vtcp_stream_writeable(tcb))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
+	if (READ_ONCE(tcb->fin_received) && READ_ONCE(tcb->fin_queued))
+		mask |= EPOLLHUP;
+	return mask;
+}
+
+int vtcp_stream_shutdown(struct vtcp_conn *conn, u32 how)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
+	int ret = 0;
+
+	if (how > VTCP_SHUT_RDWR)
+		return -EINVAL;
+	vtcp_conn_lock(conn);
+	if (tcb->state == VTCP_CLOSED || tcb->state == VTCP_LISTEN) {
+		ret = -ENOTCONN;
+	} else {
+		if (how != VTCP_SHUT_WR) {
+			tcb->rd_shutdown = 1;
+			tcb->events |= VTCP_EV_READABLE;
+		}
+		if (how != VTCP_SHUT_RD)
+			vtcp_shutdown_send(tcb, vtcp_now());
+		tcb->events |= VTCP_EV_STATE;
+	}
+	vtcp_conn_unlock(conn);
+	return ret;
+}
+
+int vtcp_stream_abort(struct vtcp_conn *conn)
+{
+	vtcp_conn_lock(conn);
+	if (!conn->dead)
+		vtcp_abort(&conn->tcb, vtcp_now());
+	vtcp_conn_unlock(conn);
+	return 0;
+}
+
+/* After CONNECT: wait until the handshake ends, unless @nonblock. */
+int vtcp_stream_wait_connected(struct vtcp_conn *conn, bool nonblock)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
+	int err;
+
+	if (nonblock)
+		return -EINPROGRESS;
+	if (wait_event_interruptible(conn->wq,
+				     !vtcp_stream_opening(READ_ONCE(tcb->state))))
+		return -ERESTARTSYS;
+	vtcp_conn_lock(conn);
+	err = tcb->state == VTCP_CLOSED ? vtcp_stream_take_error(tcb) : 0;
+	if (tcb->state == VTCP_CLOSED && !err)
+		err = -ECONNRESET;
+	vtcp_conn_unlock(conn);
+	return err;
+}
+
+/* The last file reference went: close as RFC 9293 says, then let go. */
+void vtcp_stream_release(struct vtcp_conn *conn)
+{
+	vtcp_conn_lock(conn);
+	if (!conn->dead)
+		vtcp_close(&conn->tcb, vtcp_now());
+	vtcp_conn_unlock(conn);
+	vtcp_conn_put(conn);
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCB's life and the user's calls on it (RFC 9293 3.10.1-3.10.6).
+ */
+
+#include <kunit/visibility.h>
+#include <linux/random.h>
+#include <linux/string.h>
+
+#include "cc.h"
+#include "isn.h"
+#include "keepalive.h"
+#include "output.h"
+#include "rcvq.h"
+#include "recovery.h"
+#include "rtt.h"
+#include "seq.h"
+#include "sndq.h"
+#include "state.h"
+
+void vtcp_cfg_default(struct vtcp_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->sndbuf = 4 << 20;
+	cfg->rcvbuf = 4 << 20;
+	/* RFC 1122 4.2.3.6: two hours idle; Linux's interval and count. */
+	cfg->keepalive_idle_ms = 7200 * MSEC_PER_SEC;
+	cfg->keepalive_intvl_ms = 75 * MSEC_PER_SEC;
+	cfg->keepalive_cnt = 9;
+	cfg->time_wait_ms = 60 * MSEC_PER_SEC;
+	cfg->fin_wait2_ms = 60 * MSEC_PER_SEC;
+	cfg->syn_retries = 6;
+	cfg->synack_retries = 5;
+	cfg->retries = 15;
+	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE;
+	cfg->cc = vtcp_cc_default();
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
+
+/* The smallest shift that lets the window describe all of @rcvbuf. */
+u8 vtcp_wscale_for(u32 rcvbuf)
+{
+	u8 s = 0;
+
+	while (s < VTCP_MAX_WSCALE && (65535U << s) < rcvbuf)
+		s++;
+	return s;
+}
+
+/*
+ * @mss is what the path takes (device MTU less headers); @gso_max the
+ * largest segment the datapath sends as one GSO train (0: none).
+ */
+void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
+		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max)
+{
+	memset(tcb, 0, sizeof(*tcb));
+	spin_lock_init(&tcb->lock);
+	tcb->ops = ops;
+	tcb->cfg = *cfg;
+	if (!tcb->cfg.cc)
+		tcb->cfg.cc = vtcp_cc_default();
+	tcb->state = VTCP_CLOSED;
+	if (cfg->mss_clamp)
+		mss = min(mss, cfg->mss_clamp);
+	tcb->mss = mss;
+	tcb->adv_mss = mss;
+	tcb->rcv_mss = min_t(u16, mss, 536);
+	tcb->gso_max = gso_max;
+	tcb->rto_us = VTCP_RTO_INIT_US;
+	tcb->ssthresh = U32_MAX / 2;
+	tcb->reordering = VTCP_DUPTHRESH;
+	tcb->ws_ok = !!(cfg->flags & VTCP_CFG_WSCALE);
+	tcb->sack_ok = !!(cfg->flags & VTCP_CFG_SACK);
+	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
+	tcb->rcv_wscale = tcb->ws_ok ? vtcp_wscale_for(cfg->rcvbuf) : 0;
+	/* RFC 7323 5.4: a random offset per connection. */
+	tcb->ts_offset = get_random_u32();
+	vtcp_sndq_setup(&tcb->sndq, 0);
+	vtcp_rcvq_init(&tcb->rcvq);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_tcb_init);
+
+void vtcp_tcb_destroy(struct vtcp_tcb *tcb)
+{
+	vtcp_sndq_purge(&tcb->sndq);
+	vtcp_rcvq_purge(&tcb->rcvq);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_tcb_destroy);
+
+static void vtcp_tcb_set_iss(struct vtcp_tcb *tcb, u32 iss)
+{
+	tcb->iss = iss;
+	tcb->snd_una = iss;
+	tcb->snd_nxt = iss;
+	tcb->recover = iss;
+	vtcp_sndq_setup(&tcb->sndq, iss + 1);
+}
+
+/* Active OPEN (RFC 9293 3.10.1). */
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now)
+{
+	lockdep_assert_held(&tcb->lock);
+	vtcp_tcb_set_iss(tcb, iss);
+	vtcp_set_state(tcb, VTCP_SYN_SENT);
+	vtcp_send_syn(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_connect);
+
+/* A listener's child, in LISTEN until vtcp_input() gives it the SYN. */
+void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss)
+{
+	vtcp_tcb_set_iss(tcb, iss);
+	tcb->state = VTCP_LISTEN;
+	tcb->passive = 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_listen_child);
+
+/*
+ * A SYN cookie came back in @ack (isn.c): make the child what it would
+ * have been in SYN-RECEIVED had we kept state; vtcp_input(@ack) then
+ * completes the handshake. Window scale and SACK come back only through
+ * the timestamp echo, so without timestamps neither is in use.
+ */
+void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
+		       u16 mss, u8 wscale, bool sack, u64 now)
+{
+	bool ts = (tcb->cfg.flags & VTCP_CFG_TIMESTAMPS) &&
+		  (ack->opt.present & VTCP_TCPOPT_TS);
+
+	vtcp_tcb_set_iss(tcb, ack->ack - 1);
+	tcb->snd_nxt = tcb->iss + 1;
+	tcb->passive = 1;
+	tcb->irs = ack->seq - 1;
+	tcb->rcv_nxt = ack->seq;
+	tcb->last_ack_sent = tcb->rcv_nxt;
+	tcb->rcv_adv = tcb->rcv_nxt + min(tcb->cfg.rcvbuf, 65535U);
+	tcb->mss = min(tcb->mss, mss);
+	tcb->rcv_mss = min(mss, tcb->adv_mss);
+	tcb->ts_ok = ts;
+	if (ts) {
+		tcb->ts_recent = ack->opt.tsval;
+		tcb->ts_recent_ns = now;
+	}
+	tcb->ws_ok = ts && (tcb->cfg.flags & VTCP_CFG_WSCALE) &&
+		     wscale != VTCP_COOKIE_NO_WSCALE;
+	tcb->snd_wscale = tcb->ws_ok ? wscale : 0;
+	if (!tcb->ws_ok)
+		tcb->rcv_wscale = 0;
+	tcb->sack_ok = ts && (tcb->cfg.flags & VTCP_CFG_SACK) && sack;
+	tcb->snd_wl1 = tcb->irs;
+	tcb->state = VTCP_SYN_RECEIVED;
+	tcb->last_rcv_ns = now;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_child);
+
+/* RFC 9293 3.10.4 CLOSE as SHUTDOWN(WR): queue a FIN behind the data. */
+void vtcp_shutdown_send(struct vtcp_tcb *tcb, u64 now)
+{
+	lockdep_assert_held(&tcb->lock);
+	switch (tcb->state) {
+	case VTCP_SYN_SENT:
+	case VTCP_SYN_RECEIVED:
+		/* Sent on entering ESTABLISHED (vtcp_set_state()). */
+		tcb->fin_queued = 1;
+		return;
+	case VTCP_ESTABLISHED:
+		tcb->fin_queued = 1;
+		vtcp_set_state(tcb, VTCP_FIN_WAIT_1);
+		break;
+	case VTCP_CLOSE_WAIT:
+		tcb->fin_queued = 1;
+		vtcp_set_state(tcb, VTCP_LAST_ACK);
+		break;
+	default:
+		return;
+	}
+	vtcp_output(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_shutdown_send);
+
+/* RST for a synchronized connection, then CLOSED with @err. */
+static void vtcp_abort_with(struct vtcp_tcb *tcb, int err, u64 now)
+{
+	switch (tcb->state) {
+	case VTCP_SYN_RECEIVED:
+	case VTCP_ESTABLISHED:
+	case VTCP_FIN_WAIT_1:
+	case VTCP_FIN_WAIT_2:
+	case VTCP_CLOSE_WAIT:
+		vtcp_send_rst(tcb, now);
+		break;
+	}
+	vtcp_tcb_reset(tcb, err);
+}
+
+/*
+ * The user is gone (RFC 9293 3.10.4): the data queued still drains and a
+ * FIN follows. Unread data, or data arriving later, is answered with a RST
+ * instead (RFC 1122 4.2.2.13), as is any close when abort-on-close is set.
+ */
+void vtcp_close(struct vtcp_tcb *tcb, u64 now)
+{
+	lockdep_assert_held(&tcb->lock);
+	tcb->orphan = 1;
+	switch (tcb->state) {
+	case VTCP_CLOSED:
+	case VTCP_LISTEN:
+	case VTCP_SYN_SENT:
+		vtcp_tcb_done(tcb);
+		return;
+	case VTCP_TIME_WAIT:
+	case VTCP_CLOSING:
+	case VTCP_LAST_ACK:
+		return;
+	}
+	if (tcb->rcvq.ready_bytes || tcb->rcvq.ooo_bytes ||
+	    (tcb->cfg.flags & VTCP_CFG_ABORT_ON_CLOSE)) {
+		vtcp_abort_with(tcb, 0, now);
+		return;
+	}
+	if (tcb->state == VTCP_FIN_WAIT_2) {
+		vtcp_arm(tcb, VTCP_TIMER_LINGER,
+			 now + (u64)tcb->cfg.fin_wait2_ms * NSEC_PER_MSEC);
+		return;
+	}
+	vtcp_shutdown_send(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_close);
+
+/* ABORT (RFC 9293 3.10.5). */
+void vtcp_abort(struct vtcp_tcb *tcb, u64 now)
+{
+	lockdep_assert_held(&tcb->lock);
+	vtcp_abort_with(tcb, -ECONNABORTED, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_abort);
+
+/*
+ * The reader took data: announce the larger window if it is worth it,
+ * i.e. when the window was nearly closed or doubles (as Linux does).
+ */
+void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
+{
+	u32 cur, space;
+
+	lockdep_assert_held(&tcb->lock);
+	if (!vtcp_state_synchronized(tcb->state) || tcb->fin_received)
+		return;
+	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
+	      tcb->rcv_adv - tcb->rcv_nxt : 0;
+	space = vtcp_rcv_space(tcb);
+	if (space <= cur)
+		return;
+	if ((cur < 2 * tcb->rcv_mss && space - cur >= tcb->rcv_mss) ||
+	    space >= 2 * cur) {
+		tcb->ack_now = 1;
+		vtcp_output(tcb, now);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_recv_consumed);
+
+/* New settings from the user. */
+void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
+{
+	const struct vtcp_cc_ops *old_cc = tcb->cfg.cc;
+	bool push;
+
+	lockdep_assert_held(&tcb->lock);
+	push = ((cfg->flags & VTCP_CFG_NODELAY) &&
+		!(tcb->cfg.flags & VTCP_CFG_NODELAY)) ||
+	       (!(cfg->flags & VTCP_CFG_CORK) &&
+		(tcb->cfg.flags & VTCP_CFG_CORK)) ||
+	       cfg->sndbuf > tcb->cfg.sndbuf;
+	tcb->cfg = *cfg;
+	if (!tcb->cfg.cc)
+		tcb->cfg.cc = vtcp_cc_default();
+	if (tcb->cfg.cc != old_cc && vtcp_state_synchronized(tcb->state))
+		tcb->cfg.cc->init(tcb, now);
+
+	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
+	if (cfg->flags & VTCP_CFG_KEEPALIVE) {
+		struct vtcp_ka_decision d;
+
+		d = vtcp_keepalive_decide(&tcb->cfg, tcb->state, false,
+					  tcb->last_rcv_ns, 0, now);
+		if (d.action != VTCP_KA_OFF)
+			vtcp_arm(tcb, VTCP_TIMER_KEEPALIVE, d.when);
+	}
+	if (push)
+		vtcp_output(tcb, now);
+	vtcp_recv_consumed(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_set_cfg);

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The TCP engine's interface.
+ *
+ * The engine is I/O-free: it is handed a parsed segment (or a user call, or
+ * a timer expiry) and the current time, and it answers by calling
+ * ops->xmit() for every segment to send, by setting deadlines in
+ * tcb->deadline[] and by raising tcb->events. It knows nothing of devices,
+ * files or clocks, so KUnit drives it with a fake clock and a capture of what
+ * it sends. Every entry point is called with tcb->lock held.
+ */
+#ifndef _VTCP_TCB_H
+#define _VTCP_TCB_H
+
+#include <linux/list.h>
+#include <linux/rbtree.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <uapi/linux/vtcp.h>
+
+#include "drop.h"
+#include "options.h"
+
+struct vtcp_tcb;
+struct vtcp_cc_ops;
+
+/* A received segment, parsed and validated by the datapath. */
+struct vtcp_seg {
+	u32 seq;
+	u32 ack;
+	u32 len;		/* payload bytes (SYN and FIN not counted) */
+	u32 wnd;		/* window field as received, not yet scaled */
+	u16 urg;
+	u8 flags;		/* TCPHDR_* */
+	u8 ecn;			/* ECN codepoint of the IP header */
+	struct vtcp_opts opt;
+	struct sk_buff *skb;	/* holds the payload; the engine takes refs */
+	u32 data_off;		/* offset of the payload in skb */
+};
+
+/* A segment to send. Its payload is tcb->sndq's bytes [data_seq, +len). */
+struct vtcp_out {
+	u32 seq;
+	u32 ack;
+	u32 wnd;		/* the 16-bit window field */
+	u32 data_seq;
+	u32 len;
+	u16 gso_size;		/* split into segments of this size; 0: one */
+	u8 flags;
+	u8 ecn;			/* ECN codepoint for the IP header */
+	struct vtcp_opts opt;
+};
+
+struct vtcp_engine_ops {
+	/*
+	 * Send one segment. A failure means the segment is lost on its way;
+	 * the engine recovers as from any loss.
+	 */
+	int (*xmit)(struct vtcp_tcb *tcb, const struct vtcp_out *out);
+};
+
+enum vtcp_timer {
+	VTCP_TIMER_RTO,		/* retransmission of SYN, SYN-ACK, data, FIN */
+	VTCP_TIMER_PERSIST,	/* zero-window probe */
+	VTCP_TIMER_DELACK,	/* delayed ACK */
+	VTCP_TIMER_KEEPALIVE,	/* idle probes (RFC 1122 4.2.3.6) */
+	VTCP_TIMER_LINGER,	/* TIME-WAIT, or an orphan's FIN-WAIT-2 */
+	VTCP_TIMER_MAX
+};
+
+/* What happened to the connection, for the datapath to act on. */
+enum {
+	VTCP_EV_READABLE	= BIT(0),	/* data or FIN for the reader */
+	VTCP_EV_WRITABLE	= BIT(1),	/* send space freed */
+	VTCP_EV_STATE		= BIT(2),	/* state changed */
+	VTCP_EV_ERROR		= BIT(3),	/* tcb->err was set */
+	VTCP_EV_CLOSED		= BIT(4),	/* reached CLOSED: release it */
+	VTCP_EV_REOPEN		= BIT(5),	/* a SYN ends TIME-WAIT (RFC 6191):
+						 * release it, give the SYN to
+						 * the listener */
+};
+
+/* Per-connection settings, from defaults, the listener or the user. */
+struct vtcp_cfg {
+	u32 sndbuf;		/* bytes the send queue may hold */
+	u32 rcvbuf;		/* bytes the receive queues may hold */
+	u32 user_timeout_ms;	/* RFC 5482; 0: use the retry limits */
+	u32 keepalive_idle_ms;
+	u32 keepalive_intvl_ms;
+	u32 time_wait_ms;	/* 2MSL */
+	u32 fin_wait2_ms;	/* an orphan's FIN-WAIT-2 */
+	u16 mss_clamp;		/* 0: none */
+	u8 keepalive_cnt;
+	u8 syn_retries;
+	u8 synack_retries;
+	u8 retries;		/* RTO expirations before giving up */
+	u16 flags;		/* VTCP_CFG_* */
+	const struct vtcp_cc_ops *cc;
+};
+
+enum {
+	VTCP_CFG_KEEPALIVE	= BIT(0),
+	VTCP_CFG_NODELAY	= BIT(1),
+	VTCP_CFG_CORK		= BIT(2),
+	VTCP_CFG_SACK		= BIT(3),	/* offer and accept SACK */
+	VTCP_CFG_TIMESTAMPS	= BIT(4),
+	VTCP_CFG_WSCALE		= BIT(5),
+	VTCP_CFG_ABORT_ON_CLOSE	= BIT(8),	/* close sends RST */
+	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* for the file, not the engine */
+};
+
+/* An in-flight transmission: one (GSO) segment covering [seq, end). */
+struct vtcp_txseg {
+	struct list_head node;
+	u64 xmit_ns;		/* time of the latest (re)transmission */
+	u32 seq;
+	u32 end;
+	u16 flags;		/* VTCP_TXSEG_* */
+	u8 xmits;		/* times sent */
+};
+
+enum {
+	VTCP_TXSEG_SYN		= BIT(0),
+	VTCP_TXSEG_FIN		= BIT(1),
+	VTCP_TXSEG_SACKED	= BIT(2),
+	VTCP_TXSEG_LOST		= BIT(3),	/* marked lost, not yet resent */
+	VTCP_TXSEG_RETRANS	= BIT(4),	/* resent, copy in flight */
+	VTCP_TXSEG_EVER_RETRANS	= BIT(5),	/* Karn: no RTT sample */
+};
+
+/* A piece of the send queue: bytes in a page (fragment) it holds a ref on. */
+struct vtcp_chunk {
+	struct page *page;
+	u32 off;
+	u32 len;
+};
+
+/*
+ * The send queue: the bytes not yet acknowledged, as a ring of page
+ * fragments filled by the writer, and the records of what is in flight.
+ * The first buffered byte has sequence number @seq; records cover
+ * [snd_una, snd_nxt).
+ */
+struct vtcp_sndq {
+	struct vtcp_chunk *ring;
+	u32 ring_size;		/* slots, a power of two */
+	u32 head;		/* index of the first chunk */
+	u32 nr;			/* chunks in use */
+	u32 bytes;		/* bytes buffered */
+	u32 seq;		/* sequence number of the first buffered byte */
+	struct list_head segs;	/* struct vtcp_txseg, oldest first */
+	/* Scoreboard totals over segs, in sequence space units. */
+	u32 sacked;
+	u32 lost;
+	u32 retrans;
+};
+
+/*
+ * The receive queues: in-order data for the reader, and data beyond a hole
+ * in an rbtree keyed by sequence number. Both hold the skbs the host sent,
+ * by reference; see rcvq.c for how memory is bounded.
+ */
+struct vtcp_rcvq {
+	struct sk_buff_head ready;
+	struct rb_root ooo;
+	u32 ready_bytes;	/* payload bytes in ready */
+	u32 ooo_bytes;		/* payload bytes in ooo */
+	u32 mem;		/* truesize of every skb held */
+	u32 gen;		/* bumped by every purge */
+};
+
+struct vtcp_stats {
+	u64 bytes_sent;		/* payload, first transmissions */
+	u64 bytes_retrans;
+	u64 bytes_acked;
+	u64 bytes_received;	/* payload delivered in order */
+	u32 segs_out;
+	u32 segs_in;
+	u32 data_segs_out;
+	u32 data_segs_in;
+	u32 retrans_segs;
+	u32 rto_expirations;
+	u32 fast_retrans;
+	u32 dsacks;
+	u32 ooo_segs;
+	u32 challenge_acks;
+	u32 zero_window_probes;
+	u32 keepalive_probes;
+};
+
+struct vtcp_tcb {
+	spinlock_t lock;
+	const struct vtcp_engine_ops *ops;
+	struct vtcp_cfg cfg;
+
+	u8 state;		/* enum vtcp_state */
+	u8 passive:1,		/* opened by a listener */
+	   orphan:1,		/* no file: nobody reads or writes */
+	   fin_queued:1,	/* user asked for FIN; sent once data drains */
+	   fin_sent:1,
+	   fin_received:1,	/* processed: rcv_nxt is past it */
+	   fin_pending:1,	/* seen beyond a hole at rcv_fin_seq */
+	   rd_shutdown:1,
+	   sack_ok:1,		/* negotiated */
+	   ts_ok:1,
+	   ws_ok:1;
+	u8 ipv6:1,		/* for the default MSS (RFC 9293 3.7.1) */
+	   ack_now:1,		/* an ACK goes out before we return */
+	   sws_override:1;	/* the persist timer lets a small segment go */
+	u8 events;		/* VTCP_EV_*, cleared by the datapath */
+	s16 err;		/* -errno for the user, or 0 */
+	u16 gso_max;		/* largest segment the datapath takes, bytes */
+
+	/* Send sequence space (RFC 9293 3.3.1). */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;		/* scaled */
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 max_wnd;		/* largest window the peer offered */
+	u32 fin_seq;		/* our FIN's sequence number, once sent */
+	u16 mss;		/* payload bytes per segment we send */
+	u16 adv_mss;		/* MSS we advertise */
+	u16 rcv_mss;		/* estimate of the peer's segment size */
+	u8 snd_wscale;
+	u8 rcv_wscale;
+
+	/* Receive sequence space. */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_adv;		/* right edge we advertised */
+	u32 last_ack_sent;	/* rcv_nxt of our last ACK (RFC 7323 4.3) */
+	u32 rcv_fin_seq;
+
+	/* Timestamps (RFC 7323). */
+	u32 ts_offset;
+	u32 ts_recent;
+	u64 ts_recent_ns;
+
+	/* Round-trip time and retransmission (RFC 6298). */
+	u32 srtt_us;		/* 0 until the first sample */
+	u32 rttvar_us;
+	u32 rto_us;
+	u32 rtt_min_us;
+	u8 backoff;		/* consecutive RTO expirations */
+	u8 probes;		/* unanswered zero-window or keepalive probes */
+	u64 retrans_start_ns;	/* first retransmission of the oldest data */
+	u64 zero_wnd_start_ns;	/* since when the peer's window is zero */
+
+	/* Congestion control (RFC 5681) and loss recovery. */
+	u32 cwnd;		/* bytes */
+	u32 ssthresh;
+	u32 prior_cwnd;
+	u32 recover;		/* snd_nxt when recovery began (RFC 6582) */
+	u32 bytes_acked_ca;	/* congestion avoidance accounting */
+	u32 prr_delivered;	/* RFC 6937 */
+	u32 prr_out;
+	u32 recovery_flight;
+	u8 ca_state;		/* VTCP_CA_* */
+	u8 dupacks;
+	u8 reordering;		/* dupthresh, in segments */
+	u64 cc_priv[8];
+
+	/* RACK (RFC 8985). */
+	u64 rack_xmit_ns;	/* send time of the newest delivered data */
+	u32 rack_end_seq;
+	u32 rack_rtt_us;
+	u32 rack_reo_wnd_us;
+	u32 rack_dsack_round;
+	u8 rack_reo_mult;
+	u8 tlp_outstanding:1;
+	u32 tlp_high_seq;
+
+	/* Receiver: delayed ACK and SACK blocks to report. */
+	u8 ack_segs;		/* full segments since the last ACK */
+	u8 quickacks;		/* ACKs still to send without delay */
+	u8 nsack;
+	u8 dsack:1;		/* sack[0] is a D-SACK block (RFC 2883) */
+	struct vtcp_sack_block sack[VTCP_MAX_SACK_BLOCKS];
+	u32 rcvbuf_auto;	/* receive buffer after auto-tuning */
+	u32 rcvq_space_seq;	/* auto-tuning: rcv_nxt at measurement start */
+	u64 rcvq_space_ns;
+
+	/* Challenge ACK rate limit (RFC 5961 7). */
+	u64 challenge_start_ns;
+	u16 challenge_count;
+
+	u64 last_rcv_ns;	/* last segment from the peer */
+	u64 last_snd_ns;	/* last data sent */
+	u64 deadline[VTCP_TIMER_MAX];	/* absolute ns; 0: not armed */
+
+	struct vtcp_sndq sndq;
+	struct vtcp_rcvq rcvq;
+	struct vtcp_stats stats;
+};
+
+enum {
+	VTCP_CA_OPEN,
+	VTCP_CA_DISORDER,	/* duplicate ACKs or SACKs seen */
+	VTCP_CA_RECOVERY,	/* fast recovery */
+	VTCP_CA_LOSS,		/* after an RTO */
+};
+
+/* Life cycle. */
+void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
+		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max);
+void vtcp_tcb_destroy(struct vtcp_tcb *tcb);
+void vtcp_cfg_default(struct vtcp_cfg *cfg);
+
+/* User calls. */
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now);
+void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss);
+void vtcp_output(struct vtcp_tcb *tcb, u64 now);
+void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now);
+void vtcp_shutdown_send(struct vtcp_tcb *tcb, u64 now);
+void vtcp_close(struct vtcp_tcb *tcb, u64 now);
+void vtcp_abort(struct vtcp_tcb *tcb, u64 now);
+void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now);
+
+/* SYN cookies (isn.c makes and checks them). */
+void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
+			u32 cookie, u16 mss, u32 ts_offset, u64 now,
+			struct vtcp_out *out);
+void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
+		       u16 mss, u8 wscale, bool sack, u64 now);
+u8 vtcp_wscale_for(u32 rcvbuf);
+
+/* Ending without a word to the peer (the device is gone). */
+void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err);
+
+/* Segments and time. */
+enum vtcp_drop_reason vtcp_input(struct vtcp_tcb *tcb, struct vtcp_seg *seg,
+				 u64 now);
+void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now);
+u64 vtcp_next_deadline(const struct vtcp_tcb *tcb);
+bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out);
+
+static inline bool vtcp_state_synchronized(u8 state)
+{
+	return state >= VTCP_ESTABLISHED;
+}
+
+#endif /* _VTCP_TCB_H */

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vtcp netdevice, driven directly: what it counts for the host.
+ */
+#include <kunit/test.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+
+#include "device.h"
+
+static struct sk_buff *vtcp_test_skb(struct kunit *test, unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_put_zero(skb, len);
+	return skb;
+}
+
+static void vtcp_test_unregister(void *dev)
+{
+	unregister_netdev(dev);
+}
+
+/* A registered vtcp device that the test's end unregisters. */
+static struct net_device *vtcp_test_device(struct kunit *test)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = vtcp_device_add("vtcpk%d");
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, vtcp_test_unregister, dev));
+	return dev;
+}
+
+/* The host's view: what it transmits into vtcp shows as its tx. */
+static void vtcp_device_counts_host_tx_as_tx(struct kunit *test)
+{
+	struct net_device *dev = vtcp_test_device(test);
+	struct sk_buff *a = vtcp_test_skb(test, 100);
+	struct sk_buff *b = vtcp_test_skb(test, 60);
+	struct rtnl_link_stats64 st = {};
+
+	/* The stack calls ndo_start_xmit with bottom halves disabled. */
+	local_bh_disable();
+	dev->netdev_ops->ndo_start_xmit(a, dev);
+	dev->netdev_ops->ndo_start_xmit(b, dev);
+	local_bh_enable();
+	dev_get_stats(dev, &st);
+	KUNIT_EXPECT_EQ(test, st.tx_packets, 2);
+	KUNIT_EXPECT_EQ(test, st.tx_bytes, 160);
+	KUNIT_EXPECT_EQ(test, st.rx_packets, 0);
+}
+
+static struct kunit_case vtcp_device_cases[] = {
+	KUNIT_CASE(vtcp_device_counts_host_tx_as_tx),
+	{}
+};
+
+static struct kunit_suite vtcp_device_suite = {
+	.name = "vtcp_device",
+	.test_cases = vtcp_device_cases,
+};
+kunit_test_suite(vtcp_device_suite);

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine under a fake clock, with a capture of what it sends.
+ */
+
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include "harness.h"
+#include "rcvq.h"
+#include "sndq.h"
+
+static int vtcp_t_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+{
+	struct vtcp_t_conn *c = container_of(tcb, struct vtcp_t_conn, tcb);
+	struct vtcp_t_out *o;
+
+	if (c->nsent == VTCP_T_MAX_OUT && c->next) {
+		/* Forget what the test has already looked at. */
+		unsigned int i;
+
+		for (i = 0; i < c->next; i++)
+			kfree(c->sent[i].data);
+		memmove(c->sent, c->sent + c->next,
+			(c->nsent - c->next) * sizeof(c->sent[0]));
+		c->nsent -= c->next;
+		c->next = 0;
+	}
+	if (c->nsent == VTCP_T_MAX_OUT) {
+		KUNIT_FAIL(c->test, "more than %d segments not looked at",
+			   VTCP_T_MAX_OUT);
+		return -ENOBUFS;
+	}
+	o = &c->sent[c->nsent++];
+	o->out = *out;
+	o->data = NULL;
+	if (out->len) {
+		o->data = kmalloc(out->len, GFP_ATOMIC);
+		if (o->data)
+			vtcp_sndq_copy(&tcb->sndq, out->data_seq, out->len,
+				       o->data);
+	}
+	return c->xmit_err;
+}
+
+static const struct vtcp_engine_ops vtcp_t_ops = {
+	.xmit = vtcp_t_xmit,
+};
+
+static void vtcp_t_conn_free(void *arg)
+{
+	struct vtcp_t_conn *c = arg;
+	unsigned int i;
+
+	vtcp_tcb_destroy(&c->tcb);
+	for (i = 0; i < c->nsent; i++)
+		kfree(c->sent[i].data);
+	kfree(c);
+}
+
+/* Defaults for tests: no options, a 64 KiB window, no scaling. */
+void vtcp_t_cfg(struct vtcp_cfg *cfg)
+{
+	vtcp_cfg_default(cfg);
+	cfg->flags = 0;
+	cfg->rcvbuf = 65535;
+	cfg->sndbuf = 256 * 1024;
+}
+
+struct vtcp_t_conn *vtcp_t_conn_new(struct kunit *test,
+				    const struct vtcp_cfg *cfg)
+{
+	struct vtcp_t_conn *c;
+	struct vtcp_cfg def;
+
+	if (!cfg) {
+		vtcp_t_cfg(&def);
+		cfg = &def;
+	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	vtcp_tcb_init(&c->tcb, &vtcp_t_ops, cfg, 1460, 0);
+	c->tcb.ts_offset = 0;
+	c->test = test;
+	c->now = 1000 * NSEC_PER_SEC;
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, vtcp_t_conn_free, c));
+	return c;
+}
+
+enum vtcp_drop_reason vtcp_t_input(struct vtcp_t_conn *c,
+				   const struct vtcp_t_seg *s)
+{
+	enum vtcp_drop_reason drop;
+	struct vtcp_seg seg = {
+		.seq = s->seq,
+		.ack = s->ack,
+		.len = s->len,
+		.wnd = s->wnd,
+		.flags = s->flags,
+		.ecn = s->ecn,
+		.opt = s->opt,
+	};
+
+	if (s->len) {
+		/* Headroom as a real packet would have, so truesize is real. */
+		seg.skb = alloc_skb(128 + s->len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(c->test, seg.skb);
+		skb_reserve(seg.skb, 128);
+		if (s->data)
+			skb_put_data(seg.skb, s->data, s->len);
+		else
+			skb_put_zero(seg.skb, s->len);
+	}
+	spin_lock_bh(&c->tcb.lock);
+	drop = vtcp_input(&c->tcb, &seg, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+	kfree_skb(seg.skb);
+	return drop;
+}
+
+/* Let @ns pass, firing each deadline at its own time. */
+void vtcp_t_advance(struct vtcp_t_conn *c, u64 ns)
+{
+	vtcp_t_run_until(c, c->now + ns);
+}
+
+void vtcp_t_run_until(struct vtcp_t_conn *c, u64 until)
+{
+	u64 next;
+
+	spin_lock_bh(&c->tcb.lock);
+	while ((next = vtcp_next_deadline(&c->tcb)) && next <= until) {
+		c->now = max(c->now, next);
+		vtcp_timer_expire(&c->tcb, c->now);
+	}
+	c->now = until;
+	spin_unlock_bh(&c->tcb.lock);
+}
+
+/* Queue @len bytes as a write() would; returns how many fit. */
+int vtcp_t_write(struct vtcp_t_conn *c, const void *data, u32 len)
+{
+	struct vtcp_tcb *tcb = &c->tcb;
+	u32 done = 0;
+
+	spin_lock_bh(&tcb->lock);
+	while (done < len && tcb->sndq.bytes < tcb->cfg.sndbuf) {
+		u32 n = min3(len - done, (u32)PAGE_SIZE,
+			     tcb->cfg.sndbuf - tcb->sndq.bytes);
+		struct page *page = alloc_page(GFP_ATOMIC);
+
+		KUNIT_ASSERT_NOT_NULL(c->test, page);
+		if (data)
+			memcpy_to_page(page, 0, (const u8 *)data + done, n);
+		else
+			memzero_page(page, 0, n);
+		KUNIT_ASSERT_EQ(c->test, 0,
+				vtcp_sndq_append(&tcb->sndq, page, 0, n));
+		put_page(page);
+		done += n;
+	}
+	vtcp_output(tcb, c->now);
+	spin_unlock_bh(&tcb->lock);
+	return done;
+}
+
+/* read(): copy out up to @len bytes; returns how many. */
+u32 vtcp_t_read(struct vtcp_t_conn *c, void *buf, u32 len)
+{
+	struct vtcp_rcvq_reader r;
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter to;
+
+	iov_iter_kvec(&to, ITER_DEST, &kv, 1, len);
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_rcvq_detach(&c->tcb.rcvq, &r);
+	spin_unlock_bh(&c->tcb.lock);
+	KUNIT_EXPECT_EQ(c->test, 0, vtcp_rcvq_copy(&r, &to, len, false));
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_rcvq_attach(&c->tcb.rcvq, &r);
+	vtcp_recv_consumed(&c->tcb, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+	return r.copied;
+}
+
+void vtcp_t_close(struct vtcp_t_conn *c)
+{
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_close(&c->tcb, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+}
+
+struct vtcp_t_out *vtcp_t_pop(struct vtcp_t_conn *c)
+{
+	return c->next < c->nsent ? &c->sent[c->next++] : NULL;
+}
+
+unsigned int vtcp_t_pending(const struct vtcp_t_conn *c)
+{
+	return c->nsent - c->next;
+}
+
+void vtcp_t_drain(struct vtcp_t_conn *c)
+{
+	c->next = c->nsent;
+}
+
+struct vtcp_t_conn *vtcp_t_established(struct kunit *test,
+				       const struct vtcp_cfg *cfg)
+{
+	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
+	struct vtcp_t_seg synack = {
+		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.seq = VTCP_T_IRS,
+		.ack = VTCP_T_ISS + 1,
+		.wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_MSS, .mss = VTCP_T_MSS },
+	};
+
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, VTCP_T_ISS, 0, 0);
+	c->now += 10 * NSEC_PER_MSEC;
+	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
+	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 0);
+	c->tcb.events = 0;
+	return c;
+}
+
+struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
+				    const struct vtcp_cfg *cfg)
+{
+	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
+	struct vtcp_t_seg syn = {
+		.flags = TCPHDR_SYN,
+		.seq = VTCP_T_IRS,
+		.wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_MSS, .mss = VTCP_T_MSS },
+	};
+	struct vtcp_t_seg ack = {
+		.flags = TCPHDR_ACK,
+		.seq = VTCP_T_IRS + 1,
+		.ack = VTCP_T_ISS + 1,
+		.wnd = VTCP_T_WND,
+	};
+
+	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
+	KUNIT_ASSERT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
+	c->now += 10 * NSEC_PER_MSEC;
+	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
+	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	VTCP_T_EXPECT_NOTHING(c);
+	c->tcb.events = 0;
+	return c;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Driving the engine in KUnit: a TCB with a fake clock, a capture of every
+ * segment it sends (with its payload), and helpers to feed it segments.
+ */
+#ifndef _VTCP_TEST_HARNESS_H
+#define _VTCP_TEST_HARNESS_H
+
+#include <kunit/test.h>
+#include <net/tcp.h>
+
+#include "tcb.h"
+
+#define VTCP_T_MAX_OUT	256
+
+struct vtcp_t_out {
+	struct vtcp_out out;
+	u8 *data;		/* out.len bytes of payload */
+};
+
+struct vtcp_t_conn {
+	struct vtcp_tcb tcb;
+	struct kunit *test;
+	u64 now;
+	struct vtcp_t_out sent[VTCP_T_MAX_OUT];
+	unsigned int nsent;	/* captured so far */
+	unsigned int next;	/* first not yet popped */
+	int xmit_err;		/* what xmit returns */
+};
+
+/* The peer's side of a handshake the helpers perform. */
+#define VTCP_T_ISS	1000U
+#define VTCP_T_IRS	5000U
+#define VTCP_T_MSS	1000U
+#define VTCP_T_WND	65535U
+
+struct vtcp_t_conn *vtcp_t_conn_new(struct kunit *test,
+				    const struct vtcp_cfg *cfg);
+void vtcp_t_cfg(struct vtcp_cfg *cfg);
+
+/* Fill in a segment; @data may be NULL for @len zero bytes. */
+struct vtcp_t_seg {
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	u32 wnd;
+	const void *data;
+	u32 len;
+	struct vtcp_opts opt;
+	u8 ecn;
+};
+
+enum vtcp_drop_reason vtcp_t_input(struct vtcp_t_conn *c,
+				   const struct vtcp_t_seg *s);
+void vtcp_t_advance(struct vtcp_t_conn *c, u64 ns);
+void vtcp_t_run_until(struct vtcp_t_conn *c, u64 ns);
+int vtcp_t_write(struct vtcp_t_conn *c, const void *data, u32 len);
+u32 vtcp_t_read(struct vtcp_t_conn *c, void *buf, u32 len);
+void vtcp_t_close(struct vtcp_t_conn *c);
+
+struct vtcp_t_out *vtcp_t_pop(struct vtcp_t_conn *c);
+unsigned int vtcp_t_pending(const struct vtcp_t_conn *c);
+void vtcp_t_drain(struct vtcp_t_conn *c);
+
+/* Opens as the client: our SYN, the peer's SYN-ACK, our ACK. */
+struct vtcp_t_conn *vtcp_t_established(struct kunit *test,
+				       const struct vtcp_cfg *cfg);
+/* Opens as a listener's child: the peer's SYN, our SYN-ACK, its ACK. */
+struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
+				    const struct vtcp_cfg *cfg);
+
+/* Expect the next captured segment to have these fields. */
+#define VTCP_T_EXPECT_SEG(c, fl, sq, ak, ln) do {				\
+	struct vtcp_t_out *__o = vtcp_t_pop(c);					\
+	KUNIT_ASSERT_NOT_NULL_MSG((c)->test, __o, "no segment was sent");	\
+	KUNIT_EXPECT_EQ_MSG((c)->test, (u32)__o->out.flags, (u32)(fl),	\
+			    "flags");						\
+	KUNIT_EXPECT_EQ_MSG((c)->test, __o->out.seq, (u32)(sq), "seq");	\
+	if ((fl) & TCPHDR_ACK)							\
+		KUNIT_EXPECT_EQ_MSG((c)->test, __o->out.ack, (u32)(ak), "ack");\
+	KUNIT_EXPECT_EQ_MSG((c)->test, __o->out.len, (u32)(ln), "len");	\
+} while (0)
+
+#define VTCP_T_EXPECT_NOTHING(c)						\
+	KUNIT_EXPECT_EQ_MSG((c)->test, vtcp_t_pending(c), 0U,			\
+			    "unexpected segment sent")
+
+#endif /* _VTCP_TEST_HARNESS_H */

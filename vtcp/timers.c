@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every timer of a connection, as one hrtimer.
+ *
+ * The engine keeps a deadline for each of its timers (tcb.h, enum
+ * vtcp_timer): RTO (SYN, SYN-ACK, data and FIN retransmission), PERSIST
+ * (zero-window probes), DELACK (delayed ACK), KEEPALIVE (idle probes) and
+ * LINGER (TIME-WAIT, or an orphan's FIN-WAIT-2). The packet paths only run
+ * the engine; afterwards vtcp_timer_sync() points this hrtimer at the
+ * earliest deadline. It fires in softirq context (HRTIMER_MODE_ABS_SOFT)
+ * and runs vtcp_timer_expire(), which does what each passed deadline asks.
+ *
+ * Re-arming is lazy: a timer set to fire before the earliest deadline is
+ * left alone (it fires, finds nothing due, and moves on), so the RTO moving
+ * later on every ACK costs nothing here.
+ *
+ * An armed timer holds a reference on its connection (timer_ref). A dead
+ * connection is never armed again; vtcp_timer_stop() cancels, and if the
+ * callback is running it sees the connection dead and drops the reference
+ * itself.
+ */
+
+#include <linux/hrtimer.h>
+
+#include "compat.h"
+#include "conn.h"
+#include "timers.h"
+
+static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
+{
+	struct vtcp_conn *conn = container_of(timer, struct vtcp_conn, timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	bool drop_ref = false;
+	u64 next;
+
+	vtcp_conn_lock(conn);
+	if (!conn->dead) {
+		vtcp_timer_expire(&conn->tcb, vtcp_now());
+		next = vtcp_next_deadline(&conn->tcb);
+		if (next && conn->tcb.state != VTCP_CLOSED) {
+			conn->timer_at = next;
+			hrtimer_set_expires(timer, ns_to_ktime(next));
+			ret = HRTIMER_RESTART;
+		}
+	}
+	/* Unless someone re-armed it meanwhile, its reference goes. */
+	if (ret == HRTIMER_NORESTART && !hrtimer_is_queued(timer)) {
+		conn->timer_ref = 0;
+		drop_ref = true;
+	}
+	vtcp_conn_unlock(conn);
+	if (drop_ref)
+		vtcp_conn_put(conn);
+	return ret;
+}
+
+void vtcp_timer_init(struct vtcp_conn *conn)
+{
+	hrtimer_setup(&conn->timer, vtcp_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * Point the timer at the engine's earliest deadline. Called with the lock
+ * held; returns the number of references to drop after unlocking.
+ */
+int vtcp_timer_sync(struct vtcp_conn *conn)
+{
+	u64 next = vtcp_next_deadline(&conn->tcb);
+
+	lockdep_assert_held(&conn->tcb.lock);
+	if (!next)
+		return 0;	/* an armed timer finds nothing and stops */
+	if (conn->timer_ref && hrtimer_is_queued(&conn->timer) &&
+	    conn->timer_at <= next)
+		return 0;
+	conn->timer_at = next;
+	hrtimer_start(&conn->timer, ns_to_ktime(next), HRTIMER_MODE_ABS_SOFT);
+	if (!conn->timer_ref) {
+		conn->timer_ref = 1;
+		vtcp_conn_get(conn);
+	}
+	return 0;
+}
+
+/* The connection is dying: stop the timer. Returns references to drop. */
+int vtcp_timer_stop(struct vtcp_conn *conn)
+{
+	lockdep_assert_held(&conn->tcb.lock);
+	if (!conn->timer_ref)
+		return 0;
+	if (hrtimer_try_to_cancel(&conn->timer) < 0)
+		return 0;	/* running: the callback drops it */
+	conn->timer_ref = 0;
+	return 1;
+}

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What vtcp sends, injected into the host as received on the device.
+ *
+ * Payload is never copied but for small segments: the skb's fragments
+ * reference the send queue's pages (a retransmission takes new references
+ * to the same bytes). A segment larger than the MSS leaves as one GSO
+ * train, which the host's receive path takes whole, as it does from
+ * loopback. Such segments carry CHECKSUM_PARTIAL with the pseudo-header
+ * sum, like loopback's, so the payload is never summed here, and a host
+ * that forwards them computes the sum where it must. Small linear segments
+ * get a full checksum and CHECKSUM_UNNECESSARY.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "compat.h"
+#include "conn.h"
+#include "device.h"
+#include "sndq.h"
+#include "tx.h"
+
+/* Payloads this small are copied into the skb: cheaper than page refs. */
+#define VTCP_TX_COPY_MAX	256
+
+static unsigned int vtcp_tx_iphdr_len(u8 family)
+{
+	return family == AF_INET6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+}
+
+/* The MSS the device's MTU allows. */
+u16 vtcp_tx_mss(const struct net_device *dev, u8 family)
+{
+	unsigned int hdr = vtcp_tx_iphdr_len(family) + sizeof(struct tcphdr);
+	unsigned int mtu = READ_ONCE(dev->mtu);
+
+	return clamp_t(unsigned int, mtu > hdr ? mtu - hdr : 0, 64, 65535 - hdr);
+}
+
+/* The largest segment that leaves as one GSO train. */
+u16 vtcp_tx_gso_max(u8 family)
+{
+	return 65535 - vtcp_tx_iphdr_len(family) - sizeof(struct tcphdr) -
+	       VTCP_MAX_OPTION_SPACE;
+}
+
+static int vtcp_tx_add_frag(void *arg, struct page *page, u32 off, u32 len)
+{
+	struct sk_buff *skb = arg;
+	int i = skb_shinfo(skb)->nr_frags;
+
+	if (i == MAX_SKB_FRAGS)
+		return -EMSGSIZE;
+	get_page(page);
+	skb_fill_page_desc(skb, i, page, off, len);
+	skb->len += len;
+	skb->data_len += len;
+	skb->truesize += len;
+	return 0;
+}
+
+static struct sk_buff *vtcp_tx_build(struct net_device *dev,
+				     const struct vtcp_tuple *t,
+				     const struct vtcp_out *out,
+				     const struct vtcp_sndq *q)
+{
+	unsigned int optlen = vtcp_opts_size(&out->opt);
+	unsigned int thlen = sizeof(struct tcphdr) + optlen;
+	unsigned int iplen = vtcp_tx_iphdr_len(t->family);
+	bool copy = out->len <= VTCP_TX_COPY_MAX;
+	unsigned int tcplen = thlen + out->len;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = alloc_skb(NET_SKB_PAD + iplen + thlen + (copy ? out->len : 0),
+			GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_SKB_PAD + iplen + thlen);
+	if (out->len) {
+		if (copy)
+			vtcp_sndq_copy(q, out->data_seq, out->len,
+				       skb_put(skb, out->len));
+		else if (vtcp_sndq_for_each(q, out->data_seq, out->len,
+					    vtcp_tx_add_frag, skb))
+			goto err_free;
+	}
+
+	th = skb_push(skb, thlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = t->lport;
+	th->dest = t->rport;
+	th->seq = htonl(out->seq);
+	th->ack_seq = htonl(out->ack);
+	th->doff = thlen / 4;
+	tcp_flag_byte(th) = out->flags;
+	th->window = htons(out->wnd);
+	if (optlen)
+		vtcp_opts_write((u8 *)(th + 1), &out->opt, optlen);
+
+	if (t->family == AF_INET) {
+		struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = out->ecn;
+		iph->tot_len = htons(iplen + tcplen);
+		/* Atomic datagrams: DF set, the ID need not vary (RFC 6864). */
+		iph->id = 0;
+		iph->frag_off = htons(IP_DF);
+		iph->ttl = 64;
+		iph->protocol = IPPROTO_TCP;
+		iph->saddr = t->local.ip;
+		iph->daddr = t->remote.ip;
+		ip_send_check(iph);
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+
+		ip6_flow_hdr(ip6h, out->ecn, 0);
+		ip6h->payload_len = htons(tcplen);
+		ip6h->nexthdr = IPPROTO_TCP;
+		ip6h->hop_limit = 64;
+		ip6h->saddr = t->local.ip6;
+		ip6h->daddr = t->remote.ip6;
+		skb->protocol = htons(ETH_P_IPV6);
+	}
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+
+	if (out->gso_size || skb_is_nonlinear(skb)) {
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		if (t->family == AF_INET)
+			th->check = ~tcp_v4_check(tcplen, t->local.ip,
+						  t->remote.ip, 0);
+		else
+			th->check = ~tcp_v6_check(tcplen, &t->local.ip6,
+						  &t->remote.ip6, 0);
+	} else {
+		__wsum csum = csum_partial(th, tcplen, 0);
+
+		if (t->family == AF_INET)
+			th->check = tcp_v4_check(tcplen, t->local.ip,
+						 t->remote.ip, csum);
+		else
+			th->check = tcp_v6_check(tcplen, &t->local.ip6,
+						 &t->remote.ip6, csum);
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	}
+	if (out->gso_size) {
+		struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+		shinfo->gso_size = out->gso_size;
+		shinfo->gso_segs = DIV_ROUND_UP(out->len, out->gso_size);
+		shinfo->gso_type = t->family == AF_INET ?
+				   SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID :
+				   SKB_GSO_TCPV6;
+	}
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	return skb;
+
+err_free:
+	kfree_skb(skb);
+	return NULL;
+}
+
+static int vtcp_tx_inject(struct vtcp_device *vd, struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+
+	if (unlikely(!netif_running(vd->dev))) {
+		kfree_skb(skb);
+		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
+		return -ENETDOWN;
+	}
+	if (netif_rx(skb) == NET_RX_DROP) {
+		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
+		return -ENOBUFS;
+	}
+	vtcp_dev_tx_stats(vd, len);
+	return 0;
+}
+
+/* The engine's transmit op; the connection's lock is held. */
+int vtcp_tx_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+{
+	struct vtcp_conn *conn = vtcp_conn_of(tcb);
+	struct vtcp_device *vd = conn->vd;
+	struct sk_buff *skb;
+
+	if (conn->dead)
+		return -ENODEV;
+	skb = vtcp_tx_build(vd->dev, &conn->tuple, out, &tcb->sndq);
+	if (!skb) {
+		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
+		return -ENOMEM;
+	}
+	if (out->flags & TCPHDR_RST)
+		vtcp_dev_count(vd, VTCP_CNT_RESETS_SENT);
+	return vtcp_tx_inject(vd, skb);
+}
+
+/* A segment from no connection: a RST, or a SYN cookie's SYN-ACK. */
+void vtcp_tx_reply(struct vtcp_device *vd, const struct vtcp_tuple *tuple,
+		   const struct vtcp_out *out)
+{
+	struct sk_buff *skb;
+
+	WARN_ON_ONCE(out->len);
+	skb = vtcp_tx_build(vd->dev, tuple, out, NULL);
+	if (!skb) {
+		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
+		return;
+	}
+	if (out->flags & TCPHDR_RST)
+		vtcp_dev_count(vd, VTCP_CNT_RESETS_SENT);
+	vtcp_tx_inject(vd, skb);
+}

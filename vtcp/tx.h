@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VTCP_TX_H
+#define _VTCP_TX_H
+
+#include "tcb.h"
+#include "tuple.h"
+
+struct net_device;
+struct vtcp_device;
+
+int vtcp_tx_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out);
+void vtcp_tx_reply(struct vtcp_device *vd, const struct vtcp_tuple *tuple,
+		   const struct vtcp_out *out);
+u16 vtcp_tx_mss(const struct net_device *dev, u8 family);
+u16 vtcp_tx_gso_max(u8 family);
+
+#endif /* _VTCP_TX_H */
