@@ -108,6 +108,8 @@ def main():
     else:
         passed, failed, skipped = tap_counts(lines)
 
+    if not passed and not failed and not skipped:
+        problems.append("no test result at all")
     for p in problems[:40]:
         print(f"{log}: problem: {p}")
     if problems:

@@ -1,39 +1,380 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/vtcp: one open file is one endpoint handle.
+ * /dev/vtcp and the files of accepted connections: file operations and the
+ * ioctl interface (include/uapi/linux/vtcp.h).
+ *
+ * Two kinds of file: those opened on /dev/vtcp carry a struct vtcp_handle
+ * (unbound, listener or connection); those VTCP_IOC_ACCEPT returns point
+ * at their connection directly, so an idle accepted connection costs its
+ * struct file and nothing more.
+ *
+ * ioctl structures are versioned by size: the number encodes the size the
+ * caller was built with, and copy_struct_from_user() reconciles it with
+ * ours (zero-filling what the caller lacks, refusing with -E2BIG what it
+ * has that we do not know, unless zero).
  */
 
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <uapi/linux/vtcp.h>
 
 #include "chardev.h"
+#include "compat.h"
+#include "conn.h"
+#include "handle.h"
+#include "listen.h"
+#include "sockopt.h"
+#include "stream.h"
+
+/* The first version of each structure: callers may not pass less. */
+#define VTCP_LISTEN_SIZE_VER0	sizeof(struct vtcp_listen)
+#define VTCP_ACCEPT_SIZE_VER0	sizeof(struct vtcp_accept)
+#define VTCP_CONNECT_SIZE_VER0	sizeof(struct vtcp_connect)
+#define VTCP_OPT_SIZE_VER0	sizeof(struct vtcp_opt)
+#define VTCP_INFO_SIZE_VER0	sizeof(struct vtcp_info)
+
+static const struct file_operations vtcp_conn_fops;
+
+static bool vtcp_file_is_conn(const struct file *file)
+{
+	return file->f_op == &vtcp_conn_fops;
+}
+
+/* The connection behind @file, or NULL if it is not (yet) one. */
+static struct vtcp_conn *vtcp_file_conn(struct file *file)
+{
+	if (vtcp_file_is_conn(file))
+		return file->private_data;
+	return vtcp_handle_conn(file->private_data);
+}
+
+static bool vtcp_file_nonblock(const struct file *file, int iocb_flags)
+{
+	return (file->f_flags & O_NONBLOCK) || (iocb_flags & IOCB_NOWAIT);
+}
+
+static ssize_t vtcp_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(iocb->ki_filp);
+
+	if (!conn)
+		return -ENOTCONN;
+	return vtcp_stream_read(conn, to,
+				vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags));
+}
+
+static ssize_t vtcp_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(iocb->ki_filp);
+
+	if (!conn)
+		return -ENOTCONN;
+	return vtcp_stream_write(conn, from,
+				 vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags),
+				 READ_ONCE(conn->tcb.cfg.flags) & VTCP_CFG_NOSIGPIPE);
+}
+
+static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
+				   poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &lsn->wq, wait);
+	if (!list_empty_careful(&lsn->acceptq))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(lsn->dead))
+		mask |= EPOLLERR | EPOLLHUP;
+	return mask;
+}
+
+static __poll_t vtcp_file_poll(struct file *file, poll_table *wait)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_listener *lsn;
+
+	if (conn)
+		return vtcp_stream_poll(conn, file, wait);
+	lsn = vtcp_handle_lsn(file->private_data);
+	if (lsn)
+		return vtcp_listener_poll(lsn, file, wait);
+	/* Unbound: nothing will ever happen, as for an unconnected socket. */
+	return EPOLLOUT | EPOLLHUP;
+}
+
+static int vtcp_conn_file_release(struct inode *inode, struct file *file)
+{
+	vtcp_stream_release(file->private_data);
+	return 0;
+}
+
+/* A file for an accepted connection; takes over the caller's reference. */
+static struct file *vtcp_conn_file(struct vtcp_conn *conn, bool nonblock)
+{
+	return anon_inode_getfile("[vtcp]", &vtcp_conn_fops, conn,
+				  O_RDWR | (nonblock ? O_NONBLOCK : 0));
+}
+
+static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
+{
+	struct vtcp_handle *h = file->private_data;
+	struct vtcp_accept req;
+	struct vtcp_conn *conn;
+	struct file *cfile;
+	int fd, ret;
+
+	if (vtcp_file_is_conn(file))
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), argp, size);
+	if (ret)
+		return ret;
+	conn = vtcp_handle_accept(h, &req, vtcp_file_nonblock(file, 0));
+	if (IS_ERR(conn))
+		return PTR_ERR(conn);
+	fd = get_unused_fd_flags(req.flags & VTCP_ACCEPT_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0) {
+		ret = fd;
+		goto err_release_conn;
+	}
+	cfile = vtcp_conn_file(conn, req.flags & VTCP_ACCEPT_NONBLOCK);
+	if (IS_ERR(cfile)) {
+		ret = PTR_ERR(cfile);
+		goto err_put_fd;
+	}
+	req.fd = fd;
+	if (copy_to_user(argp, &req, min(size, sizeof(req)))) {
+		/* The file owns the connection now: closing it closes that. */
+		fput(cfile);
+		put_unused_fd(fd);
+		return -EFAULT;
+	}
+	fd_install(fd, cfile);
+	return fd;
+
+err_put_fd:
+	put_unused_fd(fd);
+err_release_conn:
+	/* No descriptor for it: it ends as if closed at once. */
+	vtcp_stream_release(conn);
+	return ret;
+}
+
+static long vtcp_ioctl_setopt(struct file *file, const struct vtcp_opt *opt)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_handle *h = file->private_data;
+	struct vtcp_listener *lsn;
+	int ret;
+
+	if (conn)
+		return vtcp_conn_setopt(conn, opt);
+	mutex_lock(&h->lock);
+	lsn = h->lsn;
+	if (lsn) {
+		spin_lock_bh(&lsn->lock);
+		ret = vtcp_opt_set(&lsn->cfg, opt, false);
+		spin_unlock_bh(&lsn->lock);
+	} else {
+		ret = vtcp_opt_set(&h->cfg, opt, false);
+	}
+	mutex_unlock(&h->lock);
+	return ret;
+}
+
+static long vtcp_ioctl_getopt(struct file *file, struct vtcp_opt *opt)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_handle *h = file->private_data;
+	struct vtcp_listener *lsn;
+	int ret;
+
+	if (conn)
+		return vtcp_conn_getopt(conn, opt);
+	mutex_lock(&h->lock);
+	lsn = h->lsn;
+	if (lsn) {
+		spin_lock_bh(&lsn->lock);
+		ret = vtcp_opt_get(&lsn->cfg, opt);
+		spin_unlock_bh(&lsn->lock);
+	} else {
+		ret = vtcp_opt_get(&h->cfg, opt);
+	}
+	mutex_unlock(&h->lock);
+	return ret;
+}
+
+static long vtcp_ioctl_info(struct file *file, void __user *argp, size_t size)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_listener *lsn = NULL;
+	struct vtcp_info info;
+
+	if (size < VTCP_INFO_SIZE_VER0)
+		return -EINVAL;
+	if (!conn) {
+		lsn = vtcp_handle_lsn(file->private_data);
+		if (!lsn)
+			return -ENOTCONN;
+	}
+	if (conn)
+		vtcp_conn_info(conn, &info);
+	else
+		vtcp_listener_info(lsn, &info);
+	if (copy_to_user(argp, &info, min(size, sizeof(info))))
+		return -EFAULT;
+	if (size > sizeof(info) &&
+	    clear_user(argp + sizeof(info), size - sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy in a versioned structure of at least @min bytes. */
+static int vtcp_copy_in(void *dst, size_t ksize, const void __user *argp,
+			size_t usize, size_t min)
+{
+	if (usize < min)
+		return -EINVAL;
+	return copy_struct_from_user(dst, ksize, argp, usize);
+}
+
+static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct vtcp_handle *h = vtcp_file_is_conn(file) ? NULL : file->private_data;
+	void __user *argp = (void __user *)arg;
+	size_t size = _IOC_SIZE(cmd);
+	struct vtcp_conn *conn;
+	union {
+		struct vtcp_listen listen;
+		struct vtcp_connect connect;
+		struct vtcp_opt opt;
+		u32 how;
+	} u;
+	long ret;
+
+	if (_IOC_TYPE(cmd) != VTCP_IOC_MAGIC)
+		return -ENOTTY;
+
+	switch (cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT)) {
+	case VTCP_IOC_LISTEN & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+		if (!h)
+			return -EISCONN;
+		ret = vtcp_copy_in(&u.listen, sizeof(u.listen), argp, size,
+				   VTCP_LISTEN_SIZE_VER0);
+		return ret ?: vtcp_handle_listen(h, &u.listen);
+
+	case VTCP_IOC_ACCEPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+		if (size < VTCP_ACCEPT_SIZE_VER0)
+			return -EINVAL;
+		return vtcp_ioctl_accept(file, argp, size);
+
+	case VTCP_IOC_CONNECT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+		if (!h)
+			return -EISCONN;
+		ret = vtcp_copy_in(&u.connect, sizeof(u.connect), argp, size,
+				   VTCP_CONNECT_SIZE_VER0);
+		return ret ?: vtcp_handle_connect(h, &u.connect,
+						  vtcp_file_nonblock(file, 0));
+
+	case VTCP_IOC_SETOPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
+				   VTCP_OPT_SIZE_VER0);
+		return ret ?: vtcp_ioctl_setopt(file, &u.opt);
+
+	case VTCP_IOC_GETOPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
+				   VTCP_OPT_SIZE_VER0);
+		if (!ret)
+			ret = vtcp_ioctl_getopt(file, &u.opt);
+		if (!ret && copy_to_user(argp, &u.opt, sizeof(u.opt)))
+			ret = -EFAULT;
+		return ret;
+
+	case VTCP_IOC_INFO & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+		return vtcp_ioctl_info(file, argp, size);
+	}
+
+	/* The rest take no versioned structure: their numbers are exact. */
+	switch (cmd) {
+	case VTCP_IOC_SHUTDOWN:
+		if (get_user(u.how, (u32 __user *)argp))
+			return -EFAULT;
+		conn = vtcp_file_conn(file);
+		return conn ? vtcp_stream_shutdown(conn, u.how) : -ENOTCONN;
+	case VTCP_IOC_ABORT:
+		conn = vtcp_file_conn(file);
+		return conn ? vtcp_stream_abort(conn) : -ENOTCONN;
+	}
+	return -ENOTTY;
+}
+
+static void vtcp_file_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_listener *lsn;
+
+	if (conn) {
+		seq_printf(m, "vtcp-kind:\tconnection\nvtcp-state:\t%u\n",
+			   READ_ONCE(conn->tcb.state));
+		return;
+	}
+	lsn = vtcp_handle_lsn(file->private_data);
+	seq_printf(m, "vtcp-kind:\t%s\n", lsn ? "listener" : "unbound");
+}
 
 static int vtcp_chardev_open(struct inode *inode, struct file *file)
 {
-	return nonseekable_open(inode, file);
+	struct vtcp_handle *h = vtcp_handle_new();
+	int ret;
+
+	if (!h)
+		return -ENOMEM;
+	ret = nonseekable_open(inode, file);
+	if (ret) {
+		vtcp_handle_release(h);
+		return ret;
+	}
+	file->private_data = h;
+	return 0;
 }
 
 static int vtcp_chardev_release(struct inode *inode, struct file *file)
 {
+	vtcp_handle_release(file->private_data);
 	return 0;
-}
-
-static long vtcp_chardev_ioctl(struct file *file, unsigned int cmd,
-			       unsigned long arg)
-{
-	switch (cmd) {
-	default:
-		return -ENOTTY;
-	}
 }
 
 static const struct file_operations vtcp_chardev_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vtcp_chardev_open,
 	.release	= vtcp_chardev_release,
-	.unlocked_ioctl	= vtcp_chardev_ioctl,
+	.read_iter	= vtcp_file_read_iter,
+	.write_iter	= vtcp_file_write_iter,
+	.poll		= vtcp_file_poll,
+	.unlocked_ioctl	= vtcp_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.splice_read	= vtcp_compat_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.show_fdinfo	= vtcp_file_show_fdinfo,
+};
+
+static const struct file_operations vtcp_conn_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vtcp_conn_file_release,
+	.read_iter	= vtcp_file_read_iter,
+	.write_iter	= vtcp_file_write_iter,
+	.poll		= vtcp_file_poll,
+	.unlocked_ioctl	= vtcp_file_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.splice_read	= vtcp_compat_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.show_fdinfo	= vtcp_file_show_fdinfo,
 };
 
 static struct miscdevice vtcp_miscdev = {

@@ -7,6 +7,7 @@
 #ifndef _VTCP_COMPAT_H
 #define _VTCP_COMPAT_H
 
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -45,6 +46,13 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 	skb_frag_off_set(frag, off);
 	skb_frag_size_set(frag, size);
 }
+#endif
+
+/* splice() from a read_iter file: the helper was renamed. */
+#ifdef VTCP_HAVE_COPY_SPLICE_READ
+#define vtcp_compat_splice_read	copy_splice_read
+#else
+#define vtcp_compat_splice_read	generic_file_splice_read
 #endif
 
 #endif /* _VTCP_COMPAT_H */

@@ -135,6 +135,23 @@ struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
 	return rhashtable_lookup(&vd->conns, tuple, vtcp_conn_params);
 }
 
+/* A connection that never made it into the table. */
+void vtcp_conn_discard(struct vtcp_conn *conn)
+{
+	struct vtcp_listener *lsn = NULL;
+
+	vtcp_conn_lock(conn);
+	if (conn->listener)
+		lsn = vtcp_listen_child_gone(conn);
+	spin_unlock_bh(&conn->tcb.lock);
+	if (lsn)
+		vtcp_listener_put(lsn);
+	netdev_put(conn->vd->dev, &conn->dev_tracker);
+	conn->vd = NULL;
+	conn->dead = 1;
+	vtcp_conn_put(conn);
+}
+
 static void vtcp_conn_free_rcu(struct rcu_head *rcu)
 {
 	struct vtcp_conn *conn = container_of(rcu, struct vtcp_conn, rcu);
@@ -191,6 +208,42 @@ static void vtcp_conn_account(struct vtcp_conn *conn)
 	}
 }
 
+static u16 vtcp_conn_snapshot(const struct vtcp_conn *conn)
+{
+	const struct vtcp_tcb *tcb = &conn->tcb;
+	u16 snap = 0;
+
+	if (tcb->rcvq.ready_bytes)
+		snap |= VTCP_SNAP_READABLE;
+	if (tcb->fin_received)
+		snap |= VTCP_SNAP_EOF;
+	if (tcb->rd_shutdown)
+		snap |= VTCP_SNAP_RD_SHUT;
+	if (tcb->fin_queued)
+		snap |= VTCP_SNAP_WR_SHUT;
+	if (tcb->err)
+		snap |= VTCP_SNAP_ERROR;
+	if (tcb->cfg.sndbuf - min(tcb->sndq.bytes, tcb->cfg.sndbuf) >=
+	    tcb->cfg.sndbuf / 3)
+		snap |= VTCP_SNAP_WRITEABLE;
+	switch (tcb->state) {
+	case VTCP_SYN_SENT:
+	case VTCP_SYN_RECEIVED:
+		snap |= VTCP_SNAP_OPENING;
+		break;
+	case VTCP_ESTABLISHED:
+	case VTCP_CLOSE_WAIT:
+		snap |= VTCP_SNAP_CAN_SEND;
+		break;
+	case VTCP_CLOSED:
+		snap |= VTCP_SNAP_CLOSED;
+		break;
+	}
+	if (conn->dead)
+		snap |= VTCP_SNAP_CLOSED;
+	return snap;
+}
+
 static __poll_t vtcp_conn_events_mask(const struct vtcp_conn *conn, u8 ev)
 {
 	__poll_t mask = 0;
@@ -222,6 +275,7 @@ void vtcp_conn_unlock(struct vtcp_conn *conn)
 			puts += vtcp_timer_sync(conn);
 	}
 	vtcp_conn_account(conn);
+	WRITE_ONCE(conn->snap, vtcp_conn_snapshot(conn));
 	mask = vtcp_conn_events_mask(conn, ev);
 	spin_unlock_bh(&tcb->lock);
 

@@ -40,9 +40,26 @@ struct vtcp_conn {
 	u64 timer_at;			/* when the timer fires, if timer_ref */
 	refcount_t refs;
 	u32 mem;			/* bytes counted in vtcp_mem */
+	u16 snap;			/* VTCP_SNAP_*, for lockless readers */
 	u8 dead:1,
 	   timer_ref:1;
 	struct rcu_head rcu;
+};
+
+/*
+ * What poll() and sleepers need to know, computed under the lock each time
+ * it is released, so that they never read the TCB without it.
+ */
+enum {
+	VTCP_SNAP_READABLE	= BIT(0),	/* data for read() */
+	VTCP_SNAP_EOF		= BIT(1),	/* the peer's FIN was read up to */
+	VTCP_SNAP_RD_SHUT	= BIT(2),
+	VTCP_SNAP_WR_SHUT	= BIT(3),	/* our FIN is queued or sent */
+	VTCP_SNAP_ERROR		= BIT(4),	/* an error is pending */
+	VTCP_SNAP_WRITEABLE	= BIT(5),	/* a third of sndbuf is free */
+	VTCP_SNAP_OPENING	= BIT(6),	/* SYN-SENT or SYN-RECEIVED */
+	VTCP_SNAP_CAN_SEND	= BIT(7),	/* ESTABLISHED or CLOSE-WAIT */
+	VTCP_SNAP_CLOSED	= BIT(8),
 };
 
 extern atomic_long_t vtcp_mem;
@@ -57,6 +74,7 @@ struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
 				  const struct vtcp_tuple *tuple,
 				  const struct vtcp_cfg *cfg, gfp_t gfp);
 int vtcp_conn_insert(struct vtcp_conn *conn);
+void vtcp_conn_discard(struct vtcp_conn *conn);
 struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
 				   const struct vtcp_tuple *tuple);
 void vtcp_conn_put(struct vtcp_conn *conn);

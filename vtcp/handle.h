@@ -28,8 +28,8 @@ struct vtcp_handle {
 struct vtcp_handle *vtcp_handle_new(void);
 void vtcp_handle_release(struct vtcp_handle *h);
 int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req);
-int vtcp_handle_accept(struct vtcp_handle *h, struct vtcp_accept *req,
-		       bool nonblock);
+struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
+				     struct vtcp_accept *req, bool nonblock);
 int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock);
 

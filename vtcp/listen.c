@@ -107,6 +107,14 @@ struct vtcp_listener *vtcp_listener_lookup(struct vtcp_device *vd,
 	return best;
 }
 
+/* What children start with: the options set on the listener so far. */
+static void vtcp_listener_cfg(struct vtcp_listener *lsn, struct vtcp_cfg *cfg)
+{
+	spin_lock_bh(&lsn->lock);
+	*cfg = lsn->cfg;
+	spin_unlock_bh(&lsn->lock);
+}
+
 void vtcp_listener_put(struct vtcp_listener *lsn)
 {
 	if (refcount_dec_and_test(&lsn->refs))
@@ -239,22 +247,6 @@ struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn)
 	return lsn;
 }
 
-/* A connection that never made it into the table. */
-static void vtcp_conn_discard(struct vtcp_conn *conn)
-{
-	struct vtcp_listener *lsn = conn->listener;
-
-	if (lsn) {
-		conn->listener = NULL;
-		atomic_dec(&lsn->synq_len);
-		vtcp_listener_put(lsn);
-	}
-	netdev_put(conn->vd->dev, &conn->dev_tracker);
-	conn->vd = NULL;
-	conn->dead = 1;
-	vtcp_conn_put(conn);
-}
-
 /* Make a child for @lsn and give it the segment that made it. */
 static enum vtcp_drop_reason vtcp_listen_new_child(struct vtcp_listener *lsn,
 						   struct vtcp_device *vd,
@@ -265,10 +257,12 @@ static enum vtcp_drop_reason vtcp_listen_new_child(struct vtcp_listener *lsn,
 {
 	enum vtcp_drop_reason drop;
 	struct vtcp_conn *conn;
+	struct vtcp_cfg cfg;
 
 	if (vtcp_over_limits())
 		return VTCP_DROP_MEMORY;
-	conn = vtcp_conn_alloc(vd, &pkt->tuple, &lsn->cfg, GFP_ATOMIC);
+	vtcp_listener_cfg(lsn, &cfg);
+	conn = vtcp_conn_alloc(vd, &pkt->tuple, &cfg, GFP_ATOMIC);
 	if (!conn)
 		return VTCP_DROP_MEMORY;
 	if (!refcount_inc_not_zero(&lsn->refs)) {
@@ -298,6 +292,7 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 					     struct vtcp_device *vd,
 					     struct vtcp_pkt *pkt, u64 now)
 {
+	struct vtcp_cfg cfg;
 	struct vtcp_out out;
 	u32 cookie;
 	u16 mss;
@@ -311,7 +306,8 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 	cookie = vtcp_cookie_make(&vtcp_secret, &pkt->tuple, pkt->seg.seq,
 				  pkt->seg.opt.present & VTCP_TCPOPT_MSS ?
 				  pkt->seg.opt.mss : 536, now, &mss);
-	vtcp_cookie_synack(&lsn->cfg, &pkt->seg, cookie,
+	vtcp_listener_cfg(lsn, &cfg);
+	vtcp_cookie_synack(&cfg, &pkt->seg, cookie,
 			   vtcp_tx_mss(vd->dev, pkt->tuple.family),
 			   vtcp_ts_offset(&vtcp_secret, &pkt->tuple), now, &out);
 	WRITE_ONCE(lsn->cookie_ns, now);

@@ -20,16 +20,10 @@
 #include "sndq.h"
 #include "stream.h"
 
-/* Free send-queue space at which writers wake and poll says EPOLLOUT. */
 static u32 vtcp_stream_wspace(const struct vtcp_tcb *tcb)
 {
 	return tcb->cfg.sndbuf > tcb->sndq.bytes ?
 	       tcb->cfg.sndbuf - tcb->sndq.bytes : 0;
-}
-
-static bool vtcp_stream_writeable(const struct vtcp_tcb *tcb)
-{
-	return vtcp_stream_wspace(tcb) >= tcb->cfg.sndbuf / 3;
 }
 
 static bool vtcp_stream_can_send(u8 state)
@@ -51,12 +45,12 @@ static int vtcp_stream_take_error(struct vtcp_tcb *tcb)
 	return err;
 }
 
-/* Nothing to read yet, and a reader should sleep. Racy by design. */
-static bool vtcp_stream_read_waits(const struct vtcp_tcb *tcb)
+/* Nothing to read yet, and a reader should sleep. */
+static bool vtcp_stream_read_waits(const struct vtcp_conn *conn)
 {
-	return !READ_ONCE(tcb->rcvq.ready_bytes) && !READ_ONCE(tcb->err) &&
-	       !READ_ONCE(tcb->fin_received) && !READ_ONCE(tcb->rd_shutdown) &&
-	       READ_ONCE(tcb->state) != VTCP_CLOSED;
+	return !(READ_ONCE(conn->snap) &
+		 (VTCP_SNAP_READABLE | VTCP_SNAP_ERROR | VTCP_SNAP_EOF |
+		  VTCP_SNAP_RD_SHUT | VTCP_SNAP_CLOSED));
 }
 
 ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
@@ -85,7 +79,7 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 		if (ret != -EAGAIN || nonblock)
 			goto out;
 		if (wait_event_interruptible(conn->wq,
-					     !vtcp_stream_read_waits(tcb))) {
+					     !vtcp_stream_read_waits(conn))) {
 			ret = -ERESTARTSYS;
 			goto out;
 		}
@@ -128,13 +122,12 @@ static int vtcp_stream_write_check(struct vtcp_conn *conn)
 
 static bool vtcp_stream_write_waits(const struct vtcp_conn *conn)
 {
-	const struct vtcp_tcb *tcb = &conn->tcb;
-	u8 state = READ_ONCE(tcb->state);
+	u16 snap = READ_ONCE(conn->snap);
 
-	if (READ_ONCE(tcb->err) || !(vtcp_stream_can_send(state) ||
-				     vtcp_stream_opening(state)))
+	if (snap & (VTCP_SNAP_ERROR | VTCP_SNAP_WR_SHUT) ||
+	    !(snap & (VTCP_SNAP_CAN_SEND | VTCP_SNAP_OPENING)))
 		return false;
-	return vtcp_stream_opening(state) || !vtcp_stream_writeable(tcb);
+	return (snap & VTCP_SNAP_OPENING) || !(snap & VTCP_SNAP_WRITEABLE);
 }
 
 ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
@@ -211,25 +204,24 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 			  poll_table *wait)
 {
-	const struct vtcp_tcb *tcb = &conn->tcb;
 	__poll_t mask = 0;
-	u8 state;
+	u16 snap;
 
 	poll_wait(file, &conn->wq, wait);
-	state = READ_ONCE(tcb->state);
-	if (READ_ONCE(tcb->err))
+	snap = READ_ONCE(conn->snap);
+	if (snap & VTCP_SNAP_ERROR)
 		mask |= EPOLLERR;
-	if (READ_ONCE(tcb->rcvq.ready_bytes))
+	if (snap & (VTCP_SNAP_READABLE | VTCP_SNAP_EOF | VTCP_SNAP_RD_SHUT))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(tcb->fin_received))
-		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (state == VTCP_CLOSED) {
+	if (snap & VTCP_SNAP_EOF)
+		mask |= EPOLLRDHUP;
+	if (snap & VTCP_SNAP_CLOSED)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
-	} else if (vtcp_stream_can_send(state)) {
-		if (!READ_ONCE(tcb->fin_queued) && vtcp_stream_writeable(tcb))
-			mask |= EPOLLOUT | EPOLLWRNORM;
-	}
-	if (READ_ONCE(tcb->fin_received) && READ_ONCE(tcb->fin_queued))
+	else if ((snap & (VTCP_SNAP_CAN_SEND | VTCP_SNAP_WR_SHUT |
+			  VTCP_SNAP_WRITEABLE)) ==
+		 (VTCP_SNAP_CAN_SEND | VTCP_SNAP_WRITEABLE))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if ((snap & VTCP_SNAP_EOF) && (snap & VTCP_SNAP_WR_SHUT))
 		mask |= EPOLLHUP;
 	return mask;
 }
@@ -274,8 +266,8 @@ int vtcp_stream_wait_connected(struct vtcp_conn *conn, bool nonblock)
 
 	if (nonblock)
 		return -EINPROGRESS;
-	if (wait_event_interruptible(conn->wq,
-				     !vtcp_stream_opening(READ_ONCE(tcb->state))))
+	if (wait_event_interruptible(conn->wq, !(READ_ONCE(conn->snap) &
+						 VTCP_SNAP_OPENING)))
 		return -ERESTARTSYS;
 	vtcp_conn_lock(conn);
 	err = tcb->state == VTCP_CLOSED ? vtcp_stream_take_error(tcb) : 0;
