@@ -3,7 +3,8 @@
 # make check: every test of vtcp, in every guest, and one line at the end:
 #   N passed, N failed
 # KUnit runs in the UML debug guest (KASAN, lockdep, UBSAN, kmemleak); the
-# selftests run there and in QEMU on Debian's stock 6.1 kernel. Any failure,
+# selftests run there, in QEMU on Debian's stock 6.1 kernel, and in QEMU on
+# an SMP 6.12 kernel with lockdep and KCSAN (two CPUs). Any failure,
 # sanitizer report or leak makes the exit status non-zero.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,15 +15,16 @@ rm -rf "$logs"
 mkdir -p "$logs"
 
 # Build everything first, so a build error stops the run before any guest.
-"$VTCP_ROOT/scripts/kernel.sh" uml-debug > /dev/null || exit 1
-"$VTCP_ROOT/scripts/module.sh" uml-debug > /dev/null || exit 1
-"$VTCP_ROOT/scripts/module.sh" debian > /dev/null || exit 1
+for target in uml-debug x86-debug debian; do
+	"$VTCP_ROOT/scripts/module.sh" "$target" > /dev/null || exit 1
+done
 make -s -C "$VTCP_ROOT/selftests" OUT="$VTCP_BUILD/selftests" || exit 1
 
 runs=(
 	"uml.sh uml-debug kunit.sh $logs/uml-kunit.log"
 	"uml.sh uml-debug selftests.sh $logs/uml-selftests.log VTCP_SELFTESTS=$VTCP_BUILD/selftests"
 	"qemu.sh debian selftests.sh $logs/debian-selftests.log"
+	"qemu.sh x86-debug selftests.sh $logs/x86-selftests.log"
 )
 passed=0 failed=0 skipped=0
 for run in "${runs[@]}"; do

@@ -239,6 +239,11 @@ static struct rtnl_link_ops vtcp_link_ops __read_mostly = {
 	.validate	= vtcp_dev_validate,
 };
 
+bool vtcp_is_device(const struct net_device *dev)
+{
+	return dev->netdev_ops == &vtcp_netdev_ops;
+}
+
 /*
  * The vtcp device @ifindex in @net, with a reference, or NULL. A device
  * of another kind is as good as none.
@@ -249,7 +254,7 @@ struct vtcp_device *vtcp_device_get(struct net *net, int ifindex)
 
 	if (!dev)
 		return NULL;
-	if (dev->netdev_ops != &vtcp_netdev_ops) {
+	if (!vtcp_is_device(dev)) {
 		dev_put(dev);
 		return NULL;
 	}

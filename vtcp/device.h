@@ -55,6 +55,7 @@ void vtcp_device_uninit(void);
 void vtcp_dev_drop(struct vtcp_device *vd, enum vtcp_drop_reason reason);
 void vtcp_dev_count(struct vtcp_device *vd, enum vtcp_counter counter);
 void vtcp_dev_tx_stats(struct vtcp_device *vd, unsigned int len);
+bool vtcp_is_device(const struct net_device *dev);
 struct vtcp_device *vtcp_device_get(struct net *net, int ifindex);
 void vtcp_device_put(struct vtcp_device *vd);
 

@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "device.h"
 #include "isn.h"
+#include "proc.h"
 #include "sndq.h"
 
 static int __init vtcp_init(void)
@@ -27,9 +28,13 @@ static int __init vtcp_init(void)
 	if (ret)
 		goto err_uninit_sndq;
 
-	ret = vtcp_device_init();
+	ret = vtcp_proc_init();
 	if (ret)
 		goto err_uninit_conn;
+
+	ret = vtcp_device_init();
+	if (ret)
+		goto err_uninit_proc;
 
 	ret = vtcp_chardev_init();
 	if (ret)
@@ -40,6 +45,8 @@ static int __init vtcp_init(void)
 
 err_uninit_device:
 	vtcp_device_uninit();
+err_uninit_proc:
+	vtcp_proc_uninit();
 err_uninit_conn:
 	vtcp_conn_uninit();
 err_uninit_sndq:
@@ -51,6 +58,7 @@ static void __exit vtcp_exit(void)
 {
 	vtcp_chardev_uninit();
 	vtcp_device_uninit();
+	vtcp_proc_uninit();
 	vtcp_conn_uninit();
 	vtcp_sndq_uninit();
 	pr_info("vtcp unloaded\n");

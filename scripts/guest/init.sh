@@ -36,6 +36,8 @@ kmemleak=/sys/kernel/debug/kmemleak
 [ -w $kmemleak ] && echo clear > $kmemleak
 
 echo "VTCP-GUEST: $(uname -r) $(uname -m), job $VTCP_JOB"
+# Show that the concurrency sanitizer is live where the kernel has it.
+[ -r /sys/kernel/debug/kcsan ] && head -n 1 /sys/kernel/debug/kcsan
 sh "$VTCP_JOB"
 echo "VTCP-JOB-EXIT: $?"
 
