@@ -82,7 +82,7 @@ set +e
 timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 -m "${VTCP_QEMU_MEM:-2048}" -smp "$smp" -nographic -no-reboot \
 	-nic none -kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=ttyS0 loglevel=5 panic=-1 VTCP_JOB=/vtcp/guest/$job VTCP_DIR=/vtcp VTCP_SELFTESTS=/vtcp/selftests VTCP_HALT=reboot $*" \
+	-append "console=ttyS0 loglevel=5 panic=-1 slab_nomerge VTCP_JOB=/vtcp/guest/$job VTCP_DIR=/vtcp VTCP_SELFTESTS=/vtcp/selftests VTCP_HALT=reboot $*" \
 	</dev/null 2>&1 | tr -d '\r' | tee "$log" | sed -u 's/^/  | /' >&2
 rc=${PIPESTATUS[0]}
 set -e
