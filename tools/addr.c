@@ -56,12 +56,13 @@ int vtcpctl_parse_ep(const char *text, struct vtcp_endpoint *ep,
 {
 	char buf[INET6_ADDRSTRLEN + 16];
 	const char *addr = buf, *port = "";
-	char *colon;
+	char *colon, *last;
 
 	memset(ep, 0, sizeof(*ep));
 	if (strlen(text) >= sizeof(buf))
 		goto bad;
 	strcpy(buf, text);
+	last = strrchr(buf, ':');
 	if (buf[0] == '[') {
 		colon = strchr(buf, ']');
 		if (!colon || (colon[1] && colon[1] != ':'))
@@ -72,10 +73,10 @@ int vtcpctl_parse_ep(const char *text, struct vtcp_endpoint *ep,
 	} else if (strspn(buf, "0123456789") == strlen(buf) && *buf) {
 		addr = "";
 		port = buf;
-	} else if ((colon = strrchr(buf, ':')) && colon == strchr(buf, ':')) {
+	} else if (last && last == strchr(buf, ':')) {
 		/* One colon: address and port. More: a bare IPv6 address. */
-		*colon = '\0';
-		port = colon + 1;
+		*last = '\0';
+		port = last + 1;
 	}
 	if (parse_addr(addr, ep) || parse_port(port, &ep->port))
 		goto bad;

@@ -276,7 +276,8 @@ static void conn_output(struct server *s, struct conn *c)
 		}
 		c->off += n;
 	}
-	c->off = c->len = 0;
+	c->off = 0;
+	c->len = 0;
 	if (c->want_shut && !c->shut_wr) {
 		c->shut_wr = true;
 		if (ioctl(c->fd, VTCP_IOC_SHUTDOWN, &how) && errno != ENOTCONN)

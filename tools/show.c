@@ -21,8 +21,10 @@
 #define PROC_NET_VTCP	"/proc/net/vtcp"
 
 /* A line of /proc/net/vtcp (see vtcp/proc.c): */
-enum { F_DEV, F_STATE, F_LOCAL, F_REMOTE, F_SENDQ, F_RECVQ, F_RTO,
-       F_SRTT, F_CWND, F_RETRANS, NR_FIELDS };
+enum {
+	F_DEV, F_STATE, F_LOCAL, F_REMOTE, F_SENDQ, F_RECVQ, F_RTO, F_SRTT,
+	F_CWND, F_RETRANS, NR_FIELDS
+};
 static const char *const field_keys[NR_FIELDS] = {
 	"dev", "state", "local", "remote", "sendq", "recvq", "rto_ms",
 	"srtt_us", "cwnd", "retrans",

@@ -14,9 +14,7 @@
 
 #include "vtcpctl.h"
 
-static void usage(FILE *f)
-{
-	fputs(
+static const char usage_text[] =
 "usage: vtcpctl listen  [-d DEV] [OPTIONS] [ADDR][:PORT]\n"
 "       vtcpctl connect [-d DEV] [OPTIONS] LOCALADDR[:PORT] REMOTEADDR:PORT\n"
 "       vtcpctl ls      [-d DEV] [-j]\n"
@@ -47,7 +45,11 @@ static void usage(FILE *f)
 "stat: each vtcp device's traffic, counters, drop reasons and connections.\n"
 "  -j, --json   JSON output          -a, --all   zero counters too\n"
 "\n"
-"Exit status: 0 done, 1 failed, 2 bad usage.\n", f);
+"Exit status: 0 done, 1 failed, 2 bad usage.\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
 }
 
 const char *vtcpctl_errname(int err)
