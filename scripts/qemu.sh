@@ -26,6 +26,7 @@ esac
 [ -f "$kernel" ] || vtcp_die "no kernel image $kernel (run scripts/deps.sh)"
 
 make -s -C "$VTCP_ROOT/selftests" STATIC=1 OUT="$VTCP_BUILD/selftests-static" >&2
+make -s -C "$VTCP_ROOT/tools" STATIC=1 OUT="$VTCP_BUILD/tools-static" >&2
 
 # The initramfs: busybox, the host's ip/tc/ethtool with their libraries,
 # the kernel's modules the tests use (Debian builds them as modules), vtcp
@@ -65,6 +66,8 @@ if [ "$target" = debian ]; then
 fi
 cp "$moddir"/vtcp/vtcp.ko "$root/vtcp/"
 cp -r "$VTCP_BUILD/selftests-static" "$root/vtcp/selftests"
+# vtcpctl_test finds the tool at ../tools/vtcpctl from its own directory.
+cp -r "$VTCP_BUILD/tools-static" "$root/vtcp/tools"
 cp -r "$VTCP_ROOT/scripts/guest" "$root/vtcp/guest"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
