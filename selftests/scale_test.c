@@ -43,7 +43,11 @@ static long vtcp_proc_conns(void)
 	return n;
 }
 
-TEST(many_connections_carry_data_and_close)
+FIXTURE(scale) {};
+FIXTURE_SETUP(scale) {}
+FIXTURE_TEARDOWN(scale) {}
+
+TEST_F_TIMEOUT(scale, many_connections_carry_data_and_close, 1800)
 {
 	const char *env = getenv("VTCP_SCALE_CONNS");
 	long conns = env ? atol(env) : getenv("VTCP_LONG") ? 100000 : 10000;

@@ -114,8 +114,10 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 				   &h->cfg);
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
-	if (!ret)
+	if (!ret) {
+		/* Publish it set up: pairs with vtcp_handle_lsn()'s acquire. */
 		smp_store_release(&h->lsn, lsn);
+	}
 unlock:
 	mutex_unlock(&h->lock);
 	return ret;
@@ -232,6 +234,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now), now);
 	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
 	vtcp_conn_unlock(conn);
+	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */
 	smp_store_release(&h->conn, conn);
 unlock:
 	mutex_unlock(&h->lock);

@@ -69,7 +69,7 @@ static void vtcp_proc_conn(struct seq_file *m, struct net_device *dev,
 	u32 sendq, recvq, rto, srtt, cwnd, retrans;
 	u8 state;
 
-	vtcp_conn_lock(conn);
+	spin_lock_bh(&conn->tcb.lock);
 	state = tcb->state;
 	sendq = tcb->snd_nxt - tcb->snd_una;
 	recvq = tcb->rcvq.ready_bytes;
