@@ -127,7 +127,8 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 	if (ack) {
 		/* Our SYN is acknowledged: ESTABLISHED. */
 		vtcp_ack_syn(tcb, seg, now);
-		tcb->snd_wnd = seg->wnd << tcb->snd_wscale;
+		/* RFC 7323 2.2: a <SYN,ACK>'s window is never scaled. */
+		tcb->snd_wnd = seg->wnd;
 		tcb->max_wnd = tcb->snd_wnd;
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
@@ -166,8 +167,13 @@ static bool vtcp_seq_acceptable(const struct vtcp_tcb *tcb,
 				  tcb->rcv_nxt + wnd);
 }
 
-/* Cut what lies before RCV.NXT or beyond the window off @seg. */
-static void vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
+/*
+ * Cut what lies before RCV.NXT or beyond the window off @seg. Returns true
+ * if something beyond the window was cut: the peer then hears of our
+ * window at once (RFC 9293 3.10.7.4; this is how a zero-window probe that
+ * carries data gets its answer, RFC 9293 3.8.6.1).
+ */
+static bool vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
 {
 	u32 wnd_end = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		      tcb->rcv_adv : tcb->rcv_nxt;
@@ -185,10 +191,13 @@ static void vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
 		seg->data_off += skip;
 		seg->len -= skip;
 	}
+	/* A FIN just past the edge takes no buffer: it is kept, as in Linux. */
 	if (vtcp_seq_gt(seg->seq + seg->len, wnd_end)) {
 		seg->len = vtcp_seq_gt(wnd_end, seg->seq) ? wnd_end - seg->seq : 0;
 		seg->flags &= ~TCPHDR_FIN;
+		return true;
 	}
+	return false;
 }
 
 /* RFC 7323 5.3 R1: is this segment's timestamp older than TS.Recent? */
@@ -314,9 +323,10 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
  * RFC 5961 5.2). Returns a drop reason when the segment goes no further.
  */
 static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
-					    struct vtcp_seg *seg, u64 now)
+					    struct vtcp_seg *seg, u8 wshift,
+					    u64 now)
 {
-	u32 wnd = seg->wnd << tcb->snd_wscale;
+	u32 wnd = seg->wnd << wshift;
 	bool dupack;
 
 	/* RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
@@ -336,9 +346,13 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 	else if (dupack)
 		vtcp_recovery_ack(tcb, 0, true, now);
 
-	/* Window update (RFC 9293 3.10.7.4, SND.WL1 and SND.WL2). */
-	if (vtcp_seq_lt(tcb->snd_wl1, seg->seq) ||
-	    (tcb->snd_wl1 == seg->seq && vtcp_seq_leq(tcb->snd_wl2, seg->ack))) {
+	/*
+	 * Window update (RFC 9293 3.10.7.4, SND.WL1 and SND.WL2), only from
+	 * an ACK that is not older than SND.UNA.
+	 */
+	if (vtcp_seq_geq(seg->ack, tcb->snd_una) &&
+	    (vtcp_seq_lt(tcb->snd_wl1, seg->seq) ||
+	     (tcb->snd_wl1 == seg->seq && vtcp_seq_leq(tcb->snd_wl2, seg->ack)))) {
 		if (wnd && !tcb->snd_wnd)
 			tcb->zero_wnd_start_ns = 0;
 		if (wnd > tcb->snd_wnd)
@@ -454,6 +468,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 					     struct vtcp_seg *seg, u64 now)
 {
 	enum vtcp_drop_reason drop;
+	u8 wshift = tcb->snd_wscale;
 	bool new_data;
 
 	/* A SYN that may open a new incarnation over TIME-WAIT (RFC 6191). */
@@ -483,6 +498,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	    seg->seq + 1 == tcb->rcv_nxt && seg->ack == tcb->snd_nxt) {
 		seg->flags &= ~TCPHDR_SYN;
 		seg->seq++;
+		wshift = 0;	/* a SYN's window is never scaled */
 	}
 
 	if (vtcp_paws_reject(tcb, seg, now)) {
@@ -503,9 +519,12 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		vtcp_send_challenge_ack(tcb, now);
 		return VTCP_DROP_OUT_OF_WINDOW;
 	}
-	vtcp_seg_trim(tcb, seg);
 
-	/* Second, RST: only an exact match resets (RFC 5961 3.2). */
+	/*
+	 * Second, RST: only an exact match resets (RFC 5961 3.2), judged
+	 * before trimming, which would move a RST's sequence number to
+	 * RCV.NXT if it carried bytes from before it.
+	 */
 	if (seg->flags & TCPHDR_RST) {
 		if (seg->seq != tcb->rcv_nxt) {
 			vtcp_send_challenge_ack(tcb, now);
@@ -528,6 +547,8 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		}
 		return VTCP_DROP_NONE;
 	}
+	if (vtcp_seg_trim(tcb, seg))
+		tcb->ack_now = 1;
 
 	/* Fourth, SYN: challenge it (RFC 5961 4.2). */
 	if (seg->flags & TCPHDR_SYN) {
@@ -553,7 +574,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 			return VTCP_DROP_BAD_ACK;
 		}
 		vtcp_ack_syn(tcb, seg, now);
-		tcb->snd_wnd = seg->wnd << tcb->snd_wscale;
+		tcb->snd_wnd = seg->wnd << wshift;
 		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
@@ -562,7 +583,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	tcb->last_rcv_ns = now;
 	tcb->probes = 0;
 	vtcp_ts_update(tcb, seg, now);
-	drop = vtcp_input_ack(tcb, seg, now);
+	drop = vtcp_input_ack(tcb, seg, wshift, now);
 	if (drop || tcb->state == VTCP_CLOSED)
 		return drop;
 
