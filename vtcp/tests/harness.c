@@ -224,6 +224,51 @@ enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 	return vtcp_t_input(c, &s);
 }
 
+struct vtcp_t_out *vtcp_t_expect_seg(struct vtcp_t_conn *c, u8 flags, u32 seq,
+				     u32 ack, u32 len, const char *file,
+				     int line)
+{
+	struct kunit *test = c->test;
+	struct vtcp_t_out *o = vtcp_t_pop(c);
+
+	if (!o) {
+		KUNIT_FAIL(test, "%s:%d: no segment was sent", file, line);
+		return NULL;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, (u32)o->out.flags, (u32)flags,
+			    "%s:%d: flags", file, line);
+	KUNIT_EXPECT_EQ_MSG(test, o->out.seq, seq, "%s:%d: seq", file, line);
+	if (flags & TCPHDR_ACK)
+		KUNIT_EXPECT_EQ_MSG(test, o->out.ack, ack, "%s:%d: ack",
+				    file, line);
+	KUNIT_EXPECT_EQ_MSG(test, o->out.len, len, "%s:%d: len", file, line);
+	return o;
+}
+
+struct vtcp_t_out *vtcp_t_expect_seg_w(struct vtcp_t_conn *c, u8 flags,
+				       u32 seq, u32 ack, u32 len, u32 wnd,
+				       const char *file, int line)
+{
+	struct vtcp_t_out *o = vtcp_t_expect_seg(c, flags, seq, ack, len,
+						 file, line);
+
+	if (o)
+		KUNIT_EXPECT_EQ_MSG(c->test, o->out.wnd, wnd, "%s:%d: window",
+				    file, line);
+	return o;
+}
+
+void vtcp_t_expect_nothing(struct vtcp_t_conn *c, const char *file, int line)
+{
+	struct vtcp_t_out *o;
+
+	while ((o = vtcp_t_pop(c)))
+		KUNIT_FAIL(c->test,
+			   "%s:%d: unexpected segment flags %#x seq %u ack %u len %u wnd %u",
+			   file, line, o->out.flags, o->out.seq, o->out.ack,
+			   o->out.len, o->out.wnd);
+}
+
 struct vtcp_t_out *vtcp_t_pop(struct vtcp_t_conn *c)
 {
 	return c->next < c->nsent ? &c->sent[c->next++] : NULL;
