@@ -23,15 +23,14 @@ static u64 vtcp_us(u32 us)
 /* RFC 6298 5.4-5.7, with the give-up rules of RFC 9293 3.8.3 / RFC 5482. */
 static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 {
-	u32 utmo = tcb->cfg.user_timeout_ms;
+	u64 utmo_end = vtcp_user_timeout_end(tcb);
 
 	switch (tcb->state) {
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
 		if (tcb->backoff >= (tcb->state == VTCP_SYN_SENT ?
 				     tcb->cfg.syn_retries : tcb->cfg.synack_retries) ||
-		    (utmo && tcb->retrans_start_ns &&
-		     now - tcb->retrans_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+		    (utmo_end && now >= utmo_end)) {
 			vtcp_tcb_reset(tcb, tcb->passive ? 0 : -ETIMEDOUT);
 			return;
 		}
@@ -50,9 +49,7 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 		vtcp_output(tcb, now);
 		return;
 	}
-	if (tcb->backoff >= tcb->cfg.retries ||
-	    (utmo && tcb->retrans_start_ns &&
-	     now - tcb->retrans_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+	if (tcb->backoff >= tcb->cfg.retries || (utmo_end && now >= utmo_end)) {
 		vtcp_tcb_reset(tcb, -ETIMEDOUT);
 		return;
 	}

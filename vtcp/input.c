@@ -288,8 +288,7 @@ static void vtcp_ack_new(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	/* RFC 6298 5.2 and 5.3 */
 	tcb->deadline[VTCP_TIMER_RTO] = 0;
 	if (tcb->snd_una != tcb->snd_nxt)
-		vtcp_arm(tcb, VTCP_TIMER_RTO,
-			 now + (u64)tcb->rto_us * NSEC_PER_USEC);
+		vtcp_restart_rto(tcb, now);
 	vtcp_recovery_ack(tcb, acked, false, now);
 }
 
@@ -302,8 +301,15 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 	rtt_us = vtcp_clean_acked(tcb, seg->ack, now, &any_retrans);
 	if (rtt_us)
 		vtcp_rtt_sample(tcb, rtt_us);
+	/*
+	 * RFC 6298 5.7: after a lost SYN or SYN-ACK, and so without a
+	 * sample, data starts with an RTO of 3 s, not the 1 s it had.
+	 */
+	else if (any_retrans && !tcb->srtt_us)
+		tcb->rto_us = max(tcb->rto_us, VTCP_RTO_SYN_LOST_US);
 	tcb->snd_una = seg->ack;
 	tcb->backoff = 0;
+	tcb->retrans_start_ns = 0;
 	tcb->deadline[VTCP_TIMER_RTO] = 0;
 	/*
 	 * RFC 6928 initial window, but one segment after a lost SYN or

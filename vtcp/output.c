@@ -214,8 +214,7 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 	tcb->snd_nxt = tcb->iss + 1;
 	vtcp_xmit(tcb, &out);
 arm:
-	vtcp_arm(tcb, VTCP_TIMER_RTO,
-		 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+	vtcp_restart_rto(tcb, now);
 }
 
 /* The largest segment (a GSO train) the datapath takes, in whole MSS. */
@@ -246,11 +245,46 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	vtcp_xmit(tcb, &out);
 }
 
+/*
+ * When the user timeout (RFC 5482) ends the connection if the oldest data
+ * outstanding is still unacknowledged, or 0 without one. It counts from
+ * that data's first transmission.
+ */
+u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb)
+{
+	const struct vtcp_txseg *seg;
+	u64 start = tcb->retrans_start_ns;
+
+	if (!tcb->cfg.user_timeout_ms)
+		return 0;
+	if (!start) {
+		if (list_empty(&tcb->sndq.segs))
+			return 0;
+		seg = list_first_entry(&tcb->sndq.segs, struct vtcp_txseg, node);
+		start = seg->xmit_ns;
+	}
+	return start + (u64)tcb->cfg.user_timeout_ms * NSEC_PER_MSEC;
+}
+
+/*
+ * (Re)start the retransmission timer: the backed-off RTO from now, but no
+ * later than the user timeout, so that the connection ends on time rather
+ * than at the next expiration after it (as Linux clamps it).
+ */
+void vtcp_restart_rto(struct vtcp_tcb *tcb, u64 now)
+{
+	u64 when = now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC;
+	u64 end = vtcp_user_timeout_end(tcb);
+
+	if (end && end < when)
+		when = max(end, now);
+	vtcp_arm(tcb, VTCP_TIMER_RTO, when);
+}
+
 static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
 {
 	if (!tcb->deadline[VTCP_TIMER_RTO])
-		vtcp_arm(tcb, VTCP_TIMER_RTO,
-			 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+		vtcp_restart_rto(tcb, now);
 }
 
 /* Resend a record marked lost, split to what cwnd and the queue allow. */
@@ -281,6 +315,12 @@ static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 	return true;
 }
 
+/*
+ * Resend what is marked lost, as cwnd allows; except that in fast recovery
+ * the segment at SND.UNA goes at once whatever cwnd says: on the third
+ * duplicate ACK (RFC 5681 3.2 step 2) and on a partial ACK (RFC 6582 3.2
+ * step 5), as the RFCs' inflated window would let it.
+ */
 static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
 {
 	struct vtcp_txseg *seg;
@@ -293,9 +333,11 @@ static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
 		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
 				   VTCP_TXSEG_SACKED)) != VTCP_TXSEG_LOST)
 			continue;
-		if (flight >= tcb->cwnd)
+		if (flight >= tcb->cwnd &&
+		    !(tcb->ca_state == VTCP_CA_RECOVERY && seg->seq == tcb->snd_una))
 			break;
-		if (!vtcp_retransmit(tcb, seg, tcb->cwnd - flight, now))
+		if (!vtcp_retransmit(tcb, seg, tcb->cwnd > flight ?
+				     tcb->cwnd - flight : 0, now))
 			break;
 	}
 }
