@@ -359,8 +359,12 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 	if (vtcp_seq_geq(seg->ack, tcb->snd_una) &&
 	    (vtcp_seq_lt(tcb->snd_wl1, seg->seq) ||
 	     (tcb->snd_wl1 == seg->seq && vtcp_seq_leq(tcb->snd_wl2, seg->ack)))) {
-		if (wnd && !tcb->snd_wnd)
+		if (wnd && !tcb->snd_wnd) {
 			tcb->zero_wnd_start_ns = 0;
+			/* The probes' backoff ends with them. */
+			if (tcb->snd_una == tcb->snd_nxt)
+				tcb->backoff = 0;
+		}
 		if (wnd > tcb->snd_wnd)
 			tcb->probes = 0;
 		tcb->snd_wnd = wnd;

@@ -55,12 +55,18 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
  * left (RFC 9293 3.8.6.2.2, MUST-35) and moves right only by a worthwhile
  * step, min(rcvbuf / 2, MSS), so the peer never sees a silly window.
  */
+/* The least step the window's right edge moves by (receiver SWS). */
+u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
+{
+	return min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+}
+
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
 {
 	u32 space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
 	u32 cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		  tcb->rcv_adv - tcb->rcv_nxt : 0;
-	u32 step = min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+	u32 step = vtcp_rcv_wnd_step(tcb);
 	u32 field;
 
 	if (space <= cur || space - cur < step)
@@ -416,24 +422,42 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 }
 
 /*
- * Nothing in flight and something to send that the window holds back:
- * only a probe will learn when it opens (RFC 9293 3.8.6.1).
+ * Arm the persist timer @rto_us from now, but no later than the user
+ * timeout (RFC 5482) counted from when the window stopped the data.
+ */
+void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now)
+{
+	u64 when = now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC;
+	u64 end = tcb->zero_wnd_start_ns +
+		  (u64)tcb->cfg.user_timeout_ms * NSEC_PER_MSEC;
+
+	if (tcb->cfg.user_timeout_ms && end < when)
+		when = max(end, now);
+	vtcp_arm(tcb, VTCP_TIMER_PERSIST, when);
+}
+
+/*
+ * Nothing in flight and something to send that the peer's window holds
+ * back (zero, or too small to be worth it): only a probe, or the
+ * persist timer's SWS override, moves it (RFC 9293 3.8.6.1). What cork
+ * holds back, with room in the window, is no business of the timer.
  */
 static void vtcp_output_persist(struct vtcp_tcb *tcb, u64 now)
 {
-	bool waiting = vtcp_sndq_end(&tcb->sndq) != tcb->snd_nxt ||
-		       (tcb->fin_queued && !tcb->fin_sent);
+	u32 waiting = vtcp_sndq_end(&tcb->sndq) - tcb->snd_nxt +
+		      (tcb->fin_queued && !tcb->fin_sent);
 
-	if (!waiting || tcb->snd_nxt != tcb->snd_una) {
+	if (!waiting || tcb->snd_nxt != tcb->snd_una ||
+	    tcb->snd_wnd >= waiting) {
 		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		tcb->zero_wnd_start_ns = 0;
 		return;
 	}
 	if (tcb->deadline[VTCP_TIMER_PERSIST])
 		return;
 	if (!tcb->zero_wnd_start_ns)
 		tcb->zero_wnd_start_ns = now;
-	vtcp_arm(tcb, VTCP_TIMER_PERSIST,
-		 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+	vtcp_arm_persist(tcb, now);
 }
 
 void vtcp_output(struct vtcp_tcb *tcb, u64 now)

@@ -237,8 +237,10 @@ void vtcp_abort(struct vtcp_tcb *tcb, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(vtcp_abort);
 
 /*
- * The reader took data: announce the larger window if it is worth it,
- * i.e. when the window was nearly closed or doubles (as Linux does).
+ * The reader took data: announce the larger window if it is worth it:
+ * when the window's right edge can move by the receiver's SWS step (RFC
+ * 9293 3.8.6.2.2, what vtcp_select_window() would do) and the window was
+ * nearly closed or doubles (as Linux does).
  */
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 {
@@ -249,11 +251,10 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 		return;
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
-	space = vtcp_rcv_space(tcb);
-	if (space <= cur)
+	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
+	if (space <= cur || space - cur < vtcp_rcv_wnd_step(tcb))
 		return;
-	if ((cur < 2 * tcb->rcv_mss && space - cur >= tcb->rcv_mss) ||
-	    space >= 2 * cur) {
+	if (cur < 2 * tcb->rcv_mss || space >= 2 * cur) {
 		tcb->ack_now = 1;
 		vtcp_output(tcb, now);
 	}
