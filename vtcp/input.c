@@ -319,7 +319,7 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 		    min(10U * tcb->mss, max(2U * tcb->mss, 14600U));
 	tcb->quickacks = VTCP_QUICKACKS;
 	tcb->cfg.cc->init(tcb, now);
-	if (tcb->cfg.flags & VTCP_CFG_KEEPALIVE)
+	if ((tcb->cfg.flags & VTCP_CFG_KEEPALIVE) && !tcb->orphan)
 		vtcp_arm(tcb, VTCP_TIMER_KEEPALIVE,
 			 now + (u64)tcb->cfg.keepalive_idle_ms * NSEC_PER_MSEC);
 }

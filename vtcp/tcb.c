@@ -203,6 +203,8 @@ void vtcp_close(struct vtcp_tcb *tcb, u64 now)
 {
 	lockdep_assert_held(&tcb->lock);
 	tcb->orphan = 1;
+	/* Keepalive watches the peer for the user, who is gone. */
+	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
 	switch (tcb->state) {
 	case VTCP_CLOSED:
 	case VTCP_LISTEN:
@@ -285,7 +287,10 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
 
 		d = vtcp_keepalive_decide(&tcb->cfg, tcb->state, false,
 					  tcb->last_rcv_ns, 0, now);
-		if (d.action != VTCP_KA_OFF)
+		/* Idle for longer already: the first probe is due now. */
+		if (d.action == VTCP_KA_PROBE)
+			d.when = now;
+		if (d.action != VTCP_KA_OFF && !tcb->orphan)
 			vtcp_arm(tcb, VTCP_TIMER_KEEPALIVE, d.when);
 	}
 	if (push)
