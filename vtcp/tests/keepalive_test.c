@@ -21,14 +21,25 @@ static void vtcp_t_ka_cfg(struct vtcp_cfg *cfg)
 	cfg->keepalive_cnt = 3;
 }
 
-/* Expect @d to be @act, at @at for a wait or a probe. */
-static void vtcp_t_expect_ka(struct kunit *test, struct vtcp_ka_decision d,
-		      enum vtcp_ka_action act, u64 at)
+/*
+ * Expect what vtcp_keepalive_decide() says at @now, after the last segment
+ * at @last and @probes probes: @act, at @at for a wait or a probe.
+ */
+static void vtcp_t_expect_ka(struct kunit *test, const struct vtcp_cfg *cfg,
+			     u8 state, bool busy, u64 last, u8 probes, u64 now,
+			     enum vtcp_ka_action act, u64 at)
 {
-	KUNIT_EXPECT_EQ(test, (int)d.action, (int)act);
+	struct vtcp_ka_decision d;
+
+	d = vtcp_keepalive_decide(cfg, state, busy, last, probes, now);
+	KUNIT_EXPECT_EQ_MSG(test, (int)d.action, (int)act,
+			    "state %u probes %u at last + %llu ns", state, probes,
+			    now - last);
 	if (act == VTCP_KA_WAIT || act == VTCP_KA_PROBE)
 		KUNIT_EXPECT_EQ(test, d.when, at);
 }
+
+#define EST	VTCP_ESTABLISHED
 
 /* RFC 1122 4.2.3.6: keepalives MUST default to off. */
 static void rfc1122_keepalive_is_off_by_default(struct kunit *test)
@@ -40,8 +51,8 @@ static void rfc1122_keepalive_is_off_by_default(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cfg.flags & VTCP_CFG_KEEPALIVE);
 	/* ...and the interval MUST default to no less than two hours. */
 	KUNIT_EXPECT_GE(test, cfg.keepalive_idle_ms, 7200U * 1000);
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, 0, 0,
-					      1000 * 3600 * S), VTCP_KA_OFF, 0);
+	vtcp_t_expect_ka(test, &cfg, EST, false, 0, 0, 1000 * 3600 * S,
+			 VTCP_KA_OFF, 0);
 	c = vtcp_t_established(test, NULL);
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_KEEPALIVE], 0ULL);
 }
@@ -57,24 +68,20 @@ static void rfc1122_keepalive_decide_timing(struct kunit *test)
 	u8 p;
 
 	vtcp_t_ka_cfg(&cfg);
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, t, 0,
-					      t + 1), VTCP_KA_WAIT, t + 100 * S);
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, t, 0,
-					      t + 100 * S - 1), VTCP_KA_WAIT, t + 100 * S);
+	vtcp_t_expect_ka(test, &cfg, EST, false, t, 0, t + 1,
+			 VTCP_KA_WAIT, t + 100 * S);
 	for (p = 0; p < 3; p++) {
 		u64 due = t + 100 * S + p * 10 * S;
 
-		vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED,
-						      false, t, p, due - 1),
-			  VTCP_KA_WAIT, due);
-		vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED,
-						      false, t, p, due),
-			  VTCP_KA_PROBE, due + 10 * S);
+		vtcp_t_expect_ka(test, &cfg, EST, false, t, p, due - 1,
+				 VTCP_KA_WAIT, due);
+		vtcp_t_expect_ka(test, &cfg, EST, false, t, p, due,
+				 VTCP_KA_PROBE, due + 10 * S);
 	}
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, t, 3,
-					      t + 130 * S - 1), VTCP_KA_WAIT, t + 130 * S);
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, t, 3,
-					      t + 130 * S), VTCP_KA_DEAD, 0);
+	vtcp_t_expect_ka(test, &cfg, EST, false, t, 3, t + 130 * S - 1,
+			 VTCP_KA_WAIT, t + 130 * S);
+	vtcp_t_expect_ka(test, &cfg, EST, false, t, 3, t + 130 * S,
+			 VTCP_KA_DEAD, 0);
 }
 
 /* Any segment from the peer starts the idle time over. */
@@ -84,10 +91,9 @@ static void rfc1122_keepalive_decide_restarts_on_any_segment(struct kunit *test)
 	u64 t = 5000 * S;
 
 	vtcp_t_ka_cfg(&cfg);
-	/* Two probes out, then the peer speaks at t + 115 s. */
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false,
-					      t + 115 * S, 0, t + 120 * S),
-		  VTCP_KA_WAIT, t + 215 * S);
+	/* Two probes were out when the peer spoke at t + 115 s. */
+	vtcp_t_expect_ka(test, &cfg, EST, false, t + 115 * S, 0, t + 120 * S,
+			 VTCP_KA_WAIT, t + 215 * S);
 }
 
 /*
@@ -109,14 +115,13 @@ static void rfc1122_keepalive_decide_only_idle_synchronized(struct kunit *test)
 
 	vtcp_t_ka_cfg(&cfg);
 	for (i = 0; i < ARRAY_SIZE(off); i++)
-		vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, off[i], false, t, 0,
-						      t + 200 * S), VTCP_KA_OFF, 0);
+		vtcp_t_expect_ka(test, &cfg, off[i], false, t, 0, t + 200 * S,
+				 VTCP_KA_OFF, 0);
 	for (i = 0; i < ARRAY_SIZE(on); i++)
-		vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, on[i], false, t, 0,
-						      t + 200 * S),
-			  VTCP_KA_PROBE, t + 210 * S);
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, true, t, 0,
-					      t + 200 * S), VTCP_KA_WAIT, t + 300 * S);
+		vtcp_t_expect_ka(test, &cfg, on[i], false, t, 0, t + 200 * S,
+				 VTCP_KA_PROBE, t + 210 * S);
+	vtcp_t_expect_ka(test, &cfg, EST, true, t, 0, t + 200 * S,
+			 VTCP_KA_WAIT, t + 300 * S);
 }
 
 /* RFC 5482: a user timeout ends probing early, once a probe went out. */
@@ -127,10 +132,10 @@ static void rfc5482_keepalive_decide_user_timeout(struct kunit *test)
 
 	vtcp_t_ka_cfg(&cfg);
 	cfg.user_timeout_ms = 105000;
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, t, 1,
-					      t + 110 * S), VTCP_KA_DEAD, 0);
-	vtcp_t_expect_ka(test, vtcp_keepalive_decide(&cfg, VTCP_ESTABLISHED, false, t, 0,
-					      t + 110 * S), VTCP_KA_PROBE, t + 120 * S);
+	vtcp_t_expect_ka(test, &cfg, EST, false, t, 1, t + 110 * S,
+			 VTCP_KA_DEAD, 0);
+	vtcp_t_expect_ka(test, &cfg, EST, false, t, 0, t + 110 * S,
+			 VTCP_KA_PROBE, t + 120 * S);
 }
 
 static struct vtcp_t_conn *vtcp_t_ka_conn(struct kunit *test)
