@@ -46,6 +46,7 @@ u8 vtcp_wscale_for(u32 rcvbuf)
 		s++;
 	return s;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_wscale_for);
 
 /*
  * @mss is what the path takes (device MTU less headers); @gso_max the
