@@ -231,6 +231,31 @@ static void vtcp_ts_update(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	}
 }
 
+/* RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
+static bool vtcp_ack_acceptable(const struct vtcp_tcb *tcb,
+				const struct vtcp_seg *seg)
+{
+	return !vtcp_seq_gt(seg->ack, tcb->snd_nxt) &&
+	       !vtcp_seq_lt(seg->ack, tcb->snd_una - tcb->max_wnd);
+}
+
+/*
+ * The ACK that answers a segment we do not accept (RFC 9293 3.10.7.4).
+ * One that carries data or a FIN is a retransmission whose ACK was lost,
+ * answered every time as Linux does: rate-limiting it starves a sender
+ * recovering from lost ACKs. Bare ACKs and SYNs could feed an ACK loop
+ * and get the rate-limited challenge ACK (RFC 5961 7).
+ */
+static void vtcp_ack_unacceptable(struct vtcp_tcb *tcb,
+				  const struct vtcp_seg *seg, u64 now)
+{
+	if ((seg->len || (seg->flags & TCPHDR_FIN)) &&
+	    !(seg->flags & TCPHDR_SYN))
+		vtcp_send_ack(tcb, now);
+	else
+		vtcp_send_challenge_ack(tcb, now);
+}
+
 /* Forget the records and bytes below @ack; returns an RTT sample or 0. */
 static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 			    bool *any_retrans)
@@ -240,7 +265,7 @@ static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 
 	list_for_each_entry_safe(seg, tmp, &tcb->sndq.segs, node) {
 		if (vtcp_seq_leq(seg->end, ack)) {
-			/* Karn: a resent segment gives no sample. */
+			/* Karn: a resent segment gives no sample (below). */
 			if (seg->flags & VTCP_TXSEG_EVER_RETRANS)
 				*any_retrans = true;
 			else
@@ -253,6 +278,15 @@ static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 		break;
 	}
 	vtcp_sndq_release(&tcb->sndq, ack);
+	/*
+	 * Karn, for the whole ACK (as Linux): if it covers a resent
+	 * segment, the resend most likely filled a hole and released it,
+	 * and timing the segments sent once behind the hole would count
+	 * the RTO they waited for: an RTT sample that inflates the next
+	 * RTO, and so on.
+	 */
+	if (*any_retrans)
+		return 0;
 	return sent && now > sent ? (u32)div_u64(now - sent, NSEC_PER_USEC) : 0;
 }
 
@@ -335,9 +369,7 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 	u32 wnd = seg->wnd << wshift;
 	bool dupack;
 
-	/* RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
-	if (vtcp_seq_gt(seg->ack, tcb->snd_nxt) ||
-	    vtcp_seq_lt(seg->ack, tcb->snd_una - tcb->max_wnd)) {
+	if (!vtcp_ack_acceptable(tcb, seg)) {
 		vtcp_send_challenge_ack(tcb, now);
 		return VTCP_DROP_BAD_ACK;
 	}
@@ -512,7 +544,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	}
 
 	if (vtcp_paws_reject(tcb, seg, now)) {
-		vtcp_send_challenge_ack(tcb, now);
+		vtcp_ack_unacceptable(tcb, seg, now);
 		return VTCP_DROP_PAWS;
 	}
 
@@ -521,12 +553,24 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		if (seg->flags & TCPHDR_RST)
 			return VTCP_DROP_OUT_OF_WINDOW;
 		/* Data we already have: report it (RFC 2883). */
-		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt))
+		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt)) {
 			vtcp_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
+			/*
+			 * Our ACK was lost and the peer resent: echo this
+			 * copy's timestamp (RFC 7323 4.3 (2)), or the peer's
+			 * RTT sample would include its RTO (ibid. case C)
+			 * and feed the next one. Only for a copy that is
+			 * plausible: within a buffer of RCV.NXT, its ACK
+			 * acceptable.
+			 */
+			if (tcb->rcv_nxt - (seg->seq + seg->len) <= tcb->cfg.rcvbuf &&
+			    (seg->flags & TCPHDR_ACK) && vtcp_ack_acceptable(tcb, seg))
+				vtcp_ts_update(tcb, seg, now);
+		}
 		/* TIME-WAIT: the peer's FIN again; ACK it, restart 2MSL. */
 		if (tcb->state == VTCP_TIME_WAIT && (seg->flags & TCPHDR_FIN))
 			vtcp_enter_time_wait(tcb, now);
-		vtcp_send_challenge_ack(tcb, now);
+		vtcp_ack_unacceptable(tcb, seg, now);
 		return VTCP_DROP_OUT_OF_WINDOW;
 	}
 

@@ -113,7 +113,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		tcb->ack_segs = 0;
 		tcb->ack_now = 0;
 		tcb->deadline[VTCP_TIMER_DELACK] = 0;
-		if (tcb->dsack) {
+		if (tcb->dsack && !WARN_ON_ONCE(!tcb->nsack)) {
 			/* A D-SACK block is reported once (RFC 2883 4). */
 			tcb->dsack = 0;
 			tcb->nsack--;

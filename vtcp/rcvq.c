@@ -103,16 +103,18 @@ static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 	u32 limit = vtcp_rcvq_mem_limit(tcb);
 	struct rb_node *last;
 
+	bool pruned = false;
+
 	while (q->mem + need > limit && (last = rb_last(&q->ooo))) {
 		struct sk_buff *skb = rb_to_skb(last);
 
 		if (!vtcp_seq_geq(VTCP_SKB_CB(skb)->seq, keep_below))
 			break;
 		vtcp_rcvq_ooo_free(q, skb);
+		pruned = true;
 	}
-	if (RB_EMPTY_ROOT(&q->ooo))
-		tcb->nsack = 0;
-	else
+	/* Blocks for what went are not reported; a D-SACK block stays. */
+	if (pruned)
 		vtcp_sack_trim(tcb);
 	return q->mem + need <= limit;
 }

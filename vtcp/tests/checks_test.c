@@ -199,6 +199,33 @@ static void rfc9293_unacceptable_segment_gets_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.rcvq.ooo_bytes + c->tcb.rcvq.ready_bytes, 0U);
 }
 
+/*
+ * A retransmission of data we have means our ACK was lost: each gets its
+ * ACK, however many come (as Linux); bare out-of-window ACKs share the
+ * rate limit of challenge ACKs so that no ACK loop can start.
+ */
+static void rfc9293_duplicate_data_is_always_acked(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	struct vtcp_t_seg old = {
+		.flags = TCPHDR_ACK, .seq = RCV_NXT - 1000, .ack = SND_NXT,
+		.wnd = VTCP_T_WND, .len = 1000,
+	};
+	struct vtcp_t_seg bare = {
+		.flags = TCPHDR_ACK, .seq = RCV_NXT + 70000, .ack = SND_NXT,
+		.wnd = VTCP_T_WND,
+	};
+	int i;
+
+	for (i = 0; i < 15; i++)
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &old));
+	KUNIT_EXPECT_EQ(test, vtcp_t_pending(c), 15U);
+	vtcp_t_drain(c);
+	for (i = 0; i < 15; i++)
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &bare));
+	KUNIT_EXPECT_EQ(test, vtcp_t_pending(c), 10U);
+}
+
 /* RFC 9293 3.10.7.4: a segment without ACK is dropped once synchronized. */
 static void rfc9293_segment_without_ack_is_dropped(struct kunit *test)
 {
@@ -485,6 +512,35 @@ static void rfc7323_ts_recent_follows_last_ack_sent_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->out.opt.tsecr, 200U);
 }
 
+/*
+ * RFC 7323 4.3 (2): a resent segment whose ACK was lost updates TS.Recent
+ * (SEG.SEQ <= Last.ACK.sent), so the ACK times the resend rather than
+ * the RTO before it (ibid. case C). A copy from far below, or with an
+ * unacceptable ACK, does not.
+ */
+static void rfc7323_resent_duplicate_updates_ts_recent(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_ts_conn(test);
+	struct vtcp_t_seg seg = vtcp_t_ts_data(RCV_NXT, 100, 200);
+	struct vtcp_t_out *o;
+
+	c->tcb.quickacks = 1;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &seg));
+	vtcp_t_drain(c);
+	seg.opt.tsval = 500;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &seg));
+	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 100, 0);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_EXPECT_EQ(test, o->out.opt.tsecr, 500U);
+
+	seg = vtcp_t_ts_data(RCV_NXT - 200000, 100, 900);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &seg));
+	seg = vtcp_t_ts_data(RCV_NXT, 100, 900);
+	seg.ack = SND_NXT + 1;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &seg));
+	KUNIT_EXPECT_EQ(test, c->tcb.ts_recent, 500U);
+}
+
 static struct kunit_case vtcp_checks_cases[] = {
 	KUNIT_CASE(rfc5961_rst_exact_seq_resets),
 	KUNIT_CASE(rfc5961_rst_in_window_but_not_exact_gets_challenge_ack),
@@ -495,6 +551,7 @@ static struct kunit_case vtcp_checks_cases[] = {
 	KUNIT_CASE(rfc5961_ack_below_snd_una_minus_max_wnd_is_challenged),
 	KUNIT_CASE(rfc5961_challenge_acks_are_rate_limited),
 	KUNIT_CASE(rfc9293_unacceptable_segment_gets_ack),
+	KUNIT_CASE(rfc9293_duplicate_data_is_always_acked),
 	KUNIT_CASE(rfc9293_segment_without_ack_is_dropped),
 	KUNIT_CASE(rfc9293_segment_straddling_rcv_nxt_is_trimmed),
 	KUNIT_CASE(rfc9293_zero_window_takes_acks_and_answers_probes),
@@ -505,6 +562,7 @@ static struct kunit_case vtcp_checks_cases[] = {
 	KUNIT_CASE(rfc7323_paws_does_not_reject_rst),
 	KUNIT_CASE(rfc7323_ts_recent_idle_24_days_is_invalidated),
 	KUNIT_CASE(rfc7323_ts_recent_follows_last_ack_sent_only),
+	KUNIT_CASE(rfc7323_resent_duplicate_updates_ts_recent),
 	{}
 };
 

@@ -99,6 +99,26 @@ static void rfc6298_ack_after_rto_restarts_timer_without_sample(struct kunit *te
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_RTO], 0ULL);
 }
 
+/*
+ * Karn for the whole ACK: one that covers a resent segment gives no
+ * sample, not even from the segments sent once behind it; they waited
+ * for the resend, and timing them would count the RTO.
+ */
+static void rfc6298_karn_no_sample_from_ack_covering_a_resend(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	u32 srtt = c->tcb.srtt_us, rttvar = c->tcb.rttvar_us;
+
+	vtcp_t_send_segs(c, 3, 3);
+	vtcp_t_advance(c, 200 * MS);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	c->now += 20 * MS;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT + 3 * MSS));
+	KUNIT_EXPECT_EQ(test, c->tcb.srtt_us, srtt);
+	KUNIT_EXPECT_EQ(test, c->tcb.rttvar_us, rttvar);
+	KUNIT_EXPECT_EQ(test, c->tcb.rto_us, 200000U);
+}
+
 /* RFC 7323 4.1: a timestamp echo times even a retransmitted segment. */
 static void rfc7323_timestamp_echo_times_retransmission(struct kunit *test)
 {
@@ -529,6 +549,7 @@ static void rfc6582_no_fast_retransmit_below_recover(struct kunit *test)
 static struct kunit_case vtcp_retrans_cases[] = {
 	KUNIT_CASE(rfc6298_rto_resends_earliest_segment_and_backs_off),
 	KUNIT_CASE(rfc6298_ack_after_rto_restarts_timer_without_sample),
+	KUNIT_CASE(rfc6298_karn_no_sample_from_ack_covering_a_resend),
 	KUNIT_CASE(rfc7323_timestamp_echo_times_retransmission),
 	KUNIT_CASE(rfc9293_gives_up_after_retry_limit),
 	KUNIT_CASE(rfc5482_user_timeout_ends_connection_on_time),
