@@ -96,6 +96,7 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 						 struct vtcp_seg *seg, u64 now)
 {
 	bool ack = seg->flags & TCPHDR_ACK;
+	struct vtcp_txseg *txseg;
 
 	if (ack && (vtcp_seq_leq(seg->ack, tcb->iss) ||
 		    vtcp_seq_gt(seg->ack, tcb->snd_nxt))) {
@@ -142,6 +143,14 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 	tcb->max_wnd = seg->wnd;
 	tcb->snd_wl1 = seg->seq;
 	vtcp_set_state(tcb, VTCP_SYN_RECEIVED);
+	/*
+	 * Our SYN again, now with the ACK, is no retransmission: the SYNs
+	 * crossed. Unless it was resent already, a fresh record keeps Karn
+	 * and the initial window from taking it for a lost SYN.
+	 */
+	txseg = list_first_entry_or_null(&tcb->sndq.segs, struct vtcp_txseg, node);
+	if (txseg && !(txseg->flags & VTCP_TXSEG_EVER_RETRANS))
+		vtcp_txseg_free(&tcb->sndq, txseg);
 	vtcp_send_syn(tcb, now);
 	return VTCP_DROP_NONE;
 }

@@ -103,8 +103,7 @@ void vtcp_recovery_ack(struct vtcp_tcb *tcb, u32 acked, bool dupack, u64 now)
 			 * Partial ACK: the next hole is lost too. The segments
 			 * it acknowledged no longer count as duplicate-ACKed.
 			 */
-			tcb->dupacks -= min_t(u32, tcb->dupacks,
-					      acked / tcb->mss);
+			tcb->dupacks -= min(tcb->dupacks, acked / tcb->mss);
 			vtcp_mark_head_lost(tcb);
 		} else if (dupack) {
 			tcb->dupacks++;

@@ -10,6 +10,7 @@
  */
 #include "harness.h"
 #include "recovery.h"
+#include "seq.h"
 #include "sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
@@ -292,6 +293,34 @@ static void rfc6298_rto_is_three_seconds_after_lost_syn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.backoff, 0);
 }
 
+/*
+ * In a simultaneous open our SYN-ACK repeats the SYN without anything
+ * having been lost: the initial window stays (RFC 6928) and the
+ * handshake gives an RTT sample.
+ */
+static void rfc5681_simultaneous_open_is_no_lost_syn(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
+	struct vtcp_t_seg syn = {
+		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
+	};
+
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+	c->now += 5 * MS;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
+	c->now += 30 * MS;
+	syn.flags |= TCPHDR_ACK;
+	syn.ack = SND_NXT;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	KUNIT_EXPECT_EQ(test, c->tcb.cwnd, 10 * MSS);
+	KUNIT_EXPECT_EQ(test, c->tcb.srtt_us, 30000U);
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.retrans_segs, 0U);
+}
+
 /* Ten segments out; the first is lost and the peer starts dup-ACKing. */
 static struct vtcp_t_conn *vtcp_t_ten_out(struct kunit *test,
 					  const struct vtcp_cfg *cfg,
@@ -514,6 +543,51 @@ static void rfc6582_full_ack_sets_cwnd_from_flight(struct kunit *test)
 }
 
 /*
+ * A window of 400 segments, the first lost: the first two duplicates
+ * send one new segment each (RFC 3042), the third halves the 402 in
+ * flight, and from then on every duplicate beyond ssthresh's worth lets
+ * one new segment out (RFC 5681 3.2 step 4): 2 + 399 - 201 of them,
+ * counting duplicates past 255 too.
+ */
+static void rfc5681_recovery_counts_hundreds_of_duplicates(struct kunit *test)
+{
+	struct vtcp_opts opt = {
+		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE, .mss = MSS,
+		.wscale = 7,
+	};
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	u32 start, fresh = 0;
+	struct vtcp_t_out *o;
+	int i;
+
+	vtcp_t_cfg(&cfg);
+	cfg.flags |= VTCP_CFG_WSCALE;
+	cfg.sndbuf = 2 << 20;
+	c = vtcp_t_open(test, &cfg, VTCP_T_ISS, VTCP_T_IRS, &opt, VTCP_T_WND);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, SND_NXT, 0xffff));
+	/* 400 segments out, in two goes for the capture's sake. */
+	c->tcb.cwnd = 200 * MSS;
+	KUNIT_EXPECT_EQ(test, 800 * MSS, vtcp_t_write(c, NULL, 800 * MSS));
+	vtcp_t_drain(c);
+	c->tcb.cwnd = 400 * MSS;
+	vtcp_t_write(c, NULL, 0);
+	vtcp_t_drain(c);
+	start = c->tcb.snd_nxt;
+	KUNIT_ASSERT_EQ(test, start, SND_NXT + 400 * MSS);
+	for (i = 0; i < 399; i++) {
+		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0xffff));
+		while ((o = vtcp_t_pop(c)))
+			if (vtcp_seq_geq(o->out.seq, start))
+				fresh++;
+	}
+	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 201 * MSS);
+	KUNIT_EXPECT_EQ(test, fresh, 2U + 399 - 201);
+}
+
+/*
  * RFC 6582 3.2 step 2: duplicates whose ACK does not cover more than
  * "recover" (set by the last RTO) start no fast retransmit.
  */
@@ -556,6 +630,7 @@ static struct kunit_case vtcp_retrans_cases[] = {
 	KUNIT_CASE(rfc5482_user_timeout_counts_from_oldest_unacked),
 	KUNIT_CASE(rfc5482_user_timeout_ignores_handshake_resends),
 	KUNIT_CASE(rfc6298_rto_is_three_seconds_after_lost_syn),
+	KUNIT_CASE(rfc5681_simultaneous_open_is_no_lost_syn),
 	KUNIT_CASE(rfc5681_fast_retransmit_on_third_duplicate_ack),
 	KUNIT_CASE(rfc5681_fast_retransmit_with_sack_negotiated),
 	KUNIT_CASE(rfc5681_ack_carrying_data_is_not_duplicate),
@@ -566,6 +641,7 @@ static struct kunit_case vtcp_retrans_cases[] = {
 	KUNIT_CASE(rfc6582_partial_ack_resends_next_hole),
 	KUNIT_CASE(rfc6582_full_ack_sets_cwnd_from_flight),
 	KUNIT_CASE(rfc6582_no_fast_retransmit_below_recover),
+	KUNIT_CASE(rfc5681_recovery_counts_hundreds_of_duplicates),
 	{}
 };
 
