@@ -239,6 +239,31 @@ static void rfc9293_segment_without_ack_is_dropped(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
+/*
+ * RFC 6093: the urgent pointer is accepted and the urgent data delivered
+ * inline, in sequence, like any other; a pointer past the data changes
+ * nothing.
+ */
+static void rfc6093_urgent_data_is_delivered_inline(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	struct vtcp_t_seg urg = {
+		.flags = TCPHDR_ACK | TCPHDR_URG | TCPHDR_PSH, .seq = RCV_NXT,
+		.ack = SND_NXT, .wnd = VTCP_T_WND, .data = "0123456789", .len = 10,
+		.urg = 5,
+	};
+	u8 buf[20];
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &urg));
+	urg.seq += 10;
+	urg.data = "abcdefghij";
+	urg.urg = 5000;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &urg));
+	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT + 20);
+	KUNIT_ASSERT_EQ(test, vtcp_t_read(c, buf, sizeof(buf)), 20U);
+	KUNIT_EXPECT_EQ(test, 0, memcmp(buf, "0123456789abcdefghij", 20));
+}
+
 /* Only the new part of a segment straddling RCV.NXT is taken. */
 static void rfc9293_segment_straddling_rcv_nxt_is_trimmed(struct kunit *test)
 {
@@ -553,6 +578,7 @@ static struct kunit_case vtcp_checks_cases[] = {
 	KUNIT_CASE(rfc9293_unacceptable_segment_gets_ack),
 	KUNIT_CASE(rfc9293_duplicate_data_is_always_acked),
 	KUNIT_CASE(rfc9293_segment_without_ack_is_dropped),
+	KUNIT_CASE(rfc6093_urgent_data_is_delivered_inline),
 	KUNIT_CASE(rfc9293_segment_straddling_rcv_nxt_is_trimmed),
 	KUNIT_CASE(rfc9293_zero_window_takes_acks_and_answers_probes),
 	KUNIT_CASE(rfc9293_old_ack_does_not_update_send_window),

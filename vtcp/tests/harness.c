@@ -101,6 +101,7 @@ enum vtcp_drop_reason vtcp_t_input(struct vtcp_t_conn *c,
 		.wnd = s->wnd,
 		.flags = s->flags,
 		.ecn = s->ecn,
+		.urg = s->urg,
 		.opt = s->opt,
 	};
 

@@ -48,6 +48,7 @@ struct vtcp_t_seg {
 	u32 len;
 	struct vtcp_opts opt;
 	u8 ecn;
+	u16 urg;
 };
 
 enum vtcp_drop_reason vtcp_t_input(struct vtcp_t_conn *c,
