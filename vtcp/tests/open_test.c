@@ -284,4 +284,5 @@ static struct kunit_suite vtcp_open_suite = {
 	.name = "vtcp_open",
 	.test_cases = vtcp_open_cases,
 };
+
 kunit_test_suite(vtcp_open_suite);

@@ -79,6 +79,7 @@ static void vtcp_opt_case_desc(const struct vtcp_opt_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(vtcp_opt, vtcp_opt_cases, vtcp_opt_case_desc);
 
 static void vtcp_options_parse_table(struct kunit *test)
@@ -173,4 +174,5 @@ static struct kunit_suite vtcp_options_suite = {
 	.name = "vtcp_options",
 	.test_cases = vtcp_options_cases,
 };
+
 kunit_test_suite(vtcp_options_suite);
