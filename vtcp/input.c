@@ -663,10 +663,18 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 				vtcp_tcb_reset(tcb, -ECONNRESET);
 				return VTCP_DROP_STATE;
 			}
+			/*
+			 * Nothing exists past the FIN, even beyond a hole:
+			 * cut it, and say so as for data past the window.
+			 */
 			if (tcb->fin_pending &&
-			    vtcp_seq_gt(seg->seq + seg->len, tcb->rcv_fin_seq))
+			    vtcp_seq_gt(seg->seq + seg->len, tcb->rcv_fin_seq)) {
 				seg->len = vtcp_seq_gt(tcb->rcv_fin_seq, seg->seq) ?
 					   tcb->rcv_fin_seq - seg->seq : 0;
+				tcb->ack_now = 1;
+			}
+			if (!seg->len)
+				break;
 			tcb->stats.data_segs_in++;
 			drop = vtcp_input_data(tcb, seg, now);
 			new_data = !drop;

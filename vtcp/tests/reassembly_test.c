@@ -202,6 +202,31 @@ static void rfc2883_dsack_then_block_holding_the_duplicate(struct kunit *test)
 }
 
 /*
+ * RFC 9293 3.10.7.4 eighth: nothing exists past the FIN. Data a peer
+ * sends beyond a FIN it sent beyond a hole is ignored, reported in no
+ * SACK block, and the stream still ends where the FIN said.
+ */
+static void rfc9293_data_past_the_fin_is_ignored(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_sack_conn(test, false);
+	struct vtcp_t_seg fin = {
+		.flags = TCPHDR_ACK | TCPHDR_FIN, .seq = c->tcb.irs + 1 + 1000,
+		.ack = c->tcb.snd_una, .wnd = VTCP_T_WND,
+	};
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &fin));
+	EXPECT_SACK(c, 0);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_send_at(c, 1000, 100));
+	EXPECT_SACK(c, 0);
+	KUNIT_EXPECT_EQ(test, c->tcb.rcvq.ooo_bytes, 0U);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_send_at(c, 0, 1000));
+	EXPECT_SACK(c, 1001);
+	KUNIT_EXPECT_EQ(test, VTCP_CLOSE_WAIT, c->tcb.state);
+	KUNIT_EXPECT_EQ(test, vtcp_t_read_check(c, 0), 1000U);
+	KUNIT_EXPECT_EQ(test, c->tcb.rcvq.mem, 0U);
+}
+
+/*
  * Out-of-order data is held within vtcp_rcvq_mem_limit(): past it,
  * segments are refused (VTCP_DROP_OOO_LIMIT, for the caller to count),
  * nothing held is corrupted, and in-order data still gets in by pruning
@@ -286,6 +311,7 @@ static struct kunit_case vtcp_reassembly_cases[] = {
 	KUNIT_CASE(rfc2018_sack_block_of_several_segments_survives),
 	KUNIT_CASE(rfc2883_dsack_reports_duplicate_below_ack),
 	KUNIT_CASE(rfc2883_dsack_then_block_holding_the_duplicate),
+	KUNIT_CASE(rfc9293_data_past_the_fin_is_ignored),
 	KUNIT_CASE(vtcp_ooo_memory_is_bounded),
 	KUNIT_CASE(rfc9293_receive_window_is_free_buffer_space),
 	{}
