@@ -422,8 +422,9 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 }
 
 /*
- * Arm the persist timer @rto_us from now, but no later than the user
- * timeout (RFC 5482) counted from when the window stopped the data.
+ * Arm the persist timer the backed-off RTO from now, but no later than
+ * the user timeout (RFC 5482) counted from when the window stopped the
+ * data.
  */
 void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now)
 {
