@@ -68,7 +68,14 @@ static void vtcp_persist_expire(struct vtcp_tcb *tcb, u64 now)
 	if (!vtcp_state_synchronized(tcb->state) ||
 	    tcb->snd_nxt != tcb->snd_una)
 		return;
+	/*
+	 * An orphan has no reader waiting for the peer: a window kept closed
+	 * must not hold it, and its memory, forever, so it gives up after
+	 * the retry limit even while the probes are answered (as Linux
+	 * does with orphans).
+	 */
 	if (tcb->probes >= tcb->cfg.retries ||
+	    (tcb->orphan && tcb->backoff >= tcb->cfg.retries) ||
 	    (utmo && tcb->zero_wnd_start_ns &&
 	     now - tcb->zero_wnd_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
 		vtcp_tcb_reset(tcb, -ETIMEDOUT);

@@ -321,6 +321,36 @@ static void rfc1122_answered_zero_window_stays_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 }
 
+/*
+ * An orphan (closed with data still queued behind a closed window) is not
+ * kept forever by a peer that answers every probe: after the retry limit
+ * it ends, freeing what it held.
+ */
+static void vtcp_orphan_zero_window_gives_up_even_when_answered(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	int probes = 0;
+
+	vtcp_t_cfg(&cfg);
+	cfg.retries = 4;
+	c = vtcp_t_zero_window_sender(test, &cfg);
+	vtcp_t_close(c);
+	KUNIT_EXPECT_EQ(test, VTCP_FIN_WAIT_1, c->tcb.state);
+	while (c->tcb.state != VTCP_CLOSED && probes < 10) {
+		vtcp_t_run_until(c, c->tcb.deadline[VTCP_TIMER_PERSIST]);
+		if (c->tcb.state == VTCP_CLOSED)
+			break;
+		vtcp_t_expect_probe(c);
+		probes++;
+		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+	}
+	KUNIT_EXPECT_EQ(test, probes, 4);
+	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
+	KUNIT_EXPECT_EQ(test, c->tcb.sndq.bytes, 0U);
+}
+
 /* RFC 9293 3.8.3: unanswered probes count like retransmissions. */
 static void rfc9293_zero_window_gives_up_after_unanswered_probes(struct kunit *test)
 {
@@ -435,6 +465,7 @@ static struct kunit_case vtcp_flow_cases[] = {
 	KUNIT_CASE(rfc1122_zero_window_probes_back_off_while_answered),
 	KUNIT_CASE(rfc1122_answered_zero_window_stays_open),
 	KUNIT_CASE(rfc9293_zero_window_gives_up_after_unanswered_probes),
+	KUNIT_CASE(vtcp_orphan_zero_window_gives_up_even_when_answered),
 	KUNIT_CASE(rfc5482_zero_window_ends_at_user_timeout),
 	KUNIT_CASE(rfc5482_zero_window_timeout_counts_from_closing),
 	KUNIT_CASE(rfc9293_window_update_resumes_flow),
