@@ -21,6 +21,7 @@
 #include "isn.h"
 #include "listen.h"
 #include "timers.h"
+#include "tw.h"
 #include "tx.h"
 
 atomic_long_t vtcp_mem = ATOMIC_LONG_INIT(0);
@@ -275,7 +276,10 @@ void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 	if (!conn->dead) {
 		if (conn->listener && vtcp_state_synchronized(tcb->state))
 			lsn = vtcp_listen_child_ready(conn);
-		if (tcb->state == VTCP_CLOSED || (ev & VTCP_EV_REOPEN))
+		/* An orphan in TIME-WAIT shrinks to an entry of tw.c. */
+		if (tcb->state == VTCP_CLOSED || (ev & VTCP_EV_REOPEN) ||
+		    (tcb->state == VTCP_TIME_WAIT && tcb->orphan &&
+		     vtcp_tw_replace(conn)))
 			puts += vtcp_conn_kill(conn, &lsn);
 		else
 			puts += vtcp_timer_sync(conn);

@@ -21,6 +21,7 @@
 #include "device.h"
 #include "listen.h"
 #include "rx.h"
+#include "tw.h"
 
 #define VTCP_DEFAULT_MTU	1500
 /*
@@ -198,8 +199,13 @@ static int vtcp_dev_init(struct net_device *dev)
 	ret = vtcp_conn_table_init(vd);
 	if (ret)
 		goto err_uninit_rx;
+	ret = vtcp_tw_table_init(vd);
+	if (ret)
+		goto err_uninit_conns;
 	return 0;
 
+err_uninit_conns:
+	vtcp_conn_table_uninit(vd);
 err_uninit_rx:
 	vtcp_rx_uninit(vd);
 err_free_stats:
@@ -214,6 +220,7 @@ static void vtcp_dev_uninit(struct net_device *dev)
 
 	vtcp_listen_table_uninit(vd);
 	vtcp_conn_table_uninit(vd);
+	vtcp_tw_table_uninit(vd);
 	vtcp_rx_uninit(vd);
 	free_percpu(vd->stats);
 }

@@ -41,6 +41,7 @@ struct vtcp_device {
 	struct vtcp_pcpu_stats __percpu *stats;
 	struct vtcp_rx_cpu __percpu *rx;
 	struct rhashtable conns;	/* struct vtcp_conn, by tuple */
+	struct rhashtable tws;		/* struct vtcp_tw, by tuple */
 	struct hlist_head listeners;	/* struct vtcp_listener, RCU */
 	spinlock_t lock;		/* protects listeners (writers) */
 	bool dead;			/* being unregistered */
