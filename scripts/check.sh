@@ -22,11 +22,13 @@ make -s -C "$VTCP_ROOT/selftests" OUT="$VTCP_BUILD/selftests" || exit 1
 # vtcpctl_test runs the tool from build/tools, beside build/selftests.
 make -s -C "$VTCP_ROOT/tools" OUT="$VTCP_BUILD/tools" || exit 1
 
+smp_tests=module_test,device_test,chardev_test,datapath_test,hostile_test,flood_test,netns_test,teardown_test,integrity_test
 runs=(
 	"uml.sh uml-debug kunit.sh $logs/uml-kunit.log"
 	"uml.sh uml-debug selftests.sh $logs/uml-selftests.log VTCP_SELFTESTS=$VTCP_BUILD/selftests"
 	"qemu.sh debian selftests.sh $logs/debian-selftests.log"
-	"qemu.sh x86-debug selftests.sh $logs/x86-selftests.log"
+	# Software-emulated SMP is slow: the tests where two CPUs matter.
+	"qemu.sh x86-debug selftests.sh $logs/x86-selftests.log VTCP_ONLY=$smp_tests"
 )
 # make check-long: the selftests' longer modes (VTCP_LONG) in every guest.
 long=${VTCP_LONG:+VTCP_LONG=1}

@@ -220,7 +220,7 @@ static struct sk_buff *vtcp_parse_build(struct kunit *test,
 					 csum_partial(th, tcplen, 0));
 		ip_send_check(iph);
 		if (c->mut == MUT_IP_CSUM)
-			iph->check ^= htons(1);
+			iph->check = ~iph->check;
 		skb->protocol = htons(ETH_P_IP);
 	} else {
 		struct ipv6hdr *ip6h = (struct ipv6hdr *)skb->data;
@@ -266,7 +266,7 @@ static struct sk_buff *vtcp_parse_build(struct kunit *test,
 		skb->protocol = htons(ETH_P_IPV6);
 	}
 	if (c->mut == MUT_TCP_CSUM || c->mut == MUT_TCP_CSUM_PARTIAL)
-		th->check ^= htons(1);
+		th->check = ~th->check;
 	if (c->mut == MUT_TCP_CSUM_PARTIAL)
 		skb->ip_summed = CHECKSUM_PARTIAL;
 	if (c->mut == MUT_TRAILER)
