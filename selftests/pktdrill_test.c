@@ -198,6 +198,7 @@ struct pd_run {
 	uint32_t last_tsval;	/* vtcp's last TSval */
 	uint64_t rx_off, tx_off;	/* bytes read from / written to cfd */
 	int64_t rx_base;	/* relative sequence of the first byte read */
+	bool rx_base_next_syn;	/* connect: the peer's next SYN sets it */
 	int64_t t0, prev;	/* script start, previous line's time */
 	int curline;
 	char trace[PD_TRACE_LINES][200];
@@ -1237,6 +1238,10 @@ static void pd_inject(struct pd_run *r, const struct pd_line *l)
 	if (e->flags & VTCP_TH_SYN) {
 		r->syns_in++;
 		r->last_syn_rel = e->start;
+		if (r->rx_base_next_syn) {
+			r->rx_base = e->start + 1;
+			r->rx_base_next_syn = false;
+		}
 	}
 	snprintf(buf, sizeof(buf), "%s", l->text);
 	if (strstr(buf, "ecr *")) {
@@ -1378,8 +1383,6 @@ static void pd_cmd_read(struct pd_run *r, const struct pd_line *l,
 	if (!eof && (l->nargs != 1 || pd_parse_num(&p, l->args[0], false, &want) ||
 		     want <= 0 || want > (int64_t)sizeof(buf)))
 		pd_fail(r, "read N (1 to %zu) or read eof", sizeof(buf));
-	if (!r->rx_off)
-		r->rx_base = r->last_syn_rel + 1;
 	if (l->has_result && l->result == -EAGAIN) {
 		/* Nothing to read now: no waiting. */
 		n = read(r->cfd, buf, eof ? 1 : want);
@@ -1512,6 +1515,7 @@ static void pd_cmd(struct pd_run *r, const struct pd_line *l, int64_t deadline)
 			r->retired[r->nretired++] = r->cfd;
 		r->cfd = ret;
 		r->rx_off = r->tx_off = 0;
+		r->rx_base = r->last_syn_rel + 1;
 	} else if (!strcmp(c, "connect")) {
 		struct vtcp_connect req = { .ifindex = if_nametoindex(PD_DEV) };
 
@@ -1524,6 +1528,7 @@ static void pd_cmd(struct pd_run *r, const struct pd_line *l, int64_t deadline)
 			r->cfd = r->hfd;
 			r->hfd = -1;
 			r->rx_off = r->tx_off = 0;
+			r->rx_base_next_syn = true;
 		}
 		pd_check_result(r, l, -EINPROGRESS, ret);
 	} else if (!strcmp(c, "write")) {
