@@ -26,10 +26,11 @@
  *   *         any time (a segment vtcp sends: within 10 s)
  *   T~TOL     with a tolerance of TOL s instead of the script's default
  *
- * A segment vtcp sends must arrive within TIME +- tolerance; the next one
- * it sends on the script's connection must be the one the line expects.
- * Anything vtcp sends that no line expects fails the script when the next
- * injected segment or command comes, or at the end (after one tolerance).
+ * A segment vtcp sends must arrive within TIME +- tolerance (by the
+ * kernel's receive timestamp); the next one it sends on the script's
+ * connection must be the one the line expects. A segment that no line
+ * expects fails the script if it arrived by the time the next injected
+ * segment or command is due, or by one tolerance after the last line.
  *
  * EVENT is one of
  *
@@ -185,6 +186,8 @@ struct pd_run {
 	struct pd_pkt train;	/* the packet being cut into segments */
 	uint32_t gso_size, train_off;
 	bool train_left;
+	struct pd_pkt back;	/* a segment read too early, given back */
+	bool back_left;
 	int hfd;		/* handle not yet bound */
 	int lfd;		/* listener */
 	int cfd;		/* the connection */
@@ -1042,6 +1045,11 @@ static int pd_recv(struct pd_run *r, struct pd_pkt *p, int64_t deadline)
 	uint32_t len;
 	int ret;
 
+	if (r->back_left) {
+		*p = r->back;
+		r->back_left = false;
+		return 0;
+	}
 	if (!r->train_left) {
 		ret = pd_recv_train(r, deadline);
 		if (ret)
@@ -1070,14 +1078,22 @@ static int pd_recv(struct pd_run *r, struct pd_pkt *p, int64_t deadline)
 	return 0;
 }
 
-/* Nothing may have arrived that no line expects. */
-static void pd_check_quiet(struct pd_run *r)
+/*
+ * Nothing may have arrived by @when that no line expects. What came later
+ * is left for the lines after.
+ */
+static void pd_check_quiet(struct pd_run *r, int64_t when)
 {
 	struct pd_pkt p;
 	char buf[300];
 
 	if (pd_recv(r, &p, 0))
 		return;
+	if (p.ts > when) {
+		r->back = p;
+		r->back_left = true;
+		return;
+	}
 	pd_fmt_pkt(r, &p, buf, sizeof(buf));
 	pd_trace(r, "> %s  (unexpected)", buf);
 	pd_fail(r, "vtcp sent a segment no line expects, %.3f s into the script: %s",
@@ -1105,7 +1121,6 @@ static void pd_match(struct pd_run *r, const struct pd_line *l,
 		r->visn = p->seq - (uint32_t)e->start;
 		r->visn_known = true;
 		r->syns_in_at_learn = r->syns_in;
-		r->tx_off = 0;
 	}
 	pd_fmt_pkt(r, p, got, sizeof(got));
 	pd_trace(r, "> %s%s", got, p->gso ? "  (GSO)" : "");
@@ -1719,7 +1734,7 @@ static int pd_run_script(struct pd_script *s)
 			continue;
 		}
 		pd_sleep_until(when);
-		pd_check_quiet(r);
+		pd_check_quiet(r, when);
 		if (l->kind == PD_IN) {
 			r->prev = pd_now();
 			pd_inject(r, l);
@@ -1731,7 +1746,7 @@ static int pd_run_script(struct pd_script *s)
 	/* The end: nothing more may come within one tolerance. */
 	r->curline = s->lines[s->nlines - 1].lineno;
 	pd_sleep_until(r->prev + s->tol);
-	pd_check_quiet(r);
+	pd_check_quiet(r, r->prev + s->tol);
 	if (pd_verbose)
 		pd_dump_trace(r);
 	pd_cleanup(r);
