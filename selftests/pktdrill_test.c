@@ -15,7 +15,9 @@
  * of all of them. selftests/pktdrill/XFAIL lists scripts expected to fail
  * (one "name.pkt reason" a line): they print "ok N name # SKIP XFAIL ...",
  * and one that passes is a failure ("not ok N name # XPASS"), so the list
- * cannot rot. VTCP_PKTDRILL_VERBOSE=1 prints every script's trace.
+ * cannot rot. A failing script runs again, once (VTCP_PKTDRILL_RETRIES):
+ * a guest stalled by a loaded machine upsets timing, seldom twice; a bug
+ * fails both times. VTCP_PKTDRILL_VERBOSE=1 prints every script's trace.
  *
  * Script format (Documentation/pktdrill.rst). One event a line; "//" and
  * "#" start comments. A line is TIME EVENT, where TIME is
@@ -1895,13 +1897,15 @@ static int pd_run_one(const char *dir, const char *name, uint16_t rport)
 int main(int argc, char **argv)
 {
 	struct pd_xfail xfail[128];
-	int nx, n, i, j, failed = 0, xfailed = 0;
+	int nx, n, i, j, failed = 0, xfailed = 0, retries = 1;
 	char dir[4096], **names;
 	uint16_t base;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pd_verbose = getenv("VTCP_PKTDRILL_VERBOSE") &&
 		     strcmp(getenv("VTCP_PKTDRILL_VERBOSE"), "0");
+	if (getenv("VTCP_PKTDRILL_RETRIES"))
+		retries = atoi(getenv("VTCP_PKTDRILL_RETRIES"));
 	pd_script_dir(dir, sizeof(dir));
 	if (argc > 1) {
 		n = argc - 1;
@@ -1926,7 +1930,7 @@ int main(int argc, char **argv)
 	printf("1..%d\n", n);
 	/* A fresh peer port per script, and per run of the runner. */
 	srand(getpid() ^ time(NULL));
-	base = 20000 + rand() % 20000;
+	base = 10000 + rand() % 10000;
 	for (i = 0; i < n; i++) {
 		const char *reason = NULL;
 		int ret;
@@ -1935,6 +1939,16 @@ int main(int argc, char **argv)
 			if (!strcmp(xfail[j].name, names[i]))
 				reason = xfail[j].reason;
 		ret = pd_run_one(dir, names[i], base + i);
+		/*
+		 * A script that fails for a bug fails again; one whose timing a
+		 * loaded machine upset (a guest stalled for 100 ms) seldom does.
+		 * Listed scripts run once: a stall makes no script pass.
+		 */
+		for (j = 1; ret && !reason && j <= retries; j++) {
+			printf("# %s failed: running it again (%d of %d)\n",
+			       names[i], j, retries);
+			ret = pd_run_one(dir, names[i], base + i + j * n);
+		}
 		if (reason && ret) {
 			printf("ok %d %s # SKIP XFAIL: %s\n", i + 1, names[i], reason);
 			xfailed++;
