@@ -1291,7 +1291,8 @@ static void pd_need_conn(struct pd_run *r)
 		pd_fail(r, "no connection (listen and accept, or connect, first)");
 }
 
-static bool pd_info(struct pd_run *r, struct vtcp_info *info)
+/* VTCP_IOC_INFO of the connection, else of the listener. */
+static void pd_info(struct pd_run *r, struct vtcp_info *info)
 {
 	int fd = r->cfd >= 0 ? r->cfd : r->lfd;
 
@@ -1299,7 +1300,6 @@ static bool pd_info(struct pd_run *r, struct vtcp_info *info)
 		pd_fail(r, "no connection or listener to ask");
 	if (ioctl(fd, VTCP_IOC_INFO, info))
 		pd_fail(r, "VTCP_IOC_INFO: %s", strerror(errno));
-	return true;
 }
 
 static long pd_info_get(const struct vtcp_info *info, const struct pd_info_field *f)
@@ -1349,7 +1349,7 @@ static long pd_parse_info_value(struct pd_run *r, const char *field,
 	return v;
 }
 
-/* Poll @check until it is true or @deadline passes. */
+/* Poll field @f of the info until it is @want or @deadline passes. */
 static bool pd_poll_info(struct pd_run *r, const struct pd_info_field *f,
 			 long want, long *got, int64_t deadline)
 {
