@@ -69,6 +69,8 @@ cp -r "$VTCP_BUILD/selftests-static" "$root/vtcp/selftests"
 # vtcpctl_test finds the tool at ../tools/vtcpctl from its own directory.
 cp -r "$VTCP_BUILD/tools-static" "$root/vtcp/tools"
 cp -r "$VTCP_ROOT/scripts/guest" "$root/vtcp/guest"
+# pktdrill_test reads its scripts from ../pktdrill beside its directory.
+cp -r "$VTCP_ROOT/selftests/pktdrill" "$root/vtcp/pktdrill"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
 # Debian builds these as modules; in our own kernels they are built in.
