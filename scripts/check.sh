@@ -34,8 +34,11 @@ runs=(
 long=${VTCP_LONG:+VTCP_LONG=1}
 passed=0 failed=0 skipped=0
 for run in "${runs[@]}"; do
+	# The console streams to stderr; the judge's verdict comes on stdout.
 	# shellcheck disable=SC2086
-	summary=$("$VTCP_ROOT"/scripts/$run $long | tee /dev/stderr | tail -n 1)
+	verdict=$("$VTCP_ROOT"/scripts/$run $long)
+	printf '%s\n' "$verdict" >&2
+	summary=$(printf '%s\n' "$verdict" | tail -n 1)
 	if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
 		passed=$((passed + BASH_REMATCH[1]))
 		failed=$((failed + BASH_REMATCH[2]))

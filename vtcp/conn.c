@@ -273,11 +273,20 @@ void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 	int puts = 0;
 
 	tcb->events = 0;
+	if (ev & VTCP_EV_REOPEN) {
+		/*
+		 * A SYN ended TIME-WAIT (RFC 6191): this incarnation is over.
+		 * rx.c hands the SYN to the listener once we are unlinked.
+		 */
+		vtcp_tcb_reset(tcb, 0);
+		ev |= tcb->events;
+		tcb->events = 0;
+	}
 	if (!conn->dead) {
 		if (conn->listener && vtcp_state_synchronized(tcb->state))
 			lsn = vtcp_listen_child_ready(conn);
 		/* An orphan in TIME-WAIT shrinks to an entry of tw.c. */
-		if (tcb->state == VTCP_CLOSED || (ev & VTCP_EV_REOPEN) ||
+		if (tcb->state == VTCP_CLOSED ||
 		    (tcb->state == VTCP_TIME_WAIT && tcb->orphan &&
 		     vtcp_tw_replace(conn)))
 			puts += vtcp_conn_kill(conn, &lsn);

@@ -184,12 +184,13 @@ enum vtcp_drop_reason vtcp_parse(struct sk_buff *skb, struct vtcp_pkt *pkt)
 
 	pkt->seg.flags = tcp_flag_byte(th);
 	/*
-	 * No SYN, ACK or RST: nothing in any state acts on it (RFC 9293
-	 * 3.10.7). SYN with FIN or RST: contradictions, dropped as Linux does.
+	 * SYN with FIN or RST: contradictions, dropped as Linux does. A
+	 * segment with none of SYN, ACK and RST goes on: a closed port must
+	 * answer it with a RST (RFC 9293 3.10.7.1); a listener and a
+	 * connection drop it.
 	 */
-	if (!(pkt->seg.flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ||
-	    ((pkt->seg.flags & TCPHDR_SYN) &&
-	     (pkt->seg.flags & (TCPHDR_FIN | TCPHDR_RST))))
+	if ((pkt->seg.flags & TCPHDR_SYN) &&
+	    (pkt->seg.flags & (TCPHDR_FIN | TCPHDR_RST)))
 		return VTCP_DROP_BAD_FLAGS;
 
 	if (doff > sizeof(*th)) {

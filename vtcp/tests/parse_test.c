@@ -74,7 +74,8 @@ static const struct vtcp_parse_case vtcp_parse_cases[] = {
 	{ "v4_data_offset_past_end", false, MUT_DOFF_PAST_END, VTCP_DROP_BAD_TCP_HEADER },
 	{ "v4_bad_tcp_checksum", false, MUT_TCP_CSUM, VTCP_DROP_BAD_CHECKSUM },
 	{ "v4_checksum_left_to_device", false, MUT_TCP_CSUM_PARTIAL, VTCP_DROP_NONE },
-	{ "v4_no_flags", false, MUT_FLAGS_NONE, VTCP_DROP_BAD_FLAGS },
+	/* For demux to answer: a closed port owes it a RST (RFC 9293). */
+	{ "v4_no_flags_goes_on", false, MUT_FLAGS_NONE, VTCP_DROP_NONE },
 	{ "v4_syn_fin", false, MUT_SYN_FIN, VTCP_DROP_BAD_FLAGS },
 	{ "v4_syn_rst", false, MUT_SYN_RST, VTCP_DROP_BAD_FLAGS },
 	{ "v4_rst_with_payload", false, MUT_RST_PAYLOAD, VTCP_DROP_NONE },
