@@ -33,9 +33,10 @@ BIN = os.path.join(BUILD, "bench")
 SERVER = os.path.join(BIN, "vtcp-bench-server")
 CLIENT = os.path.join(BIN, "vtcp-bench-client")
 HOLD = os.path.join(BIN, "vtcp-bench-hold")
+PROBE = os.path.join(BIN, "vtcp-bench-probe")
 
 RUNS = int(os.environ.get("VTCP_BENCH_RUNS", "5"))
-MEASURE_MS = int(os.environ.get("VTCP_BENCH_MS", "1500"))
+MEASURE_MS = int(os.environ.get("VTCP_BENCH_MS", "1000"))
 WARM_MS = int(os.environ.get("VTCP_BENCH_WARM_MS", "250"))
 ONLY = os.environ.get("VTCP_BENCH_ONLY", "mem,bulk,rr,crr").split(",")
 MEM_K = [int(k) for k in os.environ.get("VTCP_BENCH_K", "10000,100000").split(",")]
@@ -468,10 +469,22 @@ def rr_phase(out, kind):
             n = r.get("transactions") or r.get("connections")
             cpu.append(r["cpu"]["busy_s"] / n * 1e6 if n and "cpu" in r else None)
         s["cpu_us_per_op"] = stats(cpu)
+        if kind == "crr":
+            # Where a connection's time goes, from the client's clock.
+            for ph in ("open", "connect", "exchange", "close"):
+                s[f"{ph}_p50_us"] = stats([r.get(ph, {}).get("p50_us") for r in runs])
         res["summary"][name] = s
     for t in terms:
         if t.ok():
             stop_terminator(t)
+    if kind == "crr":
+        # What opening an endpoint costs: socket() against open(/dev/vtcp).
+        probes = []
+        for run in range(RUNS):
+            p = subprocess.run([PROBE], stdout=subprocess.PIPE, text=True)
+            probes += parse_json_lines(p.stdout)
+        res["open_probe"] = {k: stats([p.get(k) for p in probes]) for k in
+                             ("socket_us", "vtcp_us", "vtcp_at_us", "null_us")}
     out[kind] = res
     log(f"{kind}: " + ", ".join(
         f"{n} {fmt(med(s.get('tps') or s.get('cps')))}" for n, s in res["summary"].items()))
@@ -557,53 +570,75 @@ def hold(k, ckind, skind, addr, laddr, tag, tw_ms=0):
     return d, (info[0] if info else {})
 
 
+def reload_vtcp():
+    """A fresh vtcp: the connections the memory phase left go with it."""
+    d = os.environ.get("VTCP_DIR", "")
+    if sh(f"rmmod vtcp && insmod {d}/vtcp.ko && ip link set vtcp0 up && "
+          f"ip addr add {HOST4}/24 dev vtcp0") is None:
+        log("could not reload vtcp; its TIME-WAIT entries stay")
+
+
 def mem_phase(out):
+    """
+    Idle connections, from slab deltas: a = host client + vtcp accepted,
+    b = vtcp CONNECT + host accepted, c = host client + host accepted (a
+    Linux pair); (a + b - c) / 2 is one vtcp end exactly (the mean of an
+    accepted one and a connected one), whatever a host client and a host
+    accepted socket cost. tw = vtcp closes first and keeps TIME-WAIT, the
+    host ends close after it and go. The TIME-WAIT entries last 10 minutes,
+    so that none expires during a later run's snapshots; vtcp is reloaded
+    after the phase, which ends them all.
+    """
     set_mtu(RR_MTU)
     res = {"K": {}}
+    tw_ms = 600000
+    kinds = {"a": ("host", "vtcp", "192.0.2.64", None, 0),
+             "b": ("vtcp", "host", HOST4, "192.0.2.64", 0),
+             "c": ("host", "host", "127.0.0.64", None, 0),
+             "tw": ("host", "vtcp", "192.0.2.64", None, tw_ms)}
     sh("sync; echo 3 > /proc/sys/vm/drop_caches")
     for k in MEM_K:
-        # a: host client + vtcp accepted; b: vtcp CONNECT + host accepted;
-        # c: host client + host accepted (a Linux pair). (a + b - c) / 2 is
-        # one vtcp end exactly (the mean of an accepted one and a connected
-        # one), whatever a host client and a host accepted socket cost.
-        kinds = {"a": ("host", "vtcp", "192.0.2.64", None),
-                 "b": ("vtcp", "host", HOST4, "192.0.2.64"),
-                 "c": ("host", "host", "127.0.0.64", None)}
         runs = {n: [] for n in kinds}
         for run in range(RUNS):
-            for n, (ck, sk, addr, laddr) in kinds.items():
-                d, info = hold(k, ck, sk, addr, laddr, f"{k}-{run}-{n}")
-                runs[n].append({"info": info,
-                                "per_conn": mem_delta(d, "base", "est", k) if d else None})
-                wait_for(lambda: vtcp_conns() < 100, 30)
+            for n, (ck, sk, addr, laddr, tw) in kinds.items():
+                before = vtcp_conns()
+                d, info = hold(k, ck, sk, addr, laddr, f"{k}-{run}-{n}", tw)
+                runs[n].append({"info": info, "per_conn":
+                                mem_delta(d, "base", "tw" if tw else "est", k) if d else None})
+                # Reset connections are freed after an RCU grace period.
+                if not tw:
+                    wait_for(lambda: vtcp_conns() < before + 50, 30)
         idle = []
         for run in range(RUNS):
             a, b, c = (runs[n][run]["per_conn"] for n in "abc")
             idle.append((a["total"] + b["total"] - c["total"]) / 2
                         if a and b and c else None)
-        # TIME-WAIT: vtcp closes first; the host ends close after it and go.
-        tw = []
-        tw_ms = 8000 + k // 5
-        for run in range(RUNS):
-            d, info = hold(k, "host", "vtcp", "192.0.2.64", None, f"{k}-{run}-tw", tw_ms)
-            per = mem_delta(d, "base", "tw", k) if d else None
-            tw.append({"info": info, "per_conn": per})
-            wait_for(lambda: vtcp_conns() < 100, tw_ms / 1000 + 30)
+
+        def totals(n):
+            return [r["per_conn"]["total"] if r["per_conn"] else None for r in runs[n]]
         res["K"][str(k)] = {
             "idle_vtcp": stats(idle),
-            "idle_linux_pair": stats([r["per_conn"]["total"] if r["per_conn"] else None
-                                      for r in runs["c"]]),
-            "tw_vtcp": stats([r["per_conn"]["total"] if r["per_conn"] else None for r in tw]),
-            "runs": runs, "tw_runs": tw, "tw_ms": tw_ms}
+            "idle_vtcp_accepted_plus_host_client": stats(totals("a")),
+            "idle_vtcp_connected_plus_host_accepted": stats(totals("b")),
+            "idle_linux_pair": stats(totals("c")),
+            "tw_vtcp": stats(totals("tw")),
+            "runs": runs, "tw_ms": tw_ms}
         log(f"memory at {k}: vtcp idle {fmt(med(res['K'][str(k)]['idle_vtcp']))} B, "
             f"TIME-WAIT {fmt(med(res['K'][str(k)]['tw_vtcp']))} B, Linux pair "
             f"{fmt(med(res['K'][str(k)]['idle_linux_pair']))} B")
-    # Linux's own TIME-WAIT, for reference: it lasts 60 s whatever we do, so
-    # once per K at the end of the phase, where its expiry disturbs nothing.
+    out["memory"] = res
+    reload_vtcp()
+
+
+def linux_tw_phase(out):
+    """
+    Linux's own TIME-WAIT, for reference. It lasts 60 s whatever we do, so
+    it is measured once per count, last, where its expiry disturbs nothing.
+    """
+    mem = out.setdefault("memory", {"K": {}})["K"]
     for k in MEM_K:
         d, info = hold(k, "host", "host", "127.0.0.64", None, f"{k}-linux-tw", 60000)
-        res["K"][str(k)]["tw_linux"] = mem_delta(d, "base", "tw", k) if d else info
-    out["memory"] = res
+        mem.setdefault(str(k), {})["tw_linux"] = mem_delta(d, "base", "tw", k) if d else info
 
 
 # --- report -----------------------------------------------------------------
@@ -738,6 +773,17 @@ def table(out):
         for name, sm in r["summary"].items():
             lines.append(f"{name:<16}{fmt_s(sm[key], 0):>24}{fmt_s(sm['p50_us']):>22}"
                          f"{fmt_s(sm['p99_us']):>24}{fmt_s(sm['cpu_us_per_op']):>20}")
+        if kind == "crr":
+            lines.append("  median us of each step (client's clock): socket or open / connect / exchange / close")
+            for name, sm in r["summary"].items():
+                lines.append(f"  {name:<14}" + " / ".join(
+                    fmt(med(sm.get(f"{ph}_p50_us"))) for ph in ("open", "connect", "exchange", "close")))
+            pr = r.get("open_probe")
+            if pr:
+                lines.append("  median us to open and close: socket() {}, open(/dev/vtcp) {}, "
+                             "openat(/dev fd, vtcp) {}, open(/dev/null) {}".format(
+                                 *(fmt(med(pr[k])) for k in ("socket_us", "vtcp_us",
+                                                              "vtcp_at_us", "null_us"))))
         lines.append("")
     mem = out.get("memory", {}).get("K")
     if mem:
@@ -747,6 +793,8 @@ def table(out):
                      f"{'vtcp TIME-WAIT':>24}{'Linux pair idle':>24}{'Linux TIME-WAIT':>18}")
         for k in sorted(mem, key=int):
             m = mem[k]
+            if "idle_vtcp" not in m:
+                continue
             tl = m.get("tw_linux", {})
             lines.append(f"{k:<14}{fmt_s(m['idle_vtcp'], 0):>28}{fmt_s(m['tw_vtcp'], 0):>24}"
                          f"{fmt_s(m['idle_linux_pair'], 0):>24}"
@@ -765,7 +813,7 @@ def bench_line(s):
 
 
 def main():
-    for b in (SERVER, CLIENT, HOLD):
+    for b in (SERVER, CLIENT, HOLD, PROBE):
         if not os.access(b, os.X_OK):
             print(f"VTCP-BENCH-ERROR: {b} missing (make -C tools/bench)")
             return 1
@@ -784,10 +832,11 @@ def main():
     out = {"meta": meta, "terminators": {}}
     t0 = time.time()
     phases = {"mem": mem_phase, "bulk": bulk_phase,
-              "rr": lambda o: rr_phase(o, "rr"), "crr": lambda o: rr_phase(o, "crr")}
+              "rr": lambda o: rr_phase(o, "rr"), "crr": lambda o: rr_phase(o, "crr"),
+              "linux-tw": linux_tw_phase}
     # Memory first: no TIME-WAIT from other runs may expire during it.
-    for name in ("mem", "bulk", "rr", "crr"):
-        if name in ONLY:
+    for name in ("mem", "bulk", "rr", "crr", "linux-tw"):
+        if name in ONLY or (name == "linux-tw" and "mem" in ONLY):
             t = time.time()
             log(f"phase {name}")
             try:

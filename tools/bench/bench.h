@@ -153,6 +153,9 @@ static inline int bench_accept(enum bench_kind kind, int lfd)
 	return fd < 0 ? -errno : fd;
 }
 
+/* When bench_connect() had its fd, before connecting: for profiles. */
+static uint64_t bench_connect_mid_ns;
+
 /*
  * A connection to @raddr:@port. A vtcp handle needs its own address
  * @laddr (the host's peer); a host socket takes what the route gives.
@@ -176,6 +179,7 @@ static inline int bench_connect(enum bench_kind kind, const char *dev,
 		fd = open(BENCH_DEV_PATH, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
+		bench_connect_mid_ns = bench_now_ns();
 		if (ioctl(fd, VTCP_IOC_CONNECT, &req))
 			goto err_close;
 		return fd;
@@ -190,6 +194,7 @@ static inline int bench_connect(enum bench_kind kind, const char *dev,
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	bench_connect_mid_ns = bench_now_ns();
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
 		goto err_close;
 	return fd;

@@ -34,6 +34,8 @@ struct crr {
 	int port;
 	unsigned int every;
 	unsigned long count;
+	/* Where each connection's time goes, while measuring. */
+	struct bench_lat *open, *conn, *xchg, *close;
 };
 
 /* One connection: connect, a byte there and back, close. */
@@ -41,6 +43,7 @@ static int crr_once(struct crr *c, char req)
 {
 	unsigned int step = c->every ? (c->count / c->every) % 128 : 0;
 	in_addr_t l = 0, r;
+	uint64_t t0, t1, t2, t3;
 	int fd;
 
 	if (c->kind == BENCH_VTCP) {
@@ -49,19 +52,37 @@ static int crr_once(struct crr *c, char req)
 	} else {
 		r = bench_addr4(c->raddr, step);
 	}
+	t0 = bench_now_ns();
 	fd = bench_connect(c->kind, c->dev, l, r, c->port);
 	if (fd < 0)
 		bench_die("connection %lu: %s", c->count, strerror(-fd));
 	c->count++;
+	t1 = bench_now_ns();
 	if (write(fd, &req, 1) != 1 || read(fd, &req, 1) != 1)
 		bench_die("connection %lu: no answer", c->count);
+	t2 = bench_now_ns();
 	close(fd);
+	t3 = bench_now_ns();
+	if (c->open) {
+		bench_lat_add(c->open, bench_connect_mid_ns - t0);
+		bench_lat_add(c->conn, t1 - bench_connect_mid_ns);
+		bench_lat_add(c->xchg, t2 - t1);
+		bench_lat_add(c->close, t3 - t2);
+	}
 	return 0;
+}
+
+/* A phase's median and p99 as a JSON object. */
+static void crr_print_phase(const char *name, struct bench_lat *l)
+{
+	printf(", \"%s\": {\"n\": %zu", name, l->n);
+	bench_lat_print(stdout, l);
+	printf("}");
 }
 
 static int crr_run(struct crr *c, const struct bench_opts *o)
 {
-	struct bench_lat lat = {};
+	struct bench_lat lat = {}, open = {}, conn = {}, xchg = {}, cl = {};
 	struct bench_cpu c0, c1;
 	uint64_t t, t0, t1, end;
 	unsigned long n0;
@@ -72,6 +93,10 @@ static int crr_run(struct crr *c, const struct bench_opts *o)
 	bench_cpu_read(&c0);
 	t0 = bench_now_ns();
 	n0 = c->count;
+	c->open = &open;
+	c->conn = &conn;
+	c->xchg = &xchg;
+	c->close = &cl;
 	end = t0 + o->dur_ms * 1000000ULL;
 	for (t = t0; t < end;) {
 		uint64_t done;
@@ -83,15 +108,24 @@ static int crr_run(struct crr *c, const struct bench_opts *o)
 	}
 	t1 = t;
 	bench_cpu_read(&c1);
+	c->open = NULL;
 	printf("{\"role\": \"crr\", \"connections\": %lu, \"secs\": %.6f, "
 	       "\"cps\": %.1f", c->count - n0, (t1 - t0) / 1e9,
 	       (c->count - n0) * 1e9 / (t1 - t0));
 	bench_lat_print(stdout, &lat);
 	bench_print_cpu(stdout, &c0, &c1);
+	crr_print_phase("open", &open);
+	crr_print_phase("connect", &conn);
+	crr_print_phase("exchange", &xchg);
+	crr_print_phase("close", &cl);
 	printf("}\n");
 	fflush(stdout);
 	crr_once(c, 'q');
 	free(lat.ns);
+	free(open.ns);
+	free(conn.ns);
+	free(xchg.ns);
+	free(cl.ns);
 	return 0;
 }
 

@@ -13,13 +13,13 @@
  *
  * Phases, each with /proc/meminfo and /proc/slabinfo copied to DIR:
  *   base     the listener exists, no connection yet;
- *   est      K connections established and idle (after a second);
+ *   est      K connections established and idle (a moment later);
  * then, without -T, every connection is reset (SO_LINGER 0 on host
  * sockets, VTCP_OPT_LINGER_ABORT on vtcp handles): nothing lingers for the
  * next run. With -T, the connections close in order: the vtcp ends first
  * if there are any (they end in TIME-WAIT, which lasts TW_MS), else the
  * clients; then the other ends, and
- *   tw       K connections in TIME-WAIT (after a second).
+ *   tw       K connections in TIME-WAIT (a moment later).
  * One JSON line reports the times taken.
  */
 #include <getopt.h>
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	lfd = bench_listen(skind, dev, NULL, port, 4096);
 	if (tw_ms && skind == BENCH_VTCP && vtcp_setopt(lfd, VTCP_OPT_TIME_WAIT, tw_ms))
 		bench_die("VTCP_OPT_TIME_WAIT: %s", strerror(errno));
-	sleep(1);
+	usleep(200000);
 	snapshot(dir, "base");
 
 	t0 = bench_now_ns();
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 			bench_die("accept %lu: %s", i, strerror(-sfd[i]));
 	}
 	t1 = bench_now_ns();
-	sleep(1);
+	usleep(200000);
 	snapshot(dir, "est");
 
 	t2 = bench_now_ns();
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	t3 = bench_now_ns();
 	close(lfd);
 	if (tw_ms) {
-		sleep(1);
+		usleep(200000);
 		snapshot(dir, "tw");
 	}
 	printf("{\"role\": \"hold\", \"connections\": %lu, \"open_s\": %.3f, "

@@ -215,7 +215,7 @@ void bench_lat_add(struct bench_lat *l, uint64_t ns)
 	l->ns[l->n++] = ns > UINT32_MAX ? UINT32_MAX : ns;
 }
 
-static int bench_cmp_u32(const void *a, const void *b)
+int bench_cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 

@@ -41,6 +41,7 @@ struct bench_lat {
 };
 
 void bench_lat_add(struct bench_lat *l, uint64_t ns);
+int bench_cmp_u32(const void *a, const void *b);
 void bench_lat_print(FILE *f, struct bench_lat *l);
 
 #endif /* _VTCP_BENCH_LOOPS_H */
