@@ -24,7 +24,8 @@
 # benchmark could not run. Settings (environment, for shorter runs):
 # VTCP_BENCH_ONLY=mem,bulk,rr,crr VTCP_BENCH_RUNS=5 VTCP_BENCH_MS=1000
 # VTCP_BENCH_WARM_MS=250 VTCP_BENCH_K=10000,100000 VTCP_BENCH_MTUS=1500,65520
-# VTCP_BENCH_STREAMS=1,4; VTCP_UML_MEM (guest memory, default 3G).
+# VTCP_BENCH_STREAMS=1,4 VTCP_BENCH_U=slirp4netns,pasta; VTCP_UML_MEM (guest
+# memory, default 3G).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,7 +41,7 @@ mkdir -p "$logs"
 stamp=$(cut -c1-12 "$kdir/.vtcp-stamp")
 args=(slab_nomerge VTCP_BENCH_FLAVOR=uml-perf "VTCP_BENCH_CONFIG=$stamp")
 for v in VTCP_BENCH_ONLY VTCP_BENCH_RUNS VTCP_BENCH_MS VTCP_BENCH_WARM_MS \
-	 VTCP_BENCH_K VTCP_BENCH_MTUS VTCP_BENCH_STREAMS; do
+	 VTCP_BENCH_K VTCP_BENCH_MTUS VTCP_BENCH_STREAMS VTCP_BENCH_U; do
 	[ -n "${!v:-}" ] && args+=("$v=${!v}")
 done
 

@@ -42,6 +42,7 @@ ONLY = os.environ.get("VTCP_BENCH_ONLY", "mem,bulk,rr,crr").split(",")
 MEM_K = [int(k) for k in os.environ.get("VTCP_BENCH_K", "10000,100000").split(",")]
 MTUS = [int(m) for m in os.environ.get("VTCP_BENCH_MTUS", "1500,65520").split(",")]
 STREAMS = [int(s) for s in os.environ.get("VTCP_BENCH_STREAMS", "1,4").split(",")]
+TERMINATORS = [t for t in os.environ.get("VTCP_BENCH_U", "slirp4netns,pasta").split(",") if t]
 BUFSIZE = 128 << 10
 RR_MTU = 65520
 
@@ -106,12 +107,13 @@ def ethtool_stats(dev="vtcp0"):
         m = re.match(r"\s*(\S+):\s*(\d+)$", line)
         if m:
             res[m.group(1)] = int(m.group(2))
-    for f in ("rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
-              "rx_dropped", "tx_dropped"):
-        try:
-            res["if_" + f] = int(open(f"/sys/class/net/{dev}/statistics/{f}").read())
-        except OSError:
-            pass
+    for d in (dev, "lo"):
+        for f in ("rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
+                  "rx_dropped", "tx_dropped"):
+            try:
+                res[f"{d}_{f}"] = int(open(f"/sys/class/net/{d}/statistics/{f}").read())
+            except OSError:
+                pass
     return res
 
 
@@ -250,6 +252,11 @@ def start_pasta(mtu):
     return t
 
 
+def starters():
+    return [f for n, f in (("slirp4netns", start_slirp), ("pasta", start_pasta))
+            if n in TERMINATORS]
+
+
 def stop_terminator(t):
     for p in t.procs:
         if p.poll() is None:
@@ -369,8 +376,7 @@ def one_run(path, smode, cmode, extra, want_role):
             res["peer_info"] = r["info"]
     if err:
         res["warning"] = err
-    if path.skind == "vtcp" or path.ckind == "vtcp":
-        res["vtcp0"] = delta(e0, e1)
+    res["dev"] = delta(e0, e1)
     res["tcp"] = {k: v for k, v in delta(n0, n1).items() if k in (
         "RetransSegs", "InSegs", "OutSegs", "TCPOFOQueue", "PruneCalled",
         "TCPRcvCollapsed", "TCPBacklogDrop", "DelayedACKs", "TCPLostRetransmit",
@@ -391,7 +397,7 @@ def bulk_phase(out):
     for mtu in MTUS:
         set_mtu(mtu)
         terms = []
-        for start in (start_slirp, start_pasta):
+        for start in starters():
             t = start(mtu)
             terms.append(t)
             out["terminators"].setdefault(t.name, {})[str(mtu)] = \
@@ -432,8 +438,20 @@ def summarize_bulk(case):
             else:
                 cpu.append(None)
         errors = [r["error"] for r in runs if "error" in r]
-        case["summary"][name] = {"gbps": stats(g), "cpu_s_per_gib": stats(cpu),
-                                 "errors": errors}
+
+        def per_gib(f):
+            return stats([f(r) / (r["bytes"] / 2 ** 30) if r.get("bytes") else None
+                          for r in runs])
+        # Counters that say where the time goes: context switches, and
+        # packets on the path (lo, or vtcp0 both ways), per GiB received.
+        dev = "vtcp0" if name == "V" else "lo"
+        case["summary"][name] = {
+            "gbps": stats(g), "cpu_s_per_gib": stats(cpu), "errors": errors,
+            "ctxt_per_gib": per_gib(lambda r: r["cpu"].get("ctxt", 0)),
+            "pkts_per_gib": per_gib(lambda r: r["dev"].get(f"{dev}_tx_packets", 0) +
+                                    (r["dev"].get(f"{dev}_rx_packets", 0) if dev == "vtcp0" else 0)),
+            "softirq_s_per_gib": per_gib(lambda r: r["cpu"].get("softirq_s", 0)),
+        }
 
 
 def rr_paths(terms, crr):
@@ -450,7 +468,7 @@ def rr_paths(terms, crr):
 
 def rr_phase(out, kind):
     set_mtu(RR_MTU)
-    terms = [start_slirp(RR_MTU), start_pasta(RR_MTU)]
+    terms = [start(RR_MTU) for start in starters()]
     paths = rr_paths(terms, kind == "crr")
     res = {"paths": {p.name: [] for p in paths}, "mtu": RR_MTU}
     extra = ["-w", str(WARM_MS), "-t", str(MEASURE_MS)]
@@ -761,6 +779,16 @@ def table(out):
             name = f"{case['dir']} {case['mtu']} x{case['streams']}"
             lines.append(f"{name:<18}" + "".join(
                 f"{fmt_s(case['summary'].get(c, {}).get('cpu_s_per_gib')):>22}" for c in cols))
+        lines.append("")
+        lines.append("per GiB received, medians: context switches (/proc/stat ctxt) and "
+                     "packets (L: lo; V: vtcp0 both ways)")
+        lines.append(f"{'case':<18}{'L ctxt':>12}{'V ctxt':>12}{'L packets':>12}{'V packets':>12}")
+        for case in out["bulk"]:
+            name = f"{case['dir']} {case['mtu']} x{case['streams']}"
+            sm = case["summary"]
+            lines.append(f"{name:<18}" + "".join(
+                f"{fmt(med(sm.get(p, {}).get(k)), 0):>12}"
+                for k in ("ctxt_per_gib", "pkts_per_gib") for p in ("L", "V")))
         lines.append("")
     for kind, key, unit in (("rr", "tps", "transactions/s"), ("crr", "cps", "connections/s")):
         r = out.get(kind)

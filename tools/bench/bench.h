@@ -236,11 +236,13 @@ static inline void bench_print_info(FILE *f, const char *key, int fd)
 /* CPU time of the whole guest, from /proc/stat's first line, in ticks. */
 struct bench_cpu {
 	unsigned long long user, nice, system, idle, iowait, irq, softirq, steal;
+	unsigned long long ctxt;	/* context switches */
 };
 
 static inline void bench_cpu_read(struct bench_cpu *c)
 {
 	FILE *f = fopen("/proc/stat", "r");
+	char line[512];
 
 	memset(c, 0, sizeof(*c));
 	if (!f)
@@ -249,6 +251,9 @@ static inline void bench_cpu_read(struct bench_cpu *c)
 		   &c->nice, &c->system, &c->idle, &c->iowait, &c->irq,
 		   &c->softirq, &c->steal) < 7)
 		memset(c, 0, sizeof(*c));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "ctxt %llu", &c->ctxt) == 1)
+			break;
 	fclose(f);
 }
 
@@ -265,8 +270,8 @@ static inline void bench_print_cpu(FILE *f, const struct bench_cpu *a,
 
 	fprintf(f, ", \"cpu\": {\"user_s\": %.3f, \"sys_s\": %.3f, "
 		"\"irq_s\": %.3f, \"softirq_s\": %.3f, \"idle_s\": %.3f, "
-		"\"busy_s\": %.3f}", user, sys, irq, softirq, idle,
-		user + sys + irq + softirq);
+		"\"busy_s\": %.3f, \"ctxt\": %llu}", user, sys, irq, softirq, idle,
+		user + sys + irq + softirq, b->ctxt - a->ctxt);
 }
 
 /* getrusage() of this process, as JSON fields. */

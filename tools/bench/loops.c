@@ -13,6 +13,7 @@ struct bench_stream {
 	size_t bufsize;
 	volatile int *stop;
 	uint64_t bytes;		/* read by others with __atomic_load_n */
+	uint64_t calls;		/* read() or write() calls */
 	int err;
 	char pad[64];
 };
@@ -29,6 +30,7 @@ static void *bench_reader(void *arg)
 			break;
 		}
 		__atomic_add_fetch(&s->bytes, n, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -58,6 +60,16 @@ static uint64_t bench_total(const struct bench_stream *s, int n)
 
 	for (i = 0; i < n; i++)
 		sum += __atomic_load_n(&s[i].bytes, __ATOMIC_RELAXED);
+	return sum;
+}
+
+static uint64_t bench_calls(const struct bench_stream *s, int n)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += __atomic_load_n(&s[i].calls, __ATOMIC_RELAXED);
 	return sum;
 }
 
@@ -101,7 +113,7 @@ int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 	volatile int stop = 0;
 	struct bench_cpu c0, c1;
 	struct bench_stream *s;
-	uint64_t t, t0, t1, b0, b1, deadline;
+	uint64_t t, t0, t1, b0, b1, r0, r1, deadline;
 	int i;
 
 	s = bench_streams_start(fds, n, o, &stop, bench_reader, tids);
@@ -116,16 +128,18 @@ int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 	bench_cpu_read(&c0);
 	t0 = bench_now_ns();
 	b0 = bench_total(s, n);
+	r0 = bench_calls(s, n);
 	bench_sleep_until(t0 + o->dur_ms * 1000000ULL);
 	b1 = bench_total(s, n);
+	r1 = bench_calls(s, n);
 	t1 = bench_now_ns();
 	bench_cpu_read(&c1);
 	stop = 1;
 
 	printf("{\"role\": \"recv\", \"streams\": %d, \"bytes\": %llu, "
-	       "\"secs\": %.6f, \"gbps\": %.4f", n,
+	       "\"secs\": %.6f, \"gbps\": %.4f, \"reads\": %llu", n,
 	       (unsigned long long)(b1 - b0), (t1 - t0) / 1e9,
-	       (b1 - b0) * 8.0 / (t1 - t0));
+	       (b1 - b0) * 8.0 / (t1 - t0), (unsigned long long)(r1 - r0));
 	bench_print_cpu(stdout, &c0, &c1);
 	if (o->info)
 		bench_print_info(stdout, "info", fds[0]);
