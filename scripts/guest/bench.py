@@ -580,12 +580,18 @@ def hold(k, ckind, skind, addr, laddr, tag, tw_ms=0):
         cmd += ["-l", laddr]
     if tw_ms:
         cmd += ["-T", str(tw_ms)]
+    t = time.time()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, timeout=600)
     if p.returncode:
+        log(f"hold {tag} failed: {p.stderr.strip()[:300]}")
         return None, {"error": p.stderr.strip()[:300]}
     info = parse_json_lines(p.stdout)
-    return d, (info[0] if info else {})
+    info = info[0] if info else {}
+    info["wall_s"] = round(time.time() - t, 2)
+    log(f"hold {tag}: open {info.get('open_s')} s, close {info.get('close_s')} s, "
+        f"all {info['wall_s']} s, tenths {info.get('open_tenths_s')}")
+    return d, info
 
 
 def reload_vtcp():
@@ -602,18 +608,17 @@ def mem_phase(out):
     b = vtcp CONNECT + host accepted, c = host client + host accepted (a
     Linux pair); (a + b - c) / 2 is one vtcp end exactly (the mean of an
     accepted one and a connected one), whatever a host client and a host
-    accepted socket cost. tw = vtcp closes first and keeps TIME-WAIT, the
-    host ends close after it and go. The TIME-WAIT entries last 10 minutes,
-    so that none expires during a later run's snapshots; vtcp is reloaded
-    after the phase, which ends them all.
+    accepted socket cost. Run a then closes in order, vtcp first: the vtcp
+    ends keep TIME-WAIT, the host ends go, and what is left is K TIME-WAIT
+    entries. They last 10 minutes, so that none expires during a later
+    run's snapshots; vtcp is reloaded after the phase, which ends them all.
     """
     set_mtu(RR_MTU)
     res = {"K": {}}
     tw_ms = 600000
-    kinds = {"a": ("host", "vtcp", "192.0.2.64", None, 0),
+    kinds = {"a": ("host", "vtcp", "192.0.2.64", None, tw_ms),
              "b": ("vtcp", "host", HOST4, "192.0.2.64", 0),
-             "c": ("host", "host", "127.0.0.64", None, 0),
-             "tw": ("host", "vtcp", "192.0.2.64", None, tw_ms)}
+             "c": ("host", "host", "127.0.0.64", None, 0)}
     sh("sync; echo 3 > /proc/sys/vm/drop_caches")
     for k in MEM_K:
         runs = {n: [] for n in kinds}
@@ -621,10 +626,12 @@ def mem_phase(out):
             for n, (ck, sk, addr, laddr, tw) in kinds.items():
                 before = vtcp_conns()
                 d, info = hold(k, ck, sk, addr, laddr, f"{k}-{run}-{n}", tw)
-                runs[n].append({"info": info, "per_conn":
-                                mem_delta(d, "base", "tw" if tw else "est", k) if d else None})
-                # Reset connections are freed after an RCU grace period.
-                if not tw:
+                runs[n].append({"info": info,
+                                "per_conn": mem_delta(d, "base", "est", k) if d else None})
+                if tw:
+                    runs[n][-1]["tw_per_conn"] = mem_delta(d, "base", "tw", k) if d else None
+                else:
+                    # Reset connections are freed after an RCU grace period.
                     wait_for(lambda: vtcp_conns() < before + 50, 30)
         idle = []
         for run in range(RUNS):
@@ -632,14 +639,14 @@ def mem_phase(out):
             idle.append((a["total"] + b["total"] - c["total"]) / 2
                         if a and b and c else None)
 
-        def totals(n):
-            return [r["per_conn"]["total"] if r["per_conn"] else None for r in runs[n]]
+        def totals(n, key="per_conn"):
+            return [r[key]["total"] if r.get(key) else None for r in runs[n]]
         res["K"][str(k)] = {
             "idle_vtcp": stats(idle),
             "idle_vtcp_accepted_plus_host_client": stats(totals("a")),
             "idle_vtcp_connected_plus_host_accepted": stats(totals("b")),
             "idle_linux_pair": stats(totals("c")),
-            "tw_vtcp": stats(totals("tw")),
+            "tw_vtcp": stats(totals("a", "tw_per_conn")),
             "runs": runs, "tw_ms": tw_ms}
         log(f"memory at {k}: vtcp idle {fmt(med(res['K'][str(k)]['idle_vtcp']))} B, "
             f"TIME-WAIT {fmt(med(res['K'][str(k)]['tw_vtcp']))} B, Linux pair "
