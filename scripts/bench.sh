@@ -12,9 +12,10 @@
 #
 # X: geometric mean of V/L over the bulk cases (1 and 4 streams, both
 #    directions, MTU 1500 and 65520), each the ratio of medians;
-# Y: median 1-byte request/response latency, V/L (geometric mean of a vtcp
-#    server and a vtcp client);
-# Z: connections per second, V/L (the same two);
+# Y: median 1-byte request/response latency, V/L: the worse of vtcp as the
+#    server and vtcp as the client;
+# Z: connections per second (connect, 1-byte exchange, close), V/L: the
+#    worse of the same two;
 # W: geometric mean of V/U over the bulk cases, U the fastest userspace
 #    terminator that ran (slirp4netns or pasta);
 # B: kernel memory of one idle established vtcp connection, including its

@@ -156,6 +156,9 @@ static inline int bench_accept(enum bench_kind kind, int lfd)
 /* When bench_connect() had its fd, before connecting: for profiles. */
 static uint64_t bench_connect_mid_ns;
 
+/* TIME-WAIT length for vtcp handles bench_connect() opens; 0: default. */
+static unsigned int bench_vtcp_time_wait_ms;
+
 /*
  * A connection to @raddr:@port. A vtcp handle needs its own address
  * @laddr (the host's peer); a host socket takes what the route gives.
@@ -179,6 +182,13 @@ static inline int bench_connect(enum bench_kind kind, const char *dev,
 		fd = open(BENCH_DEV_PATH, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
+		if (bench_vtcp_time_wait_ms) {
+			struct vtcp_opt opt = { .name = VTCP_OPT_TIME_WAIT,
+						.value = bench_vtcp_time_wait_ms };
+
+			if (ioctl(fd, VTCP_IOC_SETOPT, &opt))
+				goto err_close;
+		}
 		bench_connect_mid_ns = bench_now_ns();
 		if (ioctl(fd, VTCP_IOC_CONNECT, &req))
 			goto err_close;

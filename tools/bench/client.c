@@ -5,15 +5,16 @@
  *
  *   vtcp-bench-client -k host|vtcp [-d DEV] [-l LADDR] -c ADDR -p PORT
  *                     -m send|recv|rr|crr [-n STREAMS] [-w MS] [-t MS]
- *                     [-B BYTES] [-r EVERY] [-i]
+ *                     [-B BYTES] [-r EVERY] [-T MS] [-i]
  *
  * A vtcp handle needs its own address LADDR. send/recv: open STREAMS
  * connections and send, or receive (and measure), the bulk stream. rr:
  * 1-byte transactions on one connection. crr: connect, one transaction,
  * close, again and again; every EVERY connections the address that picks
  * the 4-tuple (ADDR for a host socket, LADDR for vtcp) moves up by one, so
- * that the ends in TIME-WAIT never exhaust the ports. The measuring end
- * prints its result as one JSON line.
+ * that the ends in TIME-WAIT never exhaust the ports. -T sets the TIME-WAIT
+ * length of vtcp handles (an experiment: what TIME-WAIT costs). The
+ * measuring end prints its result as one JSON line.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -24,7 +25,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: vtcp-bench-client -k host|vtcp [-d DEV] [-l LADDR] -c ADDR -p PORT\n"
 		"       -m send|recv|rr|crr [-n STREAMS] [-w MS] [-t MS] [-B BYTES]\n"
-		"       [-r EVERY] [-i]\n");
+		"       [-r EVERY] [-T MS] [-i]\n");
 	exit(2);
 }
 
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 	int streams = 1, i, opt;
 	int fds[64];
 
-	while ((opt = getopt(argc, argv, "k:d:l:c:p:m:n:w:t:B:r:i")) != -1) {
+	while ((opt = getopt(argc, argv, "k:d:l:c:p:m:n:w:t:B:r:T:i")) != -1) {
 		switch (opt) {
 		case 'k': c.kind = bench_kind_parse(optarg); break;
 		case 'd': c.dev = optarg; break;
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
 		case 't': o.dur_ms = atoi(optarg); break;
 		case 'B': o.bufsize = strtoul(optarg, NULL, 0); break;
 		case 'r': c.every = atoi(optarg); break;
+		case 'T': bench_vtcp_time_wait_ms = atoi(optarg); break;
 		case 'i': o.info = 1; break;
 		default: usage();
 		}
