@@ -23,7 +23,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: vtcp-bench-client -k host|vtcp [-d DEV] [-l LADDR] -c ADDR -p PORT\n"
+	fprintf(stderr,
+		"usage: vtcp-bench-client -k host|vtcp [-d DEV] [-l LADDR] -c ADDR -p PORT\n"
 		"       -m send|recv|rr|crr [-n STREAMS] [-w MS] [-t MS] [-B BYTES]\n"
 		"       [-r EVERY] [-T MS] [-i]\n");
 	exit(2);
@@ -141,20 +142,47 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "k:d:l:c:p:m:n:w:t:B:r:T:i")) != -1) {
 		switch (opt) {
-		case 'k': c.kind = bench_kind_parse(optarg); break;
-		case 'd': c.dev = optarg; break;
-		case 'l': c.laddr = optarg; break;
-		case 'c': c.raddr = optarg; break;
-		case 'p': c.port = atoi(optarg); break;
-		case 'm': mode = optarg; break;
-		case 'n': streams = atoi(optarg); break;
-		case 'w': o.warm_ms = atoi(optarg); break;
-		case 't': o.dur_ms = atoi(optarg); break;
-		case 'B': o.bufsize = strtoul(optarg, NULL, 0); break;
-		case 'r': c.every = atoi(optarg); break;
-		case 'T': bench_vtcp_time_wait_ms = atoi(optarg); break;
-		case 'i': o.info = 1; break;
-		default: usage();
+		case 'k':
+			c.kind = bench_kind_parse(optarg);
+			break;
+		case 'd':
+			c.dev = optarg;
+			break;
+		case 'l':
+			c.laddr = optarg;
+			break;
+		case 'c':
+			c.raddr = optarg;
+			break;
+		case 'p':
+			c.port = atoi(optarg);
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'n':
+			streams = atoi(optarg);
+			break;
+		case 'w':
+			o.warm_ms = atoi(optarg);
+			break;
+		case 't':
+			o.dur_ms = atoi(optarg);
+			break;
+		case 'B':
+			o.bufsize = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			c.every = atoi(optarg);
+			break;
+		case 'T':
+			bench_vtcp_time_wait_ms = atoi(optarg);
+			break;
+		case 'i':
+			o.info = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!mode || !c.raddr || !c.port || streams < 1 || streams > 64 ||

@@ -96,16 +96,35 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "c:s:n:p:a:l:d:o:T:")) != -1) {
 		switch (opt) {
-		case 'c': ckind = bench_kind_parse(optarg); break;
-		case 's': skind = bench_kind_parse(optarg); break;
-		case 'n': k = strtoul(optarg, NULL, 0); break;
-		case 'p': port = atoi(optarg); break;
-		case 'a': addr = optarg; break;
-		case 'l': laddr = optarg; break;
-		case 'd': dev = optarg; break;
-		case 'o': dir = optarg; break;
-		case 'T': tw_ms = strtoul(optarg, NULL, 0); break;
-		default: usage();
+		case 'c':
+			ckind = bench_kind_parse(optarg);
+			break;
+		case 's':
+			skind = bench_kind_parse(optarg);
+			break;
+		case 'n':
+			k = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 'l':
+			laddr = optarg;
+			break;
+		case 'd':
+			dev = optarg;
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case 'T':
+			tw_ms = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!k || !port || !addr || !dir || (ckind == BENCH_VTCP && !laddr))

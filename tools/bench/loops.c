@@ -11,7 +11,7 @@ struct bench_stream {
 	int fd;
 	char *buf;
 	size_t bufsize;
-	volatile int *stop;
+	int *stop;		/* set by the main thread, read atomically */
 	uint64_t bytes;		/* read by others with __atomic_load_n */
 	uint64_t calls;		/* read() or write() calls */
 	int err;
@@ -22,7 +22,7 @@ static void *bench_reader(void *arg)
 {
 	struct bench_stream *s = arg;
 
-	while (!*s->stop) {
+	while (!__atomic_load_n(s->stop, __ATOMIC_RELAXED)) {
 		ssize_t n = read(s->fd, s->buf, s->bufsize);
 
 		if (n <= 0) {
@@ -39,7 +39,7 @@ static void *bench_writer(void *arg)
 {
 	struct bench_stream *s = arg;
 
-	while (!*s->stop) {
+	while (!__atomic_load_n(s->stop, __ATOMIC_RELAXED)) {
 		ssize_t n = write(s->fd, s->buf, s->bufsize);
 
 		if (n < 0) {
@@ -75,7 +75,7 @@ static uint64_t bench_calls(const struct bench_stream *s, int n)
 
 static struct bench_stream *bench_streams_start(const int *fds, int n,
 						const struct bench_opts *o,
-						volatile int *stop,
+						int *stop,
 						void *(*fn)(void *),
 						pthread_t *tids)
 {
@@ -110,7 +110,7 @@ static void bench_shutdown(int fd)
 int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 {
 	pthread_t *tids = calloc(n, sizeof(*tids));
-	volatile int stop = 0;
+	int stop = 0;
 	struct bench_cpu c0, c1;
 	struct bench_stream *s;
 	uint64_t t, t0, t1, b0, b1, r0, r1, deadline;
@@ -134,7 +134,7 @@ int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 	r1 = bench_calls(s, n);
 	t1 = bench_now_ns();
 	bench_cpu_read(&c1);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 
 	printf("{\"role\": \"recv\", \"streams\": %d, \"bytes\": %llu, "
 	       "\"secs\": %.6f, \"gbps\": %.4f, \"reads\": %llu", n,
@@ -165,7 +165,7 @@ int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 int bench_send_run(const int *fds, int n, const struct bench_opts *o)
 {
 	pthread_t *tids = calloc(n, sizeof(*tids));
-	volatile int stop = 0;
+	int stop = 0;
 	struct bench_stream *s;
 	uint64_t t0 = bench_now_ns(), t1;
 	int i;

@@ -58,17 +58,38 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "k:d:b:p:m:n:w:t:B:i")) != -1) {
 		switch (opt) {
-		case 'k': kind = bench_kind_parse(optarg); break;
-		case 'd': dev = optarg; break;
-		case 'b': bind_addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'm': mode = optarg; break;
-		case 'n': streams = atoi(optarg); break;
-		case 'w': o.warm_ms = atoi(optarg); break;
-		case 't': o.dur_ms = atoi(optarg); break;
-		case 'B': o.bufsize = strtoul(optarg, NULL, 0); break;
-		case 'i': o.info = 1; break;
-		default: usage();
+		case 'k':
+			kind = bench_kind_parse(optarg);
+			break;
+		case 'd':
+			dev = optarg;
+			break;
+		case 'b':
+			bind_addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'n':
+			streams = atoi(optarg);
+			break;
+		case 'w':
+			o.warm_ms = atoi(optarg);
+			break;
+		case 't':
+			o.dur_ms = atoi(optarg);
+			break;
+		case 'B':
+			o.bufsize = strtoul(optarg, NULL, 0);
+			break;
+		case 'i':
+			o.info = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!mode || !port || streams < 1 || streams > 64 || !o.bufsize)
