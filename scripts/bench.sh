@@ -19,7 +19,7 @@
 # W: geometric mean of V/U over the bulk cases, U the fastest userspace
 #    terminator that ran (slirp4netns or pasta);
 # B: kernel memory of one idle established vtcp connection, including its
-#    file, at the largest connection count measured.
+#    file: the larger of its figures at 10k and 100k connections.
 #
 # Timing never fails the run: the exit status is non-zero only when the
 # benchmark could not run. Settings (environment, for shorter runs):
