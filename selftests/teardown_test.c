@@ -75,7 +75,12 @@ static void vtcp_stop_flows(struct vtcp_flow *f)
 	}
 }
 
-TEST(device_deleted_during_transfers)
+/* Each round waits for RCU and device teardown: slow under emulation. */
+FIXTURE(teardown) {};
+FIXTURE_SETUP(teardown) {}
+FIXTURE_TEARDOWN(teardown) {}
+
+TEST_F_TIMEOUT(teardown, device_deleted_during_transfers, 600)
 {
 	struct vtcp_flow f[CONNS];
 	int round, lfd;
@@ -116,7 +121,7 @@ static void vtcp_ns_flows_then_die(void)
 	_exit(3);
 }
 
-TEST(namespace_deleted_during_transfers)
+TEST_F_TIMEOUT(teardown, namespace_deleted_during_transfers, 600)
 {
 	int round, status;
 
@@ -146,7 +151,7 @@ TEST(namespace_deleted_during_transfers)
 }
 
 /* Flows in a child that is killed, then the module is unloaded at once. */
-TEST(module_unloaded_with_orphans_and_timers)
+TEST_F_TIMEOUT(teardown, module_unloaded_with_orphans_and_timers, 600)
 {
 	int round, status;
 
