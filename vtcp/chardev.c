@@ -77,8 +77,7 @@ static ssize_t vtcp_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (!conn)
 		return -ENOTCONN;
 	return vtcp_stream_write(conn, from,
-				 vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags),
-				 READ_ONCE(conn->tcb.cfg.flags) & VTCP_CFG_NOSIGPIPE);
+				 vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags));
 }
 
 static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
