@@ -128,7 +128,8 @@ static bool vtcp_handle_accept_waits(struct vtcp_listener *lsn)
 
 /*
  * The next established connection, with a reference for the caller, and
- * its endpoints in @req. Waits for one unless @nonblock.
+ * its endpoints in @req (whose flags the caller checked). Waits for one
+ * unless @nonblock.
  */
 struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock)
@@ -137,8 +138,6 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 	struct vtcp_conn *conn;
 
 	if (!lsn)
-		return ERR_PTR(-EINVAL);
-	if (req->flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK))
 		return ERR_PTR(-EINVAL);
 	while (!(conn = vtcp_listen_accept(lsn))) {
 		if (READ_ONCE(lsn->dead))
