@@ -111,7 +111,7 @@ static void vtcp_proc_device(struct seq_file *m, struct net_device *dev)
 
 static int vtcp_proc_show(struct seq_file *m, void *v)
 {
-	struct net *net = seq_file_net(m);
+	struct net *net = seq_file_single_net(m);
 	struct net_device *dev;
 
 	seq_puts(m, "dev state local remote sendq recvq rto_ms srtt_us cwnd retrans\n");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest job: run every selftest binary in $VTCP_SELFTESTS (or those named in
-# $VTCP_ONLY). Each binary's TAP sits between VTCP-TAP-BEGIN/END markers; its
+# $VTCP_ONLY, comma-separated: a space would split the kernel parameter). Each binary's TAP sits between VTCP-TAP-BEGIN/END markers; its
 # output is collected in a file first so kernel messages on the console never
 # split a TAP line. vtcp is loaded before each binary and must unload after
 # it: a module that cannot unload is a failure of its own.
@@ -15,7 +15,7 @@ tap_case() { # name status
 	echo "VTCP-TAP-END $1 $2"
 }
 
-for t in ${VTCP_ONLY:-$(ls "$dir")}; do
+for t in $(echo "${VTCP_ONLY:-$(ls "$dir")}" | tr ',' ' '); do
 	[ -x "$dir/$t" ] || continue
 	insmod "$VTCP_DIR/vtcp.ko" 2>/dev/null
 	out=/tmp/$t.tap
