@@ -41,9 +41,23 @@ void vtcp_handle_release(struct vtcp_handle *h)
 		vtcp_listener_close(h->lsn);
 	if (h->conn)
 		vtcp_stream_release(h->conn);
-	put_net(h->net);
+	if (h->net)
+		put_net(h->net);
 	mutex_destroy(&h->lock);
 	kfree(h);
+}
+
+/*
+ * The handle is bound (h->lock held): it reaches its device through its
+ * listener or connection from now on, and lets its namespace go, so that
+ * deleting the namespace deletes the device and ends them. Only unbound
+ * handles keep their namespace alive, as unconnected sockets do.
+ */
+static void vtcp_handle_bound(struct vtcp_handle *h)
+{
+	lockdep_assert_held(&h->lock);
+	put_net(h->net);
+	h->net = NULL;
 }
 
 void vtcp_endpoint_from(struct vtcp_endpoint *ep, u8 family,
@@ -114,8 +128,10 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 				   &h->cfg);
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
-	if (!ret)
+	if (!ret) {
 		smp_store_release(&h->lsn, lsn);
+		vtcp_handle_bound(h);
+	}
 unlock:
 	mutex_unlock(&h->lock);
 	return ret;
@@ -232,6 +248,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
 	vtcp_conn_unlock(conn);
 	smp_store_release(&h->conn, conn);
+	vtcp_handle_bound(h);
 unlock:
 	mutex_unlock(&h->lock);
 	if (ret)
