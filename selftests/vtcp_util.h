@@ -434,7 +434,7 @@ static inline int vtcp_getopt(int fd, __u32 name, __u64 *value)
 /* VTCP_OPT_ERROR as an int: the pending error (-errno), cleared; or -errno. */
 static inline int vtcp_so_error(int fd)
 {
-	__u64 v;
+	__u64 v = 0;
 	int ret = vtcp_getopt(fd, VTCP_OPT_ERROR, &v);
 
 	return ret ? ret : (int)(__s64)v;

@@ -217,8 +217,17 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	tuple.rport = req->remote.port;
 
 	mutex_lock(&h->lock);
+	if (h->conn) {
+		/* Again, after a signal or a non-blocking start. */
+		conn = h->conn;
+		mutex_unlock(&h->lock);
+		if (!(READ_ONCE(conn->snap) & VTCP_SNAP_OPENING))
+			return -EISCONN;
+		return nonblock ? -EALREADY :
+				  vtcp_stream_wait_connected(conn, false);
+	}
 	ret = -EISCONN;
-	if (h->lsn || h->conn)
+	if (h->lsn)
 		goto unlock;
 	ret = -ENODEV;
 	vd = vtcp_device_get(h->net, req->ifindex);
