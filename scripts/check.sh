@@ -19,6 +19,8 @@ for target in uml-debug x86-debug debian; do
 	"$VTCP_ROOT/scripts/module.sh" "$target" > /dev/null || exit 1
 done
 make -s -C "$VTCP_ROOT/selftests" OUT="$VTCP_BUILD/selftests" || exit 1
+# vtcpctl_test runs the tool from build/tools, beside build/selftests.
+make -s -C "$VTCP_ROOT/tools" OUT="$VTCP_BUILD/tools" || exit 1
 
 runs=(
 	"uml.sh uml-debug kunit.sh $logs/uml-kunit.log"

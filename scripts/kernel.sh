@@ -24,20 +24,19 @@ x86-debug)
 esac
 
 vtcp_ksrc
-out=$VTCP_CACHE/$flavor
-mkdir -p "$out"
-kunitconfig=$out/vtcp.kunitconfig
-cat "${fragments[@]}" > "$kunitconfig.new"
-
-stamp=$( (cat "$kunitconfig.new"; dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) |
+# One build directory per config: trees with different configs (branches,
+# worktrees) each keep theirs instead of rebuilding each other's.
+stamp=$( (cat "${fragments[@]}"; dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) |
 	 sha256sum | cut -d' ' -f1)
+out=$VTCP_CACHE/$flavor-${stamp:0:12}
 if [ -f "$out/$image" ] && [ "$(cat "$out/.vtcp-stamp" 2>/dev/null)" = "$stamp" ]; then
-	rm -f "$kunitconfig.new"
 	echo "$out"
 	exit 0
 fi
 
-mv "$kunitconfig.new" "$kunitconfig"
+mkdir -p "$out"
+kunitconfig=$out/vtcp.kunitconfig
+cat "${fragments[@]}" > "$kunitconfig"
 rm -f "$out/.vtcp-stamp"
 vtcp_log "building the $flavor kernel in $out (about 5 minutes on 2 cores)"
 args=(build --kunitconfig="$kunitconfig" --build_dir="$out" --jobs="$JOBS")

@@ -26,6 +26,7 @@ esac
 [ -f "$kernel" ] || vtcp_die "no kernel image $kernel (run scripts/deps.sh)"
 
 make -s -C "$VTCP_ROOT/selftests" STATIC=1 OUT="$VTCP_BUILD/selftests-static" >&2
+make -s -C "$VTCP_ROOT/tools" STATIC=1 OUT="$VTCP_BUILD/tools-static" >&2
 
 # The initramfs: busybox, the host's ip/tc/ethtool with their libraries,
 # the kernel's modules the tests use (Debian builds them as modules), vtcp
@@ -65,6 +66,8 @@ if [ "$target" = debian ]; then
 fi
 cp "$moddir"/vtcp/vtcp.ko "$root/vtcp/"
 cp -r "$VTCP_BUILD/selftests-static" "$root/vtcp/selftests"
+# vtcpctl_test finds the tool at ../tools/vtcpctl from its own directory.
+cp -r "$VTCP_BUILD/tools-static" "$root/vtcp/tools"
 cp -r "$VTCP_ROOT/scripts/guest" "$root/vtcp/guest"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
@@ -82,7 +85,7 @@ set +e
 timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 -m "${VTCP_QEMU_MEM:-2048}" -smp "$smp" -nographic -no-reboot \
 	-nic none -kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=ttyS0 loglevel=5 panic=-1 VTCP_JOB=/vtcp/guest/$job VTCP_DIR=/vtcp VTCP_SELFTESTS=/vtcp/selftests VTCP_HALT=reboot $*" \
+	-append "console=ttyS0 loglevel=5 panic=-1 slab_nomerge VTCP_JOB=/vtcp/guest/$job VTCP_DIR=/vtcp VTCP_SELFTESTS=/vtcp/selftests VTCP_HALT=reboot $*" \
 	</dev/null 2>&1 | tr -d '\r' | tee "$log" | sed -u 's/^/  | /' >&2
 rc=${PIPESTATUS[0]}
 set -e

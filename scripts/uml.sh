@@ -27,7 +27,7 @@ umltmp=$(mktemp -d)
 trap 'rm -rf "$umltmp"' EXIT
 set +e
 TMPDIR=$umltmp timeout --foreground -k 10 "$timeout" \
-	"$kdir/linux" mem="$mem" rootfstype=hostfs ro \
+	"$kdir/linux" mem="$mem" rootfstype=hostfs ro slab_nomerge \
 	init="$VTCP_ROOT/scripts/guest/init.sh" \
 	VTCP_JOB="$VTCP_ROOT/scripts/guest/$job" VTCP_DIR="$moddir/vtcp" \
 	VTCP_ROOT="$VTCP_ROOT" VTCP_BUILD="$VTCP_BUILD" "$@" \

@@ -23,8 +23,18 @@
 #include "rx.h"
 
 #define VTCP_DEFAULT_MTU	1500
+/*
+ * The receive features stand for what vtcp injects. GRO_HW (the default):
+ * a segment larger than the MSS reaches the host as one GSO train, as a
+ * NIC with hardware GRO would deliver it; "ethtool -K DEV rx-gro-hw off"
+ * makes vtcp deliver MSS-sized packets, e.g. for tc to impair one by one.
+ * RXCSUM: the checksum counts as verified; "rx-checksumming off" makes
+ * vtcp deliver full checksums for the host to verify (and implies no
+ * GRO_HW, by the core's rule).
+ */
 #define VTCP_FEATURES		(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
-				 NETIF_F_GSO_SOFTWARE)
+				 NETIF_F_GSO_SOFTWARE | NETIF_F_RXCSUM | \
+				 NETIF_F_GRO_HW)
 
 static unsigned int numdevs = 1;
 module_param(numdevs, uint, 0444);
@@ -74,8 +84,20 @@ static netdev_tx_t vtcp_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	u64_stats_inc(&s->rx_packets);
 	u64_stats_add(&s->rx_bytes, skb->len);
 	u64_stats_update_end(&s->syncp);
-	vtcp_rx(vd, skb);
+	vtcp_rx_enqueue(vd, skb);
 	return NETDEV_TX_OK;
+}
+
+static int vtcp_dev_open(struct net_device *dev)
+{
+	vtcp_rx_open(netdev_priv(dev));
+	return 0;
+}
+
+static int vtcp_dev_stop(struct net_device *dev)
+{
+	vtcp_rx_stop(netdev_priv(dev));
+	return 0;
 }
 
 /* Sum every per-CPU counter: rx/tx packets and bytes, drops, counters. */
@@ -140,11 +162,16 @@ static int vtcp_dev_init(struct net_device *dev)
 	vd->stats = netdev_alloc_pcpu_stats(struct vtcp_pcpu_stats);
 	if (!vd->stats)
 		return -ENOMEM;
-	ret = vtcp_conn_table_init(vd);
+	ret = vtcp_rx_init(vd);
 	if (ret)
 		goto err_free_stats;
+	ret = vtcp_conn_table_init(vd);
+	if (ret)
+		goto err_uninit_rx;
 	return 0;
 
+err_uninit_rx:
+	vtcp_rx_uninit(vd);
 err_free_stats:
 	free_percpu(vd->stats);
 	return ret;
@@ -157,12 +184,15 @@ static void vtcp_dev_uninit(struct net_device *dev)
 
 	vtcp_listen_table_uninit(vd);
 	vtcp_conn_table_uninit(vd);
+	vtcp_rx_uninit(vd);
 	free_percpu(vd->stats);
 }
 
 static const struct net_device_ops vtcp_netdev_ops = {
 	.ndo_init		= vtcp_dev_init,
 	.ndo_uninit		= vtcp_dev_uninit,
+	.ndo_open		= vtcp_dev_open,
+	.ndo_stop		= vtcp_dev_stop,
 	.ndo_start_xmit		= vtcp_dev_xmit,
 	.ndo_get_stats64	= vtcp_dev_get_stats64,
 };

@@ -44,6 +44,7 @@ struct vtcp_pcpu_stats {
 struct vtcp_device {
 	struct net_device *dev;
 	struct vtcp_pcpu_stats __percpu *stats;
+	struct vtcp_rx_cpu __percpu *rx;
 	struct rhashtable conns;	/* struct vtcp_conn, by tuple */
 	struct hlist_head listeners;	/* struct vtcp_listener, RCU */
 	spinlock_t lock;		/* protects listeners (writers) */

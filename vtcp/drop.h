@@ -30,7 +30,7 @@
 	X(OOO_LIMIT,		"drop_ooo_limit")			\
 	X(STATE,		"drop_state")				\
 	X(DUPLICATE,		"drop_duplicate")			\
-	X(DEVICE_DOWN,		"drop_device_down")
+	X(BACKLOG,		"drop_backlog")
 
 enum vtcp_drop_reason {
 	VTCP_DROP_NONE = 0,

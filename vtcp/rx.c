@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the host sends into a vtcp device: parse, demux, engine.
+ * What the host sends into a vtcp device: queue, parse, demux, engine.
+ *
+ * ndo_start_xmit only queues the skb on this CPU's queue and schedules the
+ * device's NAPI instance for this CPU; the poll then runs each segment
+ * through vtcp, in the receive softirq, as loopback and veth hand their
+ * packets to the receiving side. Processing in ndo_start_xmit itself would
+ * nest vtcp, the host's receive of vtcp's answer and the host's next
+ * transmission on the sender's stack (which overflowed under UML).
  *
  * A segment goes to its connection; else to the most specific listener;
  * else it is answered with a RST (RFC 9293 3.10.7.1). Whatever is
@@ -69,7 +76,7 @@ static enum vtcp_drop_reason vtcp_rx_segment(struct vtcp_device *vd,
 	return drop;
 }
 
-void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
+static void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
 {
 	enum vtcp_drop_reason drop;
 	struct vtcp_pkt pkt;
@@ -107,5 +114,101 @@ void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
 			kfree_skb(skb);
 		else
 			consume_skb(skb);
+	}
+}
+
+/* More than this waiting on one CPU: the poll cannot keep up; drop. */
+#define VTCP_RX_QUEUE_MAX	4096
+
+void vtcp_rx_enqueue(struct vtcp_device *vd, struct sk_buff *skb)
+{
+	struct vtcp_rx_cpu *rx = this_cpu_ptr(vd->rx);
+
+	spin_lock(&rx->queue.lock);
+	if (unlikely(skb_queue_len(&rx->queue) >= VTCP_RX_QUEUE_MAX)) {
+		spin_unlock(&rx->queue.lock);
+		vtcp_dev_drop(vd, VTCP_DROP_BACKLOG);
+		kfree_skb(skb);
+		return;
+	}
+	__skb_queue_tail(&rx->queue, skb);
+	spin_unlock(&rx->queue.lock);
+	napi_schedule(&rx->napi);
+}
+
+static int vtcp_rx_poll(struct napi_struct *napi, int budget)
+{
+	struct vtcp_rx_cpu *rx = container_of(napi, struct vtcp_rx_cpu, napi);
+	struct vtcp_device *vd = netdev_priv(napi->dev);
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	int done = 0;
+
+	__skb_queue_head_init(&batch);
+	spin_lock(&rx->queue.lock);
+	while (done < budget && (skb = __skb_dequeue(&rx->queue))) {
+		__skb_queue_tail(&batch, skb);
+		done++;
+	}
+	spin_unlock(&rx->queue.lock);
+
+	while ((skb = __skb_dequeue(&batch)))
+		vtcp_rx(vd, skb);
+
+	if (done < budget && napi_complete_done(napi, done)) {
+		/* Queued by another CPU's poll thread meanwhile: go again. */
+		if (!skb_queue_empty_lockless(&rx->queue))
+			napi_schedule(napi);
+	}
+	return done;
+}
+
+int vtcp_rx_init(struct vtcp_device *vd)
+{
+	int cpu;
+
+	vd->rx = alloc_percpu(struct vtcp_rx_cpu);
+	if (!vd->rx)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct vtcp_rx_cpu *rx = per_cpu_ptr(vd->rx, cpu);
+
+		skb_queue_head_init(&rx->queue);
+		netif_napi_add(vd->dev, &rx->napi, vtcp_rx_poll);
+	}
+	return 0;
+}
+
+void vtcp_rx_uninit(struct vtcp_device *vd)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vtcp_rx_cpu *rx = per_cpu_ptr(vd->rx, cpu);
+
+		netif_napi_del(&rx->napi);
+		skb_queue_purge(&rx->queue);
+	}
+	free_percpu(vd->rx);
+}
+
+void vtcp_rx_open(struct vtcp_device *vd)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		napi_enable(&per_cpu_ptr(vd->rx, cpu)->napi);
+}
+
+/* The device goes down: nothing polls any more, nothing stays queued. */
+void vtcp_rx_stop(struct vtcp_device *vd)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vtcp_rx_cpu *rx = per_cpu_ptr(vd->rx, cpu);
+
+		napi_disable(&rx->napi);
+		skb_queue_purge(&rx->queue);
 	}
 }

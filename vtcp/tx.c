@@ -9,7 +9,9 @@
  * loopback. Such segments carry CHECKSUM_PARTIAL with the pseudo-header
  * sum, like loopback's, so the payload is never summed here, and a host
  * that forwards them computes the sum where it must. Small linear segments
- * get a full checksum and CHECKSUM_UNNECESSARY.
+ * get a full checksum and CHECKSUM_UNNECESSARY. With the device's
+ * rx-checksumming off, every segment gets a full checksum the host then
+ * verifies (CHECKSUM_NONE).
  */
 
 #include <linux/ip.h>
@@ -62,6 +64,17 @@ static int vtcp_tx_add_frag(void *arg, struct page *page, u32 off, u32 len)
 	skb->data_len += len;
 	skb->truesize += len;
 	return 0;
+}
+
+/* The full TCP checksum of the segment at the transport header. */
+static __sum16 vtcp_tx_csum(struct sk_buff *skb, const struct vtcp_tuple *t,
+			    unsigned int tcplen)
+{
+	__wsum csum = skb_checksum(skb, skb_transport_offset(skb), tcplen, 0);
+
+	if (t->family == AF_INET)
+		return tcp_v4_check(tcplen, t->local.ip, t->remote.ip, csum);
+	return tcp_v6_check(tcplen, &t->local.ip6, &t->remote.ip6, csum);
 }
 
 static struct sk_buff *vtcp_tx_build(struct net_device *dev,
@@ -134,7 +147,10 @@ static struct sk_buff *vtcp_tx_build(struct net_device *dev,
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
 
-	if (out->gso_size || skb_is_nonlinear(skb)) {
+	if (!(READ_ONCE(dev->features) & NETIF_F_RXCSUM)) {
+		th->check = vtcp_tx_csum(skb, t, tcplen);
+		skb->ip_summed = CHECKSUM_NONE;
+	} else if (out->gso_size || skb_is_nonlinear(skb)) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = offsetof(struct tcphdr, check);
@@ -145,14 +161,7 @@ static struct sk_buff *vtcp_tx_build(struct net_device *dev,
 			th->check = ~tcp_v6_check(tcplen, &t->local.ip6,
 						  &t->remote.ip6, 0);
 	} else {
-		__wsum csum = csum_partial(th, tcplen, 0);
-
-		if (t->family == AF_INET)
-			th->check = tcp_v4_check(tcplen, t->local.ip,
-						 t->remote.ip, csum);
-		else
-			th->check = tcp_v6_check(tcplen, &t->local.ip6,
-						 &t->remote.ip6, csum);
+		th->check = vtcp_tx_csum(skb, t, tcplen);
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	}
 	if (out->gso_size) {

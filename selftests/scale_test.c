@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Many connections at once: 10,000 (100,000 with VTCP_LONG=1, or
+ * VTCP_SCALE_CONNS), each carrying data both ways, then all closed, and
+ * vtcp's memory back where it started (its slab caches and vtcp_mem).
+ */
+#include <sys/resource.h>
+#include "kselftest_harness.h"
+#include "vtcp_util.h"
+
+#define HOST4	"192.0.2.1"
+#define PORT	8500
+
+/* Active objects of a slab cache, from /proc/slabinfo; -1 if absent. */
+static long vtcp_slab_active(const char *cache)
+{
+	char line[512], name[64];
+	long active = -1, n;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &n) == 2 && !strcmp(name, cache))
+			active = n;
+	fclose(f);
+	return active;
+}
+
+/* Connections listed in /proc/net/vtcp (not counting listeners). */
+static long vtcp_proc_conns(void)
+{
+	char line[512];
+	long n = 0;
+	FILE *f = fopen("/proc/net/vtcp", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strstr(line, " LISTEN ") && strncmp(line, "dev ", 4))
+			n++;
+	fclose(f);
+	return n;
+}
+
+TEST(many_connections_carry_data_and_close)
+{
+	const char *env = getenv("VTCP_SCALE_CONNS");
+	long conns = env ? atol(env) : getenv("VTCP_LONG") ? 100000 : 10000;
+	struct rlimit rl = { 4 * conns + 64, 4 * conns + 64 };
+	long base_conn, base_txseg, peak;
+	int *hfd, *vfd, lfd, o;
+	char dst[32];
+	long i;
+
+	ASSERT_EQ(0, vtcp_module_ensure());
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	/* Enough vtcp addresses that host ports never run short. */
+	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && ip addr replace " HOST4 "/16 dev vtcp0 && "
+			     "sysctl -qw net.ipv4.ip_local_port_range='1024 65000'"));
+	base_conn = vtcp_slab_active("vtcp_conn");
+	base_txseg = vtcp_slab_active("vtcp_txseg");
+	ASSERT_LE(0, base_conn);
+
+	lfd = vtcp_listen_on("vtcp0", "", PORT, 4096);
+	ASSERT_LE(0, lfd);
+	hfd = calloc(conns, sizeof(int));
+	vfd = calloc(conns, sizeof(int));
+	ASSERT_NE(NULL, hfd);
+	ASSERT_NE(NULL, vfd);
+	for (i = 0; i < conns; i++) {
+		/* 60,000 host ports per vtcp address, then the next. */
+		snprintf(dst, sizeof(dst), "192.0.%ld.%ld", 2 + i / 60000 / 250,
+			 2 + (i / 60000) % 250);
+		hfd[i] = vtcp_host_connect(dst, PORT);
+		ASSERT_LE(0, hfd[i]) TH_LOG("connection %ld: %s", i, strerror(-hfd[i]));
+		vfd[i] = vtcp_accept_on(lfd, 0, NULL);
+		ASSERT_LE(0, vfd[i]) TH_LOG("accept %ld: %s", i, strerror(-vfd[i]));
+	}
+	peak = vtcp_slab_active("vtcp_conn");
+	EXPECT_LE(base_conn + conns, peak);
+	EXPECT_EQ(conns, vtcp_proc_conns());
+
+	/* Every connection carries a message each way, checked. */
+	for (i = 0; i < conns; i++) {
+		unsigned char buf[256], got[256];
+
+		vtcp_fill(buf, sizeof(buf), i, 0);
+		ASSERT_EQ(0, vtcp_write_all(hfd[i], buf, sizeof(buf)));
+		ASSERT_EQ(0, vtcp_read_all(vfd[i], got, sizeof(got)));
+		ASSERT_EQ(-1, vtcp_check(got, sizeof(got), i, 0)) TH_LOG("conn %ld", i);
+		ASSERT_EQ(0, vtcp_write_all(vfd[i], got, sizeof(got)));
+		ASSERT_EQ(0, vtcp_read_all(hfd[i], buf, sizeof(buf)));
+		ASSERT_EQ(-1, vtcp_check(buf, sizeof(buf), i, 0)) TH_LOG("conn %ld", i);
+	}
+	ksft_print_msg("scale: %ld connections, vtcp_conn objects %ld -> %ld\n",
+		       conns, base_conn, peak);
+
+	/* The host closes first: vtcp ends in LAST-ACK, then CLOSED. */
+	for (i = 0; i < conns; i++)
+		close(hfd[i]);
+	for (i = 0; i < conns; i++) {
+		char c;
+
+		EXPECT_EQ(0, read(vfd[i], &c, 1));
+		close(vfd[i]);
+	}
+	close(lfd);
+	for (o = 0; o < 100 && vtcp_proc_conns() > 0; o++)
+		usleep(100000);
+	EXPECT_EQ(0, vtcp_proc_conns());
+	/* Freed after an RCU grace period: give it one. */
+	for (o = 0; o < 50 && vtcp_slab_active("vtcp_conn") > base_conn; o++)
+		usleep(100000);
+	EXPECT_EQ(base_conn, vtcp_slab_active("vtcp_conn"));
+	EXPECT_EQ(base_txseg, vtcp_slab_active("vtcp_txseg"));
+	free(hfd);
+	free(vfd);
+}
+
+TEST_HARNESS_MAIN
