@@ -35,11 +35,13 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 
 static inline struct vtcp_conn *vtcp_handle_conn(struct vtcp_handle *h)
 {
+	/* Pairs with vtcp_handle_connect()'s release: no lock is taken. */
 	return smp_load_acquire(&h->conn);
 }
 
 static inline struct vtcp_listener *vtcp_handle_lsn(struct vtcp_handle *h)
 {
+	/* Pairs with vtcp_handle_listen()'s release: no lock is taken. */
 	return smp_load_acquire(&h->lsn);
 }
 
