@@ -152,11 +152,11 @@ TEST_F(err, nosigpipe_gives_epipe_without_the_signal)
 {
 	__u32 how = VTCP_SHUT_WR;
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_NOSIGPIPE, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_NOSIGPIPE, 1));
 	ASSERT_EQ(0, ioctl(self->p.vfd, VTCP_IOC_SHUTDOWN, &how));
 	EXPECT_EQ(-EPIPE, vtcp_write1(self->p.vfd, "x", 1));
 	EXPECT_EQ(0, vtcp_sigpipes);
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_NOSIGPIPE, 0));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_NOSIGPIPE, 0));
 	EXPECT_EQ(-EPIPE, vtcp_write1(self->p.vfd, "x", 1));
 	EXPECT_EQ(1, vtcp_sigpipes);
 }
@@ -166,7 +166,7 @@ TEST_F(err, nosigpipe_is_inherited_from_the_listener)
 	__u32 how = VTCP_SHUT_WR;
 	int h, v;
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.lfd, VTCP_OPT_NOSIGPIPE, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, VTCP_OPT_NOSIGPIPE, 1));
 	h = vtcp_host_connect(VTCP_ADDR4, 9000);
 	ASSERT_LE(0, h);
 	v = vtcp_accept_on(self->p.lfd, 0, NULL);
@@ -220,7 +220,7 @@ TEST_F(err, user_timeout_ends_a_connection_whose_peer_stopped_answering)
 	long long t0;
 	char buf[8];
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_USER_TIMEOUT, 1000));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_USER_TIMEOUT, 1000));
 	/* From now on nothing the host sends reaches vtcp. */
 	ASSERT_EQ(0, vtcp_sh("tc qdisc replace dev vtcp0 root netem loss 100%%"));
 	ASSERT_EQ(0, vtcp_write_all(self->p.vfd, "anyone?", 7));
@@ -241,10 +241,10 @@ TEST_F(err, keepalive_ends_a_connection_whose_peer_vanished)
 	struct vtcp_info info;
 	char buf[8];
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPIDLE, 1));
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPINTVL, 1));
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPCNT, 2));
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPALIVE, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPIDLE, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPINTVL, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPCNT, 2));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPALIVE, 1));
 	ASSERT_EQ(0, vtcp_sh("tc qdisc replace dev vtcp0 root netem loss 100%%"));
 	EXPECT_EQ(-ETIMEDOUT, vtcp_read1(self->p.vfd, buf, sizeof(buf)));
 	ASSERT_EQ(0, vtcp_get_info(self->p.vfd, &info));
@@ -257,10 +257,10 @@ TEST_F(err, keepalive_keeps_a_live_idle_connection)
 	struct vtcp_info info;
 	char buf[8];
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPIDLE, 1));
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPINTVL, 1));
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPCNT, 1));
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_KEEPALIVE, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPIDLE, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPINTVL, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPCNT, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_KEEPALIVE, 1));
 	sleep(3);
 	ASSERT_EQ(0, vtcp_get_info(self->p.vfd, &info));
 	EXPECT_EQ(VTCP_ESTABLISHED, info.state);
@@ -278,7 +278,7 @@ TEST_F(err, connect_times_out_with_the_user_timeout)
 
 	ASSERT_LE(0, hl);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, vtcp_setopt(fd, VTCP_OPT_USER_TIMEOUT, 1500));
+	ASSERT_EQ(0, vtcp_set_opt(fd, VTCP_OPT_USER_TIMEOUT, 1500));
 	ASSERT_EQ(0, vtcp_sh("tc qdisc replace dev vtcp0 root netem loss 100%%"));
 	vtcp_ep(&req.local, VTCP_ADDR4, 0);
 	vtcp_ep(&req.remote, VTCP_HOST4, 9100);

@@ -217,7 +217,7 @@ TEST_F(lifecycle, close_with_linger_abort_resets_the_peer)
 {
 	char buf[8];
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_LINGER_ABORT, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_LINGER_ABORT, 1));
 	ASSERT_EQ(0, close(self->p.vfd));
 	self->p.vfd = -1;
 	EXPECT_EQ(-ECONNRESET, vtcp_read1(self->p.hfd, buf, sizeof(buf)));

@@ -180,7 +180,7 @@ TEST_F(poll, epollout_goes_when_full_and_comes_back_when_drained)
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->p.lfd, VTCP_ACCEPT_NONBLOCK, NULL);
 	ASSERT_LE(0, vfd);
-	ASSERT_EQ(0, vtcp_setopt(vfd, VTCP_OPT_SNDBUF, 8192));
+	ASSERT_EQ(0, vtcp_set_opt(vfd, VTCP_OPT_SNDBUF, 8192));
 	ep = vtcp_epoll_for(vfd, EPOLLOUT | EPOLLET);
 	ASSERT_LE(0, ep);
 	EXPECT_EQ(EPOLLOUT, vtcp_epoll_wait1(ep, 0));
@@ -341,7 +341,7 @@ TEST_F(poll, nonblocking_read_write_and_accept_are_eagain)
 	ASSERT_EQ(0, fcntl(self->p.lfd, F_SETFL, fl | O_NONBLOCK));
 	EXPECT_EQ(-EAGAIN, vtcp_accept_on(self->p.lfd, 0, NULL));
 	/* A write of more than the buffer holds takes what fits. */
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_SNDBUF, 4096));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_SNDBUF, 4096));
 	n = write(self->p.vfd, big, sizeof(big));
 	EXPECT_LT(0, n);
 	EXPECT_GT((ssize_t)sizeof(big), n);
@@ -458,7 +458,7 @@ TEST_F(poll, blocked_write_is_interrupted_with_what_it_wrote)
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->p.lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
-	ASSERT_EQ(0, vtcp_setopt(vfd, VTCP_OPT_SNDBUF, 8192));
+	ASSERT_EQ(0, vtcp_set_opt(vfd, VTCP_OPT_SNDBUF, 8192));
 	vtcp_fill(big, sizeof(big), 3, 0);
 	vtcp_alarm_ms(300, 0);
 	n = write(vfd, big, sizeof(big));

@@ -85,13 +85,13 @@ TEST_F(opt, every_option_round_trips_on_every_kind_of_handle)
 				__u64 got = ~0ULL;
 				int want = k == 2 && c->handshake ? -EISCONN : 0;
 
-				EXPECT_EQ(want, vtcp_setopt(fds[k], c->name,
+				EXPECT_EQ(want, vtcp_set_opt(fds[k], c->name,
 							    c->good[j]))
 					TH_LOG("%s %s=%llu", kind[k], c->what,
 					       (unsigned long long)c->good[j]);
 				if (want)
 					continue;
-				EXPECT_EQ(0, vtcp_getopt(fds[k], c->name, &got));
+				EXPECT_EQ(0, vtcp_get_opt(fds[k], c->name, &got));
 				EXPECT_EQ(c->good[j], got)
 					TH_LOG("%s %s", kind[k], c->what);
 			}
@@ -112,13 +112,13 @@ TEST_F(opt, out_of_range_values_are_einval_and_change_nothing)
 
 			if (k == 2 && c->handshake)
 				continue;
-			ASSERT_EQ(0, vtcp_getopt(fds[k], c->name, &before));
+			ASSERT_EQ(0, vtcp_get_opt(fds[k], c->name, &before));
 			for (j = 0; j < c->nbad; j++)
-				EXPECT_EQ(-EINVAL, vtcp_setopt(fds[k], c->name,
+				EXPECT_EQ(-EINVAL, vtcp_set_opt(fds[k], c->name,
 							       c->bad[j]))
 					TH_LOG("%s=%#llx", c->what,
 					       (unsigned long long)c->bad[j]);
-			ASSERT_EQ(0, vtcp_getopt(fds[k], c->name, &after));
+			ASSERT_EQ(0, vtcp_get_opt(fds[k], c->name, &after));
 			EXPECT_EQ(before, after) TH_LOG("%s", c->what);
 		}
 	}
@@ -142,7 +142,7 @@ TEST_F(opt, defaults_are_documented_ones)
 	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		__u64 v = ~0ULL;
 
-		EXPECT_EQ(0, vtcp_getopt(self->unbound, d[i].name, &v));
+		EXPECT_EQ(0, vtcp_get_opt(self->unbound, d[i].name, &v));
 		EXPECT_EQ(d[i].value, v) TH_LOG("option %u", d[i].name);
 	}
 }
@@ -187,8 +187,8 @@ TEST_F(opt, numeric_getopt_zeroes_the_rest_of_the_union)
 
 TEST_F(opt, error_option_is_read_only)
 {
-	EXPECT_EQ(-EINVAL, vtcp_setopt(self->p.vfd, VTCP_OPT_ERROR, 0));
-	EXPECT_EQ(-EINVAL, vtcp_setopt(self->p.lfd, VTCP_OPT_ERROR, 0));
+	EXPECT_EQ(-EINVAL, vtcp_set_opt(self->p.vfd, VTCP_OPT_ERROR, 0));
+	EXPECT_EQ(-EINVAL, vtcp_set_opt(self->p.lfd, VTCP_OPT_ERROR, 0));
 	EXPECT_EQ(0, vtcp_so_error(self->p.vfd));
 	EXPECT_EQ(0, vtcp_so_error(self->p.lfd));
 	EXPECT_EQ(0, vtcp_so_error(self->unbound));
@@ -201,10 +201,10 @@ TEST_F(opt, unknown_option_is_enoprotoopt)
 	__u64 v;
 
 	for (i = 0; i < 4; i++) {
-		EXPECT_EQ(-ENOPROTOOPT, vtcp_setopt(self->p.vfd, names[i], 0));
-		EXPECT_EQ(-ENOPROTOOPT, vtcp_getopt(self->p.vfd, names[i], &v));
-		EXPECT_EQ(-ENOPROTOOPT, vtcp_setopt(self->unbound, names[i], 0));
-		EXPECT_EQ(-ENOPROTOOPT, vtcp_getopt(self->p.lfd, names[i], &v));
+		EXPECT_EQ(-ENOPROTOOPT, vtcp_set_opt(self->p.vfd, names[i], 0));
+		EXPECT_EQ(-ENOPROTOOPT, vtcp_get_opt(self->p.vfd, names[i], &v));
+		EXPECT_EQ(-ENOPROTOOPT, vtcp_set_opt(self->unbound, names[i], 0));
+		EXPECT_EQ(-ENOPROTOOPT, vtcp_get_opt(self->p.lfd, names[i], &v));
 	}
 }
 
@@ -222,7 +222,7 @@ TEST_F(opt, listener_options_are_inherited_by_accepted_connections)
 	int h, v;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		ASSERT_EQ(0, vtcp_setopt(self->p.lfd, s[i].name, s[i].value));
+		ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, s[i].name, s[i].value));
 	h = vtcp_host_connect(VTCP_ADDR4, 8000);
 	ASSERT_LE(0, h);
 	v = vtcp_accept_on(self->p.lfd, 0, NULL);
@@ -230,10 +230,10 @@ TEST_F(opt, listener_options_are_inherited_by_accepted_connections)
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		__u64 got = 0, old = 7;
 
-		EXPECT_EQ(0, vtcp_getopt(v, s[i].name, &got));
+		EXPECT_EQ(0, vtcp_get_opt(v, s[i].name, &got));
 		EXPECT_EQ(s[i].value, got) TH_LOG("option %u", s[i].name);
 		/* Accepted before: untouched. */
-		EXPECT_EQ(0, vtcp_getopt(self->p.vfd, s[i].name, &old));
+		EXPECT_EQ(0, vtcp_get_opt(self->p.vfd, s[i].name, &old));
 		EXPECT_NE(s[i].value, old) TH_LOG("option %u", s[i].name);
 	}
 	close(v);
@@ -250,14 +250,14 @@ TEST_F(opt, unbound_handle_options_carry_into_its_connection)
 	__u64 v = 0;
 
 	ASSERT_LE(0, hl);
-	ASSERT_EQ(0, vtcp_setopt(self->unbound, VTCP_OPT_MAXSEG, 536));
-	ASSERT_EQ(0, vtcp_setopt(self->unbound, VTCP_OPT_NODELAY, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->unbound, VTCP_OPT_MAXSEG, 536));
+	ASSERT_EQ(0, vtcp_set_opt(self->unbound, VTCP_OPT_NODELAY, 1));
 	vtcp_ep(&req.local, VTCP_ADDR4, 0);
 	vtcp_ep(&req.remote, VTCP_HOST4, 8100);
 	ASSERT_EQ(0, ioctl(self->unbound, VTCP_IOC_CONNECT, &req));
-	EXPECT_EQ(0, vtcp_getopt(self->unbound, VTCP_OPT_NODELAY, &v));
+	EXPECT_EQ(0, vtcp_get_opt(self->unbound, VTCP_OPT_NODELAY, &v));
 	EXPECT_EQ(1, v);
-	EXPECT_EQ(0, vtcp_getopt(self->unbound, VTCP_OPT_MAXSEG, &v));
+	EXPECT_EQ(0, vtcp_get_opt(self->unbound, VTCP_OPT_MAXSEG, &v));
 	EXPECT_EQ(536, v);
 	ASSERT_EQ(0, vtcp_get_info(self->unbound, &info));
 	EXPECT_GE(536, info.snd_mss);
@@ -273,12 +273,12 @@ TEST_F(opt, unbound_handle_options_carry_into_its_connection)
 
 TEST_F(opt, handshake_options_are_refused_once_connected)
 {
-	EXPECT_EQ(-EISCONN, vtcp_setopt(self->p.vfd, VTCP_OPT_MAXSEG, 1000));
-	EXPECT_EQ(-EISCONN, vtcp_setopt(self->p.vfd, VTCP_OPT_SACK, 0));
-	EXPECT_EQ(-EISCONN, vtcp_setopt(self->p.vfd, VTCP_OPT_TIMESTAMPS, 0));
-	EXPECT_EQ(-EISCONN, vtcp_setopt(self->p.vfd, VTCP_OPT_WINDOW_SCALING, 0));
+	EXPECT_EQ(-EISCONN, vtcp_set_opt(self->p.vfd, VTCP_OPT_MAXSEG, 1000));
+	EXPECT_EQ(-EISCONN, vtcp_set_opt(self->p.vfd, VTCP_OPT_SACK, 0));
+	EXPECT_EQ(-EISCONN, vtcp_set_opt(self->p.vfd, VTCP_OPT_TIMESTAMPS, 0));
+	EXPECT_EQ(-EISCONN, vtcp_set_opt(self->p.vfd, VTCP_OPT_WINDOW_SCALING, 0));
 	/* A listener's apply to the connections it accepts from now on. */
-	EXPECT_EQ(0, vtcp_setopt(self->p.lfd, VTCP_OPT_MAXSEG, 1000));
+	EXPECT_EQ(0, vtcp_set_opt(self->p.lfd, VTCP_OPT_MAXSEG, 1000));
 }
 
 /* The options a host socket sees in use (struct tcp_info). */
@@ -314,9 +314,9 @@ TEST_F(opt, sack_timestamps_and_window_scaling_off_are_not_negotiated)
 	struct vtcp_info info;
 	int h, v, o;
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.lfd, VTCP_OPT_SACK, 0));
-	ASSERT_EQ(0, vtcp_setopt(self->p.lfd, VTCP_OPT_TIMESTAMPS, 0));
-	ASSERT_EQ(0, vtcp_setopt(self->p.lfd, VTCP_OPT_WINDOW_SCALING, 0));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, VTCP_OPT_SACK, 0));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, VTCP_OPT_TIMESTAMPS, 0));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, VTCP_OPT_WINDOW_SCALING, 0));
 	h = vtcp_host_connect(VTCP_ADDR4, 8000);
 	ASSERT_LE(0, h);
 	v = vtcp_accept_on(self->p.lfd, 0, NULL);
@@ -338,12 +338,12 @@ TEST_F(opt, corked_bytes_wait_until_uncorked)
 	struct vtcp_info info;
 	char buf[16];
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_CORK, 1));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_CORK, 1));
 	ASSERT_EQ(0, vtcp_write_all(self->p.vfd, "corked", 6));
 	EXPECT_EQ(0, vtcp_poll1(self->p.hfd, POLLIN, 300));
 	ASSERT_EQ(0, vtcp_get_info(self->p.vfd, &info));
 	EXPECT_EQ(6, info.notsent);
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_CORK, 0));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_CORK, 0));
 	EXPECT_EQ(0, vtcp_read_all(self->p.hfd, buf, 6));
 	EXPECT_EQ(0, memcmp(buf, "corked", 6));
 }
@@ -354,7 +354,7 @@ TEST_F(opt, time_wait_option_sets_how_long_time_wait_lasts)
 	char buf[4];
 	long long t0;
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.vfd, VTCP_OPT_TIME_WAIT, 300));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_TIME_WAIT, 300));
 	ASSERT_EQ(0, ioctl(self->p.vfd, VTCP_IOC_SHUTDOWN, &how));
 	EXPECT_EQ(0, read(self->p.hfd, buf, sizeof(buf)));
 	ASSERT_EQ(0, close(self->p.hfd));
@@ -373,7 +373,7 @@ TEST_F(opt, receive_buffer_bounds_the_window)
 	struct vtcp_info info;
 	int h, v;
 
-	ASSERT_EQ(0, vtcp_setopt(self->p.lfd, VTCP_OPT_RCVBUF, 8192));
+	ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, VTCP_OPT_RCVBUF, 8192));
 	h = vtcp_host_connect(VTCP_ADDR4, 8000);
 	ASSERT_LE(0, h);
 	v = vtcp_accept_on(self->p.lfd, 0, NULL);

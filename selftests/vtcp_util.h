@@ -413,7 +413,7 @@ static inline int vtcp_host_abort(int fd)
 	return close(fd) ? -errno : 0;
 }
 
-static inline int vtcp_setopt(int fd, __u32 name, __u64 value)
+static inline int vtcp_set_opt(int fd, __u32 name, __u64 value)
 {
 	struct vtcp_opt opt = { .name = name, .value = value };
 
@@ -421,7 +421,7 @@ static inline int vtcp_setopt(int fd, __u32 name, __u64 value)
 }
 
 /* Get a numeric option into *@value; returns 0 or -errno. */
-static inline int vtcp_getopt(int fd, __u32 name, __u64 *value)
+static inline int vtcp_get_opt(int fd, __u32 name, __u64 *value)
 {
 	struct vtcp_opt opt = { .name = name };
 
@@ -435,7 +435,7 @@ static inline int vtcp_getopt(int fd, __u32 name, __u64 *value)
 static inline int vtcp_so_error(int fd)
 {
 	__u64 v = 0;
-	int ret = vtcp_getopt(fd, VTCP_OPT_ERROR, &v);
+	int ret = vtcp_get_opt(fd, VTCP_OPT_ERROR, &v);
 
 	return ret ? ret : (int)(__s64)v;
 }
