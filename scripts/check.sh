@@ -28,10 +28,12 @@ runs=(
 	"qemu.sh debian selftests.sh $logs/debian-selftests.log"
 	"qemu.sh x86-debug selftests.sh $logs/x86-selftests.log"
 )
+# make check-long: the selftests' longer modes (VTCP_LONG) in every guest.
+long=${VTCP_LONG:+VTCP_LONG=1}
 passed=0 failed=0 skipped=0
 for run in "${runs[@]}"; do
 	# shellcheck disable=SC2086
-	summary=$("$VTCP_ROOT"/scripts/$run | tee /dev/stderr | tail -n 1)
+	summary=$("$VTCP_ROOT"/scripts/$run $long | tee /dev/stderr | tail -n 1)
 	if [[ $summary =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
 		passed=$((passed + BASH_REMATCH[1]))
 		failed=$((failed + BASH_REMATCH[2]))

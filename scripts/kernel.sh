@@ -29,16 +29,19 @@ vtcp_ksrc
 stamp=$( (cat "${fragments[@]}"; dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) |
 	 sha256sum | cut -d' ' -f1)
 out=$VTCP_CACHE/$flavor-${stamp:0:12}
+mkdir -p "$out"
+# One build at a time per directory: a second caller waits for the first.
+exec 9> "$out.lock"
+flock 9
 if [ -f "$out/$image" ] && [ "$(cat "$out/.vtcp-stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "$out"
 	exit 0
 fi
 
-mkdir -p "$out"
 kunitconfig=$out/vtcp.kunitconfig
 cat "${fragments[@]}" > "$kunitconfig"
 rm -f "$out/.vtcp-stamp"
-vtcp_log "building the $flavor kernel in $out (about 5 minutes on 2 cores)"
+vtcp_log "building the $flavor kernel in $out (10 to 20 minutes on 2 cores)"
 args=(build --kunitconfig="$kunitconfig" --build_dir="$out" --jobs="$JOBS")
 [ "$arch" = um ] || args+=(--arch="$arch")
 if ! (cd "$KSRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") > "$out/build.log" 2>&1; then

@@ -104,6 +104,22 @@ static inline long long vtcp_read_num(const char *fmt, ...)
 	return v;
 }
 
+/* A count from /sys/kernel/debug/vtcp/objects ("connections", ...), or -1. */
+static inline long vtcp_objects(const char *what)
+{
+	char line[128], name[64];
+	long v = -1, n;
+	FILE *f = fopen("/sys/kernel/debug/vtcp/objects", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &n) == 2 && !strcmp(name, what))
+			v = n;
+	fclose(f);
+	return v;
+}
+
 static inline int vtcp_netdev_exists(const char *name)
 {
 	char path[256];

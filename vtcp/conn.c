@@ -21,6 +21,7 @@
 #include "isn.h"
 #include "listen.h"
 #include "timers.h"
+#include "tw.h"
 #include "tx.h"
 
 atomic_long_t vtcp_mem = ATOMIC_LONG_INIT(0);
@@ -108,6 +109,7 @@ struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
 	atomic_inc(&vtcp_nconns);
 	return conn;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_alloc);
 
 /*
  * Put @conn in its device's table, which takes a reference. Fails with
@@ -128,6 +130,7 @@ int vtcp_conn_insert(struct vtcp_conn *conn)
 	spin_unlock_bh(&vd->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_insert);
 
 /* The connection for @tuple, or NULL. Call under RCU; takes no reference. */
 struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
@@ -135,13 +138,14 @@ struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
 {
 	return rhashtable_lookup(&vd->conns, tuple, vtcp_conn_params);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_lookup);
 
 /* A connection that never made it into the table. */
 void vtcp_conn_discard(struct vtcp_conn *conn)
 {
 	struct vtcp_listener *lsn = NULL;
 
-	vtcp_conn_lock(conn);
+	spin_lock_bh(&conn->tcb.lock);
 	if (conn->listener)
 		lsn = vtcp_listen_child_gone(conn);
 	spin_unlock_bh(&conn->tcb.lock);
@@ -152,6 +156,7 @@ void vtcp_conn_discard(struct vtcp_conn *conn)
 	conn->dead = 1;
 	vtcp_conn_put(conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_discard);
 
 static void vtcp_conn_free_rcu(struct rcu_head *rcu)
 {
@@ -172,8 +177,9 @@ void vtcp_conn_put(struct vtcp_conn *conn)
 	mutex_destroy(&conn->ulock);
 	call_rcu(&conn->rcu, vtcp_conn_free_rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_put);
 
-void vtcp_conn_lock(struct vtcp_conn *conn)
+void vtcp_conn_lock(struct vtcp_conn *conn) __acquires(&conn->tcb.lock)
 {
 	spin_lock_bh(&conn->tcb.lock);
 }
@@ -258,7 +264,7 @@ static __poll_t vtcp_conn_events_mask(const struct vtcp_conn *conn, u8 ev)
 	return mask;
 }
 
-void vtcp_conn_unlock(struct vtcp_conn *conn)
+void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 {
 	struct vtcp_tcb *tcb = &conn->tcb;
 	struct vtcp_listener *lsn = NULL;
@@ -270,7 +276,10 @@ void vtcp_conn_unlock(struct vtcp_conn *conn)
 	if (!conn->dead) {
 		if (conn->listener && vtcp_state_synchronized(tcb->state))
 			lsn = vtcp_listen_child_ready(conn);
-		if (tcb->state == VTCP_CLOSED || (ev & VTCP_EV_REOPEN))
+		/* An orphan in TIME-WAIT shrinks to an entry of tw.c. */
+		if (tcb->state == VTCP_CLOSED || (ev & VTCP_EV_REOPEN) ||
+		    (tcb->state == VTCP_TIME_WAIT && tcb->orphan &&
+		     vtcp_tw_replace(conn)))
 			puts += vtcp_conn_kill(conn, &lsn);
 		else
 			puts += vtcp_timer_sync(conn);

@@ -78,8 +78,8 @@ void vtcp_conn_discard(struct vtcp_conn *conn);
 struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
 				   const struct vtcp_tuple *tuple);
 void vtcp_conn_put(struct vtcp_conn *conn);
-void vtcp_conn_lock(struct vtcp_conn *conn);
-void vtcp_conn_unlock(struct vtcp_conn *conn);
+void vtcp_conn_lock(struct vtcp_conn *conn) __acquires(&conn->tcb.lock);
+void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock);
 u64 vtcp_now(void);
 bool vtcp_over_limits(void);
 

@@ -15,23 +15,17 @@
 #include "sndq.h"
 #include "state.h"
 
-static u64 vtcp_us(u32 us)
-{
-	return (u64)us * NSEC_PER_USEC;
-}
-
 /* RFC 6298 5.4-5.7, with the give-up rules of RFC 9293 3.8.3 / RFC 5482. */
 static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 {
-	u32 utmo = tcb->cfg.user_timeout_ms;
+	u64 utmo_end = vtcp_user_timeout_end(tcb);
 
 	switch (tcb->state) {
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
 		if (tcb->backoff >= (tcb->state == VTCP_SYN_SENT ?
 				     tcb->cfg.syn_retries : tcb->cfg.synack_retries) ||
-		    (utmo && tcb->retrans_start_ns &&
-		     now - tcb->retrans_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+		    (utmo_end && now >= utmo_end)) {
 			vtcp_tcb_reset(tcb, tcb->passive ? 0 : -ETIMEDOUT);
 			return;
 		}
@@ -50,9 +44,7 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 		vtcp_output(tcb, now);
 		return;
 	}
-	if (tcb->backoff >= tcb->cfg.retries ||
-	    (utmo && tcb->retrans_start_ns &&
-	     now - tcb->retrans_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
+	if (tcb->backoff >= tcb->cfg.retries || (utmo_end && now >= utmo_end)) {
 		vtcp_tcb_reset(tcb, -ETIMEDOUT);
 		return;
 	}
@@ -62,16 +54,28 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 	vtcp_output(tcb, now);
 }
 
-/* RFC 9293 3.8.6.1: probe a zero window, or override sender SWS. */
+/*
+ * RFC 9293 3.8.6.1: probe a zero window, or override sender SWS. The
+ * interval doubles with every probe (tcb->backoff, free while nothing is
+ * in flight), answered or not (RFC 1122 4.2.2.17); tcb->probes counts the
+ * unanswered ones against the retry limit, so a peer that answers keeps
+ * the connection, unless a user timeout says otherwise.
+ */
 static void vtcp_persist_expire(struct vtcp_tcb *tcb, u64 now)
 {
 	u32 utmo = tcb->cfg.user_timeout_ms;
-	u64 next;
 
 	if (!vtcp_state_synchronized(tcb->state) ||
 	    tcb->snd_nxt != tcb->snd_una)
 		return;
+	/*
+	 * An orphan has no reader waiting for the peer: a window kept closed
+	 * must not hold it, and its memory, forever, so it gives up after
+	 * the retry limit even while the probes are answered (as Linux
+	 * does with orphans).
+	 */
 	if (tcb->probes >= tcb->cfg.retries ||
+	    (tcb->orphan && tcb->backoff >= tcb->cfg.retries) ||
 	    (utmo && tcb->zero_wnd_start_ns &&
 	     now - tcb->zero_wnd_start_ns >= (u64)utmo * NSEC_PER_MSEC)) {
 		vtcp_tcb_reset(tcb, -ETIMEDOUT);
@@ -88,9 +92,9 @@ static void vtcp_persist_expire(struct vtcp_tcb *tcb, u64 now)
 	vtcp_send_probe(tcb, now);
 	tcb->stats.zero_window_probes++;
 	tcb->probes++;
-	next = min_t(u64, vtcp_us(tcb->rto_us) << min_t(u8, tcb->probes, 16),
-		     vtcp_us(VTCP_RTO_MAX_US));
-	vtcp_arm(tcb, VTCP_TIMER_PERSIST, now + next);
+	if (tcb->backoff < 31)
+		tcb->backoff++;
+	vtcp_arm_persist(tcb, now);
 }
 
 static void vtcp_delack_expire(struct vtcp_tcb *tcb, u64 now)

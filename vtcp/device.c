@@ -21,6 +21,7 @@
 #include "device.h"
 #include "listen.h"
 #include "rx.h"
+#include "tw.h"
 
 #define VTCP_DEFAULT_MTU	1500
 /*
@@ -40,12 +41,42 @@ static unsigned int numdevs = 1;
 module_param(numdevs, uint, 0444);
 MODULE_PARM_DESC(numdevs, "Number of vtcp devices created in the initial namespace at load (default 1)");
 
+/* ethtool -S names: every drop reason but "none", then the counters. */
 static const char vtcp_stat_names[][ETH_GSTRING_LEN] = {
-#define VTCP_STAT_NAME(name, str) str,
-	VTCP_DROP_REASONS(VTCP_STAT_NAME)
-	VTCP_COUNTERS(VTCP_STAT_NAME)
-#undef VTCP_STAT_NAME
+	[VTCP_DROP_NOT_IP - 1]		= "drop_not_ip",
+	[VTCP_DROP_NOT_TCP - 1]		= "drop_not_tcp",
+	[VTCP_DROP_TRUNCATED - 1]	= "drop_truncated",
+	[VTCP_DROP_BAD_IP_HEADER - 1]	= "drop_bad_ip_header",
+	[VTCP_DROP_BAD_IP_LENGTH - 1]	= "drop_bad_ip_length",
+	[VTCP_DROP_FRAGMENT - 1]	= "drop_fragment",
+	[VTCP_DROP_BAD_ADDRESS - 1]	= "drop_bad_address",
+	[VTCP_DROP_BAD_TCP_HEADER - 1]	= "drop_bad_tcp_header",
+	[VTCP_DROP_BAD_CHECKSUM - 1]	= "drop_bad_checksum",
+	[VTCP_DROP_BAD_OPTIONS - 1]	= "drop_bad_options",
+	[VTCP_DROP_BAD_FLAGS - 1]	= "drop_bad_flags",
+	[VTCP_DROP_NO_SOCKET - 1]	= "drop_no_socket",
+	[VTCP_DROP_LISTEN_OVERFLOW - 1]	= "drop_listen_overflow",
+	[VTCP_DROP_BAD_COOKIE - 1]	= "drop_bad_cookie",
+	[VTCP_DROP_MEMORY - 1]		= "drop_memory",
+	[VTCP_DROP_PAWS - 1]		= "drop_paws",
+	[VTCP_DROP_OUT_OF_WINDOW - 1]	= "drop_out_of_window",
+	[VTCP_DROP_BAD_ACK - 1]		= "drop_bad_ack",
+	[VTCP_DROP_RST_CHALLENGED - 1]	= "drop_rst_challenged",
+	[VTCP_DROP_SYN_CHALLENGED - 1]	= "drop_syn_challenged",
+	[VTCP_DROP_OOO_LIMIT - 1]	= "drop_ooo_limit",
+	[VTCP_DROP_STATE - 1]		= "drop_state",
+	[VTCP_DROP_DUPLICATE - 1]	= "drop_duplicate",
+	[VTCP_DROP_BACKLOG - 1]		= "drop_backlog",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_ACTIVE_OPENS] = "active_opens",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_PASSIVE_OPENS] = "passive_opens",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_RESETS_SENT] = "resets_sent",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_COOKIES_SENT] = "syncookies_sent",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_COOKIES_VALID] = "syncookies_valid",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_WSCALE_CLAMPED] = "wscale_clamped",
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_TX_DROPPED] = "tx_dropped",
 };
+
+static_assert(ARRAY_SIZE(vtcp_stat_names) == VTCP_DROP_MAX - 1 + VTCP_CNT_MAX);
 
 void vtcp_dev_drop(struct vtcp_device *vd, enum vtcp_drop_reason reason)
 {
@@ -168,8 +199,13 @@ static int vtcp_dev_init(struct net_device *dev)
 	ret = vtcp_conn_table_init(vd);
 	if (ret)
 		goto err_uninit_rx;
+	ret = vtcp_tw_table_init(vd);
+	if (ret)
+		goto err_uninit_conns;
 	return 0;
 
+err_uninit_conns:
+	vtcp_conn_table_uninit(vd);
 err_uninit_rx:
 	vtcp_rx_uninit(vd);
 err_free_stats:
@@ -184,6 +220,7 @@ static void vtcp_dev_uninit(struct net_device *dev)
 
 	vtcp_listen_table_uninit(vd);
 	vtcp_conn_table_uninit(vd);
+	vtcp_tw_table_uninit(vd);
 	vtcp_rx_uninit(vd);
 	free_percpu(vd->stats);
 }

@@ -9,19 +9,14 @@
 #include "drop.h"
 
 /* Events worth counting that are not drops (ethtool -S). */
-#define VTCP_COUNTERS(X)						\
-	X(ACTIVE_OPENS,		"active_opens")				\
-	X(PASSIVE_OPENS,	"passive_opens")			\
-	X(RESETS_SENT,		"resets_sent")				\
-	X(COOKIES_SENT,		"syncookies_sent")			\
-	X(COOKIES_VALID,	"syncookies_valid")			\
-	X(WSCALE_CLAMPED,	"wscale_clamped")			\
-	X(TX_DROPPED,		"tx_dropped")
-
 enum vtcp_counter {
-#define VTCP_COUNTER_ENUM(name, str) VTCP_CNT_##name,
-	VTCP_COUNTERS(VTCP_COUNTER_ENUM)
-#undef VTCP_COUNTER_ENUM
+	VTCP_CNT_ACTIVE_OPENS,
+	VTCP_CNT_PASSIVE_OPENS,
+	VTCP_CNT_RESETS_SENT,
+	VTCP_CNT_COOKIES_SENT,
+	VTCP_CNT_COOKIES_VALID,
+	VTCP_CNT_WSCALE_CLAMPED,
+	VTCP_CNT_TX_DROPPED,
 	VTCP_CNT_MAX
 };
 
@@ -46,6 +41,7 @@ struct vtcp_device {
 	struct vtcp_pcpu_stats __percpu *stats;
 	struct vtcp_rx_cpu __percpu *rx;
 	struct rhashtable conns;	/* struct vtcp_conn, by tuple */
+	struct rhashtable tws;		/* struct vtcp_tw, by tuple */
 	struct hlist_head listeners;	/* struct vtcp_listener, RCU */
 	spinlock_t lock;		/* protects listeners (writers) */
 	bool dead;			/* being unregistered */

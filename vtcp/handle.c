@@ -129,7 +129,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
 	if (!ret) {
-		/* Published whole: pairs with vtcp_handle_lsn(). */
+		/* Publish it set up: pairs with vtcp_handle_lsn()'s acquire. */
 		smp_store_release(&h->lsn, lsn);
 		vtcp_handle_bound(h);
 	}
@@ -257,7 +257,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now), now);
 	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
 	vtcp_conn_unlock(conn);
-	/* Published whole: pairs with vtcp_handle_conn(). */
+	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */
 	smp_store_release(&h->conn, conn);
 	vtcp_handle_bound(h);
 unlock:

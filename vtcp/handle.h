@@ -33,15 +33,19 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock);
 
+/*
+ * The binding is read without h->lock: the acquire pairs with the release
+ * that published it, so a reader sees the object fully set up.
+ */
 static inline struct vtcp_conn *vtcp_handle_conn(struct vtcp_handle *h)
 {
-	/* Pairs with vtcp_handle_connect()'s release: no lock is taken. */
+	/* Pairs with the release in vtcp_handle_connect(). */
 	return smp_load_acquire(&h->conn);
 }
 
 static inline struct vtcp_listener *vtcp_handle_lsn(struct vtcp_handle *h)
 {
-	/* Pairs with vtcp_handle_listen()'s release: no lock is taken. */
+	/* Pairs with the release in vtcp_handle_listen(). */
 	return smp_load_acquire(&h->lsn);
 }
 

@@ -96,6 +96,7 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 						 struct vtcp_seg *seg, u64 now)
 {
 	bool ack = seg->flags & TCPHDR_ACK;
+	struct vtcp_txseg *txseg;
 
 	if (ack && (vtcp_seq_leq(seg->ack, tcb->iss) ||
 		    vtcp_seq_gt(seg->ack, tcb->snd_nxt))) {
@@ -127,7 +128,8 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 	if (ack) {
 		/* Our SYN is acknowledged: ESTABLISHED. */
 		vtcp_ack_syn(tcb, seg, now);
-		tcb->snd_wnd = seg->wnd << tcb->snd_wscale;
+		/* RFC 7323 2.2: a <SYN,ACK>'s window is never scaled. */
+		tcb->snd_wnd = seg->wnd;
 		tcb->max_wnd = tcb->snd_wnd;
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
@@ -141,6 +143,14 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 	tcb->max_wnd = seg->wnd;
 	tcb->snd_wl1 = seg->seq;
 	vtcp_set_state(tcb, VTCP_SYN_RECEIVED);
+	/*
+	 * Our SYN again, now with the ACK, is no retransmission: the SYNs
+	 * crossed. Unless it was resent already, a fresh record keeps Karn
+	 * and the initial window from taking it for a lost SYN.
+	 */
+	txseg = list_first_entry_or_null(&tcb->sndq.segs, struct vtcp_txseg, node);
+	if (txseg && !(txseg->flags & VTCP_TXSEG_EVER_RETRANS))
+		vtcp_txseg_free(&tcb->sndq, txseg);
 	vtcp_send_syn(tcb, now);
 	return VTCP_DROP_NONE;
 }
@@ -166,8 +176,13 @@ static bool vtcp_seq_acceptable(const struct vtcp_tcb *tcb,
 				  tcb->rcv_nxt + wnd);
 }
 
-/* Cut what lies before RCV.NXT or beyond the window off @seg. */
-static void vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
+/*
+ * Cut what lies before RCV.NXT or beyond the window off @seg. Returns true
+ * if something beyond the window was cut: the peer then hears of our
+ * window at once (RFC 9293 3.10.7.4; this is how a zero-window probe that
+ * carries data gets its answer, RFC 9293 3.8.6.1).
+ */
+static bool vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
 {
 	u32 wnd_end = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		      tcb->rcv_adv : tcb->rcv_nxt;
@@ -185,10 +200,13 @@ static void vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
 		seg->data_off += skip;
 		seg->len -= skip;
 	}
+	/* A FIN just past the edge takes no buffer: it is kept, as in Linux. */
 	if (vtcp_seq_gt(seg->seq + seg->len, wnd_end)) {
 		seg->len = vtcp_seq_gt(wnd_end, seg->seq) ? wnd_end - seg->seq : 0;
 		seg->flags &= ~TCPHDR_FIN;
+		return true;
 	}
+	return false;
 }
 
 /* RFC 7323 5.3 R1: is this segment's timestamp older than TS.Recent? */
@@ -222,6 +240,31 @@ static void vtcp_ts_update(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	}
 }
 
+/* RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
+static bool vtcp_ack_acceptable(const struct vtcp_tcb *tcb,
+				const struct vtcp_seg *seg)
+{
+	return !vtcp_seq_gt(seg->ack, tcb->snd_nxt) &&
+	       !vtcp_seq_lt(seg->ack, tcb->snd_una - tcb->max_wnd);
+}
+
+/*
+ * The ACK that answers a segment we do not accept (RFC 9293 3.10.7.4).
+ * One that carries data or a FIN is a retransmission whose ACK was lost,
+ * answered every time as Linux does: rate-limiting it starves a sender
+ * recovering from lost ACKs. Bare ACKs and SYNs could feed an ACK loop
+ * and get the rate-limited challenge ACK (RFC 5961 7).
+ */
+static void vtcp_ack_unacceptable(struct vtcp_tcb *tcb,
+				  const struct vtcp_seg *seg, u64 now)
+{
+	if ((seg->len || (seg->flags & TCPHDR_FIN)) &&
+	    !(seg->flags & TCPHDR_SYN))
+		vtcp_send_ack(tcb, now);
+	else
+		vtcp_send_challenge_ack(tcb, now);
+}
+
 /* Forget the records and bytes below @ack; returns an RTT sample or 0. */
 static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 			    bool *any_retrans)
@@ -231,7 +274,7 @@ static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 
 	list_for_each_entry_safe(seg, tmp, &tcb->sndq.segs, node) {
 		if (vtcp_seq_leq(seg->end, ack)) {
-			/* Karn: a resent segment gives no sample. */
+			/* Karn: a resent segment gives no sample (below). */
 			if (seg->flags & VTCP_TXSEG_EVER_RETRANS)
 				*any_retrans = true;
 			else
@@ -244,6 +287,15 @@ static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 		break;
 	}
 	vtcp_sndq_release(&tcb->sndq, ack);
+	/*
+	 * Karn, for the whole ACK (as Linux): if it covers a resent
+	 * segment, the resend most likely filled a hole and released it,
+	 * and timing the segments sent once behind the hole would count
+	 * the RTO they waited for: an RTT sample that inflates the next
+	 * RTO, and so on.
+	 */
+	if (*any_retrans)
+		return 0;
 	return sent && now > sent ? (u32)div_u64(now - sent, NSEC_PER_USEC) : 0;
 }
 
@@ -279,8 +331,7 @@ static void vtcp_ack_new(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	/* RFC 6298 5.2 and 5.3 */
 	tcb->deadline[VTCP_TIMER_RTO] = 0;
 	if (tcb->snd_una != tcb->snd_nxt)
-		vtcp_arm(tcb, VTCP_TIMER_RTO,
-			 now + (u64)tcb->rto_us * NSEC_PER_USEC);
+		vtcp_restart_rto(tcb, now);
 	vtcp_recovery_ack(tcb, acked, false, now);
 }
 
@@ -293,8 +344,15 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 	rtt_us = vtcp_clean_acked(tcb, seg->ack, now, &any_retrans);
 	if (rtt_us)
 		vtcp_rtt_sample(tcb, rtt_us);
+	/*
+	 * RFC 6298 5.7: after a lost SYN or SYN-ACK, and so without a
+	 * sample, data starts with an RTO of 3 s, not the 1 s it had.
+	 */
+	else if (any_retrans && !tcb->srtt_us)
+		tcb->rto_us = max(tcb->rto_us, VTCP_RTO_SYN_LOST_US);
 	tcb->snd_una = seg->ack;
 	tcb->backoff = 0;
+	tcb->retrans_start_ns = 0;
 	tcb->deadline[VTCP_TIMER_RTO] = 0;
 	/*
 	 * RFC 6928 initial window, but one segment after a lost SYN or
@@ -304,7 +362,7 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 		    min(10U * tcb->mss, max(2U * tcb->mss, 14600U));
 	tcb->quickacks = VTCP_QUICKACKS;
 	tcb->cfg.cc->init(tcb, now);
-	if (tcb->cfg.flags & VTCP_CFG_KEEPALIVE)
+	if ((tcb->cfg.flags & VTCP_CFG_KEEPALIVE) && !tcb->orphan)
 		vtcp_arm(tcb, VTCP_TIMER_KEEPALIVE,
 			 now + (u64)tcb->cfg.keepalive_idle_ms * NSEC_PER_MSEC);
 }
@@ -314,14 +372,13 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
  * RFC 5961 5.2). Returns a drop reason when the segment goes no further.
  */
 static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
-					    struct vtcp_seg *seg, u64 now)
+					    struct vtcp_seg *seg, u8 wshift,
+					    u64 now)
 {
-	u32 wnd = seg->wnd << tcb->snd_wscale;
+	u32 wnd = seg->wnd << wshift;
 	bool dupack;
 
-	/* RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
-	if (vtcp_seq_gt(seg->ack, tcb->snd_nxt) ||
-	    vtcp_seq_lt(seg->ack, tcb->snd_una - tcb->max_wnd)) {
+	if (!vtcp_ack_acceptable(tcb, seg)) {
 		vtcp_send_challenge_ack(tcb, now);
 		return VTCP_DROP_BAD_ACK;
 	}
@@ -336,11 +393,19 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 	else if (dupack)
 		vtcp_recovery_ack(tcb, 0, true, now);
 
-	/* Window update (RFC 9293 3.10.7.4, SND.WL1 and SND.WL2). */
-	if (vtcp_seq_lt(tcb->snd_wl1, seg->seq) ||
-	    (tcb->snd_wl1 == seg->seq && vtcp_seq_leq(tcb->snd_wl2, seg->ack))) {
-		if (wnd && !tcb->snd_wnd)
+	/*
+	 * Window update (RFC 9293 3.10.7.4, SND.WL1 and SND.WL2), only from
+	 * an ACK that is not older than SND.UNA.
+	 */
+	if (vtcp_seq_geq(seg->ack, tcb->snd_una) &&
+	    (vtcp_seq_lt(tcb->snd_wl1, seg->seq) ||
+	     (tcb->snd_wl1 == seg->seq && vtcp_seq_leq(tcb->snd_wl2, seg->ack)))) {
+		if (wnd && !tcb->snd_wnd) {
 			tcb->zero_wnd_start_ns = 0;
+			/* The probes' backoff ends with them. */
+			if (tcb->snd_una == tcb->snd_nxt)
+				tcb->backoff = 0;
+		}
 		if (wnd > tcb->snd_wnd)
 			tcb->probes = 0;
 		tcb->snd_wnd = wnd;
@@ -454,6 +519,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 					     struct vtcp_seg *seg, u64 now)
 {
 	enum vtcp_drop_reason drop;
+	u8 wshift = tcb->snd_wscale;
 	bool new_data;
 
 	/* A SYN that may open a new incarnation over TIME-WAIT (RFC 6191). */
@@ -483,10 +549,11 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	    seg->seq + 1 == tcb->rcv_nxt && seg->ack == tcb->snd_nxt) {
 		seg->flags &= ~TCPHDR_SYN;
 		seg->seq++;
+		wshift = 0;	/* a SYN's window is never scaled */
 	}
 
 	if (vtcp_paws_reject(tcb, seg, now)) {
-		vtcp_send_challenge_ack(tcb, now);
+		vtcp_ack_unacceptable(tcb, seg, now);
 		return VTCP_DROP_PAWS;
 	}
 
@@ -495,17 +562,32 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		if (seg->flags & TCPHDR_RST)
 			return VTCP_DROP_OUT_OF_WINDOW;
 		/* Data we already have: report it (RFC 2883). */
-		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt))
+		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt)) {
 			vtcp_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
+			/*
+			 * Our ACK was lost and the peer resent: echo this
+			 * copy's timestamp (RFC 7323 4.3 (2)), or the peer's
+			 * RTT sample would include its RTO (ibid. case C)
+			 * and feed the next one. Only for a copy that is
+			 * plausible: within a buffer of RCV.NXT, its ACK
+			 * acceptable.
+			 */
+			if (tcb->rcv_nxt - (seg->seq + seg->len) <= tcb->cfg.rcvbuf &&
+			    (seg->flags & TCPHDR_ACK) && vtcp_ack_acceptable(tcb, seg))
+				vtcp_ts_update(tcb, seg, now);
+		}
 		/* TIME-WAIT: the peer's FIN again; ACK it, restart 2MSL. */
 		if (tcb->state == VTCP_TIME_WAIT && (seg->flags & TCPHDR_FIN))
 			vtcp_enter_time_wait(tcb, now);
-		vtcp_send_challenge_ack(tcb, now);
+		vtcp_ack_unacceptable(tcb, seg, now);
 		return VTCP_DROP_OUT_OF_WINDOW;
 	}
-	vtcp_seg_trim(tcb, seg);
 
-	/* Second, RST: only an exact match resets (RFC 5961 3.2). */
+	/*
+	 * Second, RST: only an exact match resets (RFC 5961 3.2), judged
+	 * before trimming, which would move a RST's sequence number to
+	 * RCV.NXT if it carried bytes from before it.
+	 */
 	if (seg->flags & TCPHDR_RST) {
 		if (seg->seq != tcb->rcv_nxt) {
 			vtcp_send_challenge_ack(tcb, now);
@@ -528,6 +610,8 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		}
 		return VTCP_DROP_NONE;
 	}
+	if (vtcp_seg_trim(tcb, seg))
+		tcb->ack_now = 1;
 
 	/* Fourth, SYN: challenge it (RFC 5961 4.2). */
 	if (seg->flags & TCPHDR_SYN) {
@@ -553,7 +637,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 			return VTCP_DROP_BAD_ACK;
 		}
 		vtcp_ack_syn(tcb, seg, now);
-		tcb->snd_wnd = seg->wnd << tcb->snd_wscale;
+		tcb->snd_wnd = seg->wnd << wshift;
 		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
@@ -562,7 +646,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	tcb->last_rcv_ns = now;
 	tcb->probes = 0;
 	vtcp_ts_update(tcb, seg, now);
-	drop = vtcp_input_ack(tcb, seg, now);
+	drop = vtcp_input_ack(tcb, seg, wshift, now);
 	if (drop || tcb->state == VTCP_CLOSED)
 		return drop;
 
@@ -579,10 +663,18 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 				vtcp_tcb_reset(tcb, -ECONNRESET);
 				return VTCP_DROP_STATE;
 			}
+			/*
+			 * Nothing exists past the FIN, even beyond a hole:
+			 * cut it, and say so as for data past the window.
+			 */
 			if (tcb->fin_pending &&
-			    vtcp_seq_gt(seg->seq + seg->len, tcb->rcv_fin_seq))
+			    vtcp_seq_gt(seg->seq + seg->len, tcb->rcv_fin_seq)) {
 				seg->len = vtcp_seq_gt(tcb->rcv_fin_seq, seg->seq) ?
 					   tcb->rcv_fin_seq - seg->seq : 0;
+				tcb->ack_now = 1;
+			}
+			if (!seg->len)
+				break;
 			tcb->stats.data_segs_in++;
 			drop = vtcp_input_data(tcb, seg, now);
 			new_data = !drop;

@@ -12,6 +12,7 @@
  * Lock order: a connection's lock, then its listener's lock.
  */
 
+#include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/rculist.h>
@@ -85,6 +86,7 @@ unlock:
 	}
 	return lsn;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_listener_create);
 
 /* The most specific listener for @tuple. Call under RCU. */
 struct vtcp_listener *vtcp_listener_lookup(struct vtcp_device *vd,
@@ -106,6 +108,7 @@ struct vtcp_listener *vtcp_listener_lookup(struct vtcp_device *vd,
 	}
 	return best;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_listener_lookup);
 
 /* What children start with: the options set on the listener so far. */
 static void vtcp_listener_cfg(struct vtcp_listener *lsn, struct vtcp_cfg *cfg)
@@ -171,6 +174,7 @@ void vtcp_listener_close(struct vtcp_listener *lsn)
 	vtcp_listener_stop(lsn);
 	vtcp_listener_put(lsn);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_listener_close);
 
 /* The device goes away: every listener on it stops, and lets it go. */
 void vtcp_listen_table_uninit(struct vtcp_device *vd)

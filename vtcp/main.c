@@ -10,10 +10,12 @@
 
 #include "chardev.h"
 #include "conn.h"
+#include "debug.h"
 #include "device.h"
 #include "isn.h"
 #include "proc.h"
 #include "sndq.h"
+#include "tw.h"
 
 static int __init vtcp_init(void)
 {
@@ -28,9 +30,13 @@ static int __init vtcp_init(void)
 	if (ret)
 		goto err_uninit_sndq;
 
-	ret = vtcp_proc_init();
+	ret = vtcp_tw_init();
 	if (ret)
 		goto err_uninit_conn;
+
+	ret = vtcp_proc_init();
+	if (ret)
+		goto err_uninit_tw;
 
 	ret = vtcp_device_init();
 	if (ret)
@@ -40,6 +46,8 @@ static int __init vtcp_init(void)
 	if (ret)
 		goto err_uninit_device;
 
+	vtcp_debug_init();
+
 	pr_info("vtcp loaded\n");
 	return 0;
 
@@ -47,6 +55,8 @@ err_uninit_device:
 	vtcp_device_uninit();
 err_uninit_proc:
 	vtcp_proc_uninit();
+err_uninit_tw:
+	vtcp_tw_uninit();
 err_uninit_conn:
 	vtcp_conn_uninit();
 err_uninit_sndq:
@@ -56,9 +66,11 @@ err_uninit_sndq:
 
 static void __exit vtcp_exit(void)
 {
+	vtcp_debug_uninit();
 	vtcp_chardev_uninit();
 	vtcp_device_uninit();
 	vtcp_proc_uninit();
+	vtcp_tw_uninit();
 	vtcp_conn_uninit();
 	vtcp_sndq_uninit();
 	pr_info("vtcp unloaded\n");

@@ -55,12 +55,18 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
  * left (RFC 9293 3.8.6.2.2, MUST-35) and moves right only by a worthwhile
  * step, min(rcvbuf / 2, MSS), so the peer never sees a silly window.
  */
+/* The least step the window's right edge moves by (receiver SWS). */
+u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
+{
+	return min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+}
+
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
 {
 	u32 space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
 	u32 cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		  tcb->rcv_adv - tcb->rcv_nxt : 0;
-	u32 step = min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+	u32 step = vtcp_rcv_wnd_step(tcb);
 	u32 field;
 
 	if (space <= cur || space - cur < step)
@@ -107,7 +113,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		tcb->ack_segs = 0;
 		tcb->ack_now = 0;
 		tcb->deadline[VTCP_TIMER_DELACK] = 0;
-		if (tcb->dsack) {
+		if (tcb->dsack && !WARN_ON_ONCE(!tcb->nsack)) {
 			/* A D-SACK block is reported once (RFC 2883 4). */
 			tcb->dsack = 0;
 			tcb->nsack--;
@@ -214,8 +220,7 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 	tcb->snd_nxt = tcb->iss + 1;
 	vtcp_xmit(tcb, &out);
 arm:
-	vtcp_arm(tcb, VTCP_TIMER_RTO,
-		 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+	vtcp_restart_rto(tcb, now);
 }
 
 /* The largest segment (a GSO train) the datapath takes, in whole MSS. */
@@ -246,11 +251,46 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	vtcp_xmit(tcb, &out);
 }
 
+/*
+ * When the user timeout (RFC 5482) ends the connection if the oldest data
+ * outstanding is still unacknowledged, or 0 without one. It counts from
+ * that data's first transmission.
+ */
+u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb)
+{
+	const struct vtcp_txseg *seg;
+	u64 start = tcb->retrans_start_ns;
+
+	if (!tcb->cfg.user_timeout_ms)
+		return 0;
+	if (!start) {
+		if (list_empty(&tcb->sndq.segs))
+			return 0;
+		seg = list_first_entry(&tcb->sndq.segs, struct vtcp_txseg, node);
+		start = seg->xmit_ns;
+	}
+	return start + (u64)tcb->cfg.user_timeout_ms * NSEC_PER_MSEC;
+}
+
+/*
+ * (Re)start the retransmission timer: the backed-off RTO from now, but no
+ * later than the user timeout, so that the connection ends on time rather
+ * than at the next expiration after it (as Linux clamps it).
+ */
+void vtcp_restart_rto(struct vtcp_tcb *tcb, u64 now)
+{
+	u64 when = now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC;
+	u64 end = vtcp_user_timeout_end(tcb);
+
+	if (end && end < when)
+		when = max(end, now);
+	vtcp_arm(tcb, VTCP_TIMER_RTO, when);
+}
+
 static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
 {
 	if (!tcb->deadline[VTCP_TIMER_RTO])
-		vtcp_arm(tcb, VTCP_TIMER_RTO,
-			 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+		vtcp_restart_rto(tcb, now);
 }
 
 /* Resend a record marked lost, split to what cwnd and the queue allow. */
@@ -281,6 +321,12 @@ static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 	return true;
 }
 
+/*
+ * Resend what is marked lost, as cwnd allows; except that in fast recovery
+ * the segment at SND.UNA goes at once whatever cwnd says: on the third
+ * duplicate ACK (RFC 5681 3.2 step 2) and on a partial ACK (RFC 6582 3.2
+ * step 5), as the RFCs' inflated window would let it.
+ */
 static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
 {
 	struct vtcp_txseg *seg;
@@ -293,9 +339,11 @@ static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
 		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
 				   VTCP_TXSEG_SACKED)) != VTCP_TXSEG_LOST)
 			continue;
-		if (flight >= tcb->cwnd)
+		if (flight >= tcb->cwnd &&
+		    !(tcb->ca_state == VTCP_CA_RECOVERY && seg->seq == tcb->snd_una))
 			break;
-		if (!vtcp_retransmit(tcb, seg, tcb->cwnd - flight, now))
+		if (!vtcp_retransmit(tcb, seg, tcb->cwnd > flight ?
+				     tcb->cwnd - flight : 0, now))
 			break;
 	}
 }
@@ -374,24 +422,43 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 }
 
 /*
- * Nothing in flight and something to send that the window holds back:
- * only a probe will learn when it opens (RFC 9293 3.8.6.1).
+ * Arm the persist timer the backed-off RTO from now, but no later than
+ * the user timeout (RFC 5482) counted from when the window stopped the
+ * data.
+ */
+void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now)
+{
+	u64 when = now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC;
+	u64 end = tcb->zero_wnd_start_ns +
+		  (u64)tcb->cfg.user_timeout_ms * NSEC_PER_MSEC;
+
+	if (tcb->cfg.user_timeout_ms && end < when)
+		when = max(end, now);
+	vtcp_arm(tcb, VTCP_TIMER_PERSIST, when);
+}
+
+/*
+ * Nothing in flight and something to send that the peer's window holds
+ * back (zero, or too small to be worth it): only a probe, or the
+ * persist timer's SWS override, moves it (RFC 9293 3.8.6.1). What cork
+ * holds back, with room in the window, is no business of the timer.
  */
 static void vtcp_output_persist(struct vtcp_tcb *tcb, u64 now)
 {
-	bool waiting = vtcp_sndq_end(&tcb->sndq) != tcb->snd_nxt ||
-		       (tcb->fin_queued && !tcb->fin_sent);
+	u32 waiting = vtcp_sndq_end(&tcb->sndq) - tcb->snd_nxt +
+		      (tcb->fin_queued && !tcb->fin_sent);
 
-	if (!waiting || tcb->snd_nxt != tcb->snd_una) {
+	if (!waiting || tcb->snd_nxt != tcb->snd_una ||
+	    tcb->snd_wnd >= waiting) {
 		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		tcb->zero_wnd_start_ns = 0;
 		return;
 	}
 	if (tcb->deadline[VTCP_TIMER_PERSIST])
 		return;
 	if (!tcb->zero_wnd_start_ns)
 		tcb->zero_wnd_start_ns = now;
-	vtcp_arm(tcb, VTCP_TIMER_PERSIST,
-		 now + (u64)vtcp_rto_backed_off(tcb) * NSEC_PER_USEC);
+	vtcp_arm_persist(tcb, now);
 }
 
 void vtcp_output(struct vtcp_tcb *tcb, u64 now)

@@ -12,6 +12,7 @@
 u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now);
 u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb);
+u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb);
 u16 vtcp_select_window(struct vtcp_tcb *tcb);
 
 void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now);
@@ -21,5 +22,8 @@ void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now);
 void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when);
+u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb);
+void vtcp_restart_rto(struct vtcp_tcb *tcb, u64 now);
+void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now);
 
 #endif /* _VTCP_OUTPUT_H */

@@ -22,6 +22,7 @@
 #include "listen.h"
 #include "proc.h"
 #include "sndq.h"
+#include "tw.h"
 
 static const char *const vtcp_state_names[VTCP_NR_STATES] = {
 	[VTCP_CLOSED]		= "CLOSED",
@@ -69,7 +70,7 @@ static void vtcp_proc_conn(struct seq_file *m, struct net_device *dev,
 	u32 sendq, recvq, rto, srtt, cwnd, retrans;
 	u8 state;
 
-	vtcp_conn_lock(conn);
+	spin_lock_bh(&conn->tcb.lock);
 	state = tcb->state;
 	sendq = tcb->snd_nxt - tcb->snd_una;
 	recvq = tcb->rcvq.ready_bytes;
@@ -86,6 +87,21 @@ static void vtcp_proc_conn(struct seq_file *m, struct net_device *dev,
 		       conn->tuple.rport);
 	seq_printf(m, "%u %u %u %u %u %u\n", sendq, recvq, rto, srtt, cwnd,
 		   retrans);
+}
+
+struct vtcp_proc_tw {
+	struct seq_file *m;
+	struct net_device *dev;
+};
+
+static void vtcp_proc_tw(void *arg, const struct vtcp_tuple *t)
+{
+	struct vtcp_proc_tw *p = arg;
+
+	seq_printf(p->m, "%s TIME_WAIT ", p->dev->name);
+	vtcp_proc_addr(p->m, t->family, &t->local, t->lport);
+	vtcp_proc_addr(p->m, t->family, &t->remote, t->rport);
+	seq_puts(p->m, "0 0 0 0 0 0\n");
 }
 
 static void vtcp_proc_device(struct seq_file *m, struct net_device *dev)
@@ -107,6 +123,8 @@ static void vtcp_proc_device(struct seq_file *m, struct net_device *dev)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+
+	vtcp_tw_for_each(vd, vtcp_proc_tw, &(struct vtcp_proc_tw){ m, dev });
 }
 
 static int vtcp_proc_show(struct seq_file *m, void *v)

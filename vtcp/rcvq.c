@@ -57,6 +57,7 @@ u32 vtcp_rcvq_mem_limit(const struct vtcp_tcb *tcb)
 {
 	return max_t(u32, 2 * tcb->cfg.rcvbuf, 256 * 1024);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_rcvq_mem_limit);
 
 /*
  * An skb holding the payload [seq, seq + len) of @seg: @seg's own skb
@@ -92,12 +93,17 @@ struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len)
 	return skb;
 }
 
-/* Drop out-of-order data from the far end until @need more bytes fit. */
+/*
+ * Drop out-of-order data from the far end, none starting below
+ * @keep_below, until @need more bytes fit.
+ */
 static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 {
 	struct vtcp_rcvq *q = &tcb->rcvq;
 	u32 limit = vtcp_rcvq_mem_limit(tcb);
 	struct rb_node *last;
+
+	bool pruned = false;
 
 	while (q->mem + need > limit && (last = rb_last(&q->ooo))) {
 		struct sk_buff *skb = rb_to_skb(last);
@@ -105,10 +111,10 @@ static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 		if (!vtcp_seq_geq(VTCP_SKB_CB(skb)->seq, keep_below))
 			break;
 		vtcp_rcvq_ooo_free(q, skb);
+		pruned = true;
 	}
-	if (RB_EMPTY_ROOT(&q->ooo))
-		tcb->nsack = 0;
-	else
+	/* Blocks for what went are not reported; a D-SACK block stays. */
+	if (pruned)
 		vtcp_sack_trim(tcb);
 	return q->mem + need <= limit;
 }
@@ -139,7 +145,8 @@ int vtcp_rcvq_ready_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		q->ready_bytes += len;
 		return 0;
 	}
-	if (!vtcp_rcvq_prune(tcb, vtcp_rcvq_cost(seg, len), 0))
+	/* In-order data comes first: any out-of-order data may go for it. */
+	if (!vtcp_rcvq_prune(tcb, vtcp_rcvq_cost(seg, len), seq))
 		return -ENOMEM;
 	skb = vtcp_rcvq_take(seg, seq, len);
 	if (!skb)
@@ -150,22 +157,42 @@ int vtcp_rcvq_ready_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 	return 0;
 }
 
-/* Is [seq, end) already held out of order? */
-bool vtcp_rcvq_ooo_covers(const struct vtcp_rcvq *q, u32 seq, u32 end)
+/* The out-of-order skb holding @seq, or NULL. */
+static struct sk_buff *vtcp_rcvq_ooo_find(const struct vtcp_rcvq *q, u32 seq)
 {
 	struct rb_node *n = q->ooo.rb_node;
+	struct sk_buff *found = NULL;
 
+	/* The last skb starting at or before @seq... */
 	while (n) {
 		struct sk_buff *skb = rb_to_skb(n);
-		struct vtcp_skb_cb *cb = VTCP_SKB_CB(skb);
 
-		if (vtcp_seq_leq(cb->seq, seq)) {
-			if (vtcp_seq_geq(cb->end_seq, end))
-				return true;
+		if (vtcp_seq_leq(VTCP_SKB_CB(skb)->seq, seq)) {
+			found = skb;
 			n = n->rb_right;
 		} else {
 			n = n->rb_left;
 		}
+	}
+	/* ...if it reaches @seq. */
+	if (found && vtcp_seq_gt(VTCP_SKB_CB(found)->end_seq, seq))
+		return found;
+	return NULL;
+}
+
+/* Is [seq, end) already held out of order, in one skb or adjacent ones? */
+bool vtcp_rcvq_ooo_covers(const struct vtcp_rcvq *q, u32 seq, u32 end)
+{
+	struct sk_buff *skb = vtcp_rcvq_ooo_find(q, seq);
+
+	while (skb) {
+		u32 skb_end = VTCP_SKB_CB(skb)->end_seq;
+
+		if (vtcp_seq_geq(skb_end, end))
+			return true;
+		skb = skb_rb_next(skb);
+		if (skb && VTCP_SKB_CB(skb)->seq != skb_end)
+			return false;
 	}
 	return false;
 }
@@ -194,7 +221,7 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		      u32 len)
 {
 	struct vtcp_rcvq *q = &tcb->rcvq;
-	struct rb_node **link = &q->ooo.rb_node, *parent = NULL;
+	struct rb_node **link, *parent;
 	struct sk_buff *prev = NULL, *next, *skb;
 	u32 end = seq + len, run_start, run_end;
 
@@ -214,25 +241,31 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		if (vtcp_seq_gt(VTCP_SKB_CB(prev)->end_seq, seq))
 			seq = VTCP_SKB_CB(prev)->end_seq;
 	}
-	/* Replace what the new data covers; stop at what extends past it. */
-	next = prev ? skb_rb_next(prev) : skb_rb_first(&q->ooo);
-	while (next && vtcp_seq_lt(VTCP_SKB_CB(next)->seq, end)) {
-		struct sk_buff *tmp = skb_rb_next(next);
-
+	/* The new data replaces what it covers; it stops at what extends past. */
+	for (next = prev ? skb_rb_next(prev) : skb_rb_first(&q->ooo);
+	     next && vtcp_seq_lt(VTCP_SKB_CB(next)->seq, end);
+	     next = skb_rb_next(next)) {
 		if (vtcp_seq_gt(VTCP_SKB_CB(next)->end_seq, end)) {
 			end = VTCP_SKB_CB(next)->seq;
 			break;
 		}
-		vtcp_rcvq_ooo_free(q, next);
-		next = tmp;
 	}
 	if (!vtcp_seq_lt(seq, end))
 		return -EEXIST;
+	/* Pruning spares prev and what is replaced: all start below end. */
 	if (!vtcp_rcvq_prune(tcb, vtcp_rcvq_cost(seg, end - seq), end))
 		return -ENOMEM;
 	skb = vtcp_rcvq_take(seg, seq, end - seq);
 	if (!skb)
 		return -ENOMEM;
+	/* Only now, with the new data in hand, let the old copies go. */
+	next = prev ? skb_rb_next(prev) : skb_rb_first(&q->ooo);
+	while (next && vtcp_seq_lt(VTCP_SKB_CB(next)->seq, end)) {
+		struct sk_buff *tmp = skb_rb_next(next);
+
+		vtcp_rcvq_ooo_free(q, next);
+		next = tmp;
+	}
 
 	link = &q->ooo.rb_node;
 	parent = NULL;
@@ -313,23 +346,38 @@ void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
 	tcb->dsack = 0;
 }
 
-/* Report [seq, end) as received twice, once, first (RFC 2883). */
+/*
+ * Report [seq, end) as received twice, once, first (RFC 2883); then, if
+ * it lies in data held out of order, the block holding it (RFC 2883
+ * 4.1.2), then the others most recent first.
+ */
 void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
 {
-	int keep;
+	struct vtcp_sack_block blocks[VTCP_MAX_SACK_BLOCKS];
+	struct sk_buff *skb;
+	u32 run_start = 0, run_end = 0;
+	int i, n = 0;
 
 	if (!tcb->sack_ok)
 		return;
-	if (tcb->dsack) {
-		tcb->sack[0].start = seq;
-		tcb->sack[0].end = end;
-		return;
+	blocks[n].start = seq;
+	blocks[n++].end = end;
+	skb = vtcp_rcvq_ooo_find(&tcb->rcvq, seq);
+	if (skb) {
+		vtcp_rcvq_run(skb, &run_start, &run_end);
+		blocks[n].start = run_start;
+		blocks[n++].end = run_end;
 	}
-	keep = min_t(int, tcb->nsack, VTCP_MAX_SACK_BLOCKS - 1);
-	memmove(tcb->sack + 1, tcb->sack, keep * sizeof(tcb->sack[0]));
-	tcb->sack[0].start = seq;
-	tcb->sack[0].end = end;
-	tcb->nsack = keep + 1;
+	for (i = tcb->dsack; i < tcb->nsack && n < VTCP_MAX_SACK_BLOCKS; i++) {
+		const struct vtcp_sack_block *b = &tcb->sack[i];
+
+		if (skb && vtcp_seq_geq(b->start, run_start) &&
+		    vtcp_seq_leq(b->end, run_end))
+			continue;
+		blocks[n++] = *b;
+	}
+	memcpy(tcb->sack, blocks, n * sizeof(blocks[0]));
+	tcb->nsack = n;
 	tcb->dsack = 1;
 }
 

@@ -18,13 +18,18 @@
 #include "seq.h"
 #include "sndq.h"
 
-/* Segments that duplicate ACKs say have left the network (no SACK). */
+/*
+ * Segments that duplicate ACKs say have left the network, while the
+ * scoreboard holds no SACK information: the sender does not read SACK
+ * blocks yet, so with SACK negotiated each duplicate still stands for one
+ * segment, as without.
+ */
 u32 vtcp_reno_sacked(const struct vtcp_tcb *tcb)
 {
 	u32 out = tcb->snd_nxt - tcb->snd_una;
 	u32 sacked = tcb->dupacks * tcb->mss;
 
-	if (tcb->sack_ok || out <= tcb->mss)
+	if (tcb->sndq.sacked || out <= tcb->mss)
 		return 0;
 	return min(sacked, out - tcb->mss);
 }
@@ -98,8 +103,7 @@ void vtcp_recovery_ack(struct vtcp_tcb *tcb, u32 acked, bool dupack, u64 now)
 			 * Partial ACK: the next hole is lost too. The segments
 			 * it acknowledged no longer count as duplicate-ACKed.
 			 */
-			tcb->dupacks -= min_t(u32, tcb->dupacks,
-					      acked / tcb->mss);
+			tcb->dupacks -= min(tcb->dupacks, acked / tcb->mss);
 			vtcp_mark_head_lost(tcb);
 		} else if (dupack) {
 			tcb->dupacks++;

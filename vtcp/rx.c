@@ -9,8 +9,9 @@
  * nest vtcp, the host's receive of vtcp's answer and the host's next
  * transmission on the sender's stack (which overflowed under UML).
  *
- * A segment goes to its connection; else to the most specific listener;
- * else it is answered with a RST (RFC 9293 3.10.7.1). Whatever is
+ * A segment goes to its connection; else to its TIME-WAIT entry (tw.c);
+ * else to the most specific listener; else it is answered with a RST
+ * (RFC 9293 3.10.7.1). Whatever is
  * discarded on the way is counted under its reason.
  */
 
@@ -24,6 +25,7 @@
 #include "listen.h"
 #include "parse.h"
 #include "rx.h"
+#include "tw.h"
 #include "tx.h"
 
 /* The engine's input for an existing connection, behind the datapath's gates. */
@@ -46,14 +48,13 @@ static enum vtcp_drop_reason vtcp_rx_segment(struct vtcp_device *vd,
 					     struct vtcp_pkt *pkt, u64 now)
 {
 	enum vtcp_drop_reason drop = VTCP_DROP_NO_SOCKET;
+	bool handled, reopen = false;
 	struct vtcp_listener *lsn;
 	struct vtcp_conn *conn;
 	struct vtcp_out out;
 
 	conn = vtcp_conn_lookup(vd, &pkt->tuple);
 	if (conn) {
-		bool reopen = false;
-
 		vtcp_conn_lock(conn);
 		if (!conn->dead) {
 			drop = vtcp_rx_conn(conn, pkt, now);
@@ -63,6 +64,12 @@ static enum vtcp_drop_reason vtcp_rx_segment(struct vtcp_device *vd,
 		vtcp_conn_unlock(conn);
 		if (!reopen && drop != VTCP_DROP_NO_SOCKET)
 			return drop;
+	}
+	if (!reopen) {
+		drop = vtcp_tw_rx(vd, pkt, now, &handled, &reopen);
+		if (handled)
+			return drop;
+		drop = VTCP_DROP_NO_SOCKET;
 	}
 
 	lsn = vtcp_listener_lookup(vd, &pkt->tuple);

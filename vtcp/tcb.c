@@ -46,6 +46,7 @@ u8 vtcp_wscale_for(u32 rcvbuf)
 		s++;
 	return s;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_wscale_for);
 
 /*
  * @mss is what the path takes (device MTU less headers); @gso_max the
@@ -203,6 +204,8 @@ void vtcp_close(struct vtcp_tcb *tcb, u64 now)
 {
 	lockdep_assert_held(&tcb->lock);
 	tcb->orphan = 1;
+	/* Keepalive watches the peer for the user, who is gone. */
+	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
 	switch (tcb->state) {
 	case VTCP_CLOSED:
 	case VTCP_LISTEN:
@@ -237,8 +240,10 @@ void vtcp_abort(struct vtcp_tcb *tcb, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(vtcp_abort);
 
 /*
- * The reader took data: announce the larger window if it is worth it,
- * i.e. when the window was nearly closed or doubles (as Linux does).
+ * The reader took data: announce the larger window if it is worth it:
+ * when the window's right edge can move by the receiver's SWS step (RFC
+ * 9293 3.8.6.2.2, what vtcp_select_window() would do) and the window was
+ * nearly closed or doubles (as Linux does).
  */
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 {
@@ -249,11 +254,10 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 		return;
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
-	space = vtcp_rcv_space(tcb);
-	if (space <= cur)
+	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
+	if (space <= cur || space - cur < vtcp_rcv_wnd_step(tcb))
 		return;
-	if ((cur < 2 * tcb->rcv_mss && space - cur >= tcb->rcv_mss) ||
-	    space >= 2 * cur) {
+	if (cur < 2 * tcb->rcv_mss || space >= 2 * cur) {
 		tcb->ack_now = 1;
 		vtcp_output(tcb, now);
 	}
@@ -284,7 +288,10 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
 
 		d = vtcp_keepalive_decide(&tcb->cfg, tcb->state, false,
 					  tcb->last_rcv_ns, 0, now);
-		if (d.action != VTCP_KA_OFF)
+		/* Idle for longer already: the first probe is due now. */
+		if (d.action == VTCP_KA_PROBE)
+			d.when = now;
+		if (d.action != VTCP_KA_OFF && !tcb->orphan)
 			vtcp_arm(tcb, VTCP_TIMER_KEEPALIVE, d.when);
 	}
 	if (push)

@@ -259,8 +259,8 @@ struct vtcp_tcb {
 	u32 prr_out;
 	u32 recovery_flight;
 	u8 ca_state;		/* VTCP_CA_* */
-	u8 dupacks;
 	u8 reordering;		/* dupthresh, in segments */
+	u32 dupacks;		/* a window's worth: may exceed 255 */
 	u64 cc_priv[8];
 
 	/* RACK (RFC 8985). */

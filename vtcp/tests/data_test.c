@@ -259,4 +259,5 @@ static struct kunit_suite vtcp_data_suite = {
 	.name = "vtcp_data",
 	.test_cases = vtcp_data_cases,
 };
+
 kunit_test_suite(vtcp_data_suite);

@@ -65,4 +65,5 @@ static struct kunit_suite vtcp_device_suite = {
 	.name = "vtcp_device",
 	.test_cases = vtcp_device_cases,
 };
+
 kunit_test_suite(vtcp_device_suite);

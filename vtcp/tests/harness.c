@@ -101,6 +101,7 @@ enum vtcp_drop_reason vtcp_t_input(struct vtcp_t_conn *c,
 		.wnd = s->wnd,
 		.flags = s->flags,
 		.ecn = s->ecn,
+		.urg = s->urg,
 		.opt = s->opt,
 	};
 
@@ -193,6 +194,82 @@ void vtcp_t_close(struct vtcp_t_conn *c)
 	spin_unlock_bh(&c->tcb.lock);
 }
 
+void vtcp_t_shutdown(struct vtcp_t_conn *c)
+{
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_shutdown_send(&c->tcb, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+}
+
+void vtcp_t_abort(struct vtcp_t_conn *c)
+{
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_abort(&c->tcb, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+}
+
+void vtcp_t_set_cfg(struct vtcp_t_conn *c, const struct vtcp_cfg *cfg)
+{
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_set_cfg(&c->tcb, cfg, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+}
+
+enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
+				 u32 wnd)
+{
+	struct vtcp_t_seg s = {
+		.flags = TCPHDR_ACK, .seq = seq, .ack = ack, .wnd = wnd,
+	};
+
+	return vtcp_t_input(c, &s);
+}
+
+struct vtcp_t_out *vtcp_t_expect_seg(struct vtcp_t_conn *c, u8 flags, u32 seq,
+				     u32 ack, u32 len, const char *file,
+				     int line)
+{
+	struct kunit *test = c->test;
+	struct vtcp_t_out *o = vtcp_t_pop(c);
+
+	if (!o) {
+		KUNIT_FAIL(test, "%s:%d: no segment was sent", file, line);
+		return NULL;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, (u32)o->out.flags, (u32)flags,
+			    "%s:%d: flags", file, line);
+	KUNIT_EXPECT_EQ_MSG(test, o->out.seq, seq, "%s:%d: seq", file, line);
+	if (flags & TCPHDR_ACK)
+		KUNIT_EXPECT_EQ_MSG(test, o->out.ack, ack, "%s:%d: ack",
+				    file, line);
+	KUNIT_EXPECT_EQ_MSG(test, o->out.len, len, "%s:%d: len", file, line);
+	return o;
+}
+
+struct vtcp_t_out *vtcp_t_expect_seg_w(struct vtcp_t_conn *c, u8 flags,
+				       u32 seq, u32 ack, u32 len, u32 wnd,
+				       const char *file, int line)
+{
+	struct vtcp_t_out *o = vtcp_t_expect_seg(c, flags, seq, ack, len,
+						 file, line);
+
+	if (o)
+		KUNIT_EXPECT_EQ_MSG(c->test, o->out.wnd, wnd, "%s:%d: window",
+				    file, line);
+	return o;
+}
+
+void vtcp_t_expect_nothing(struct vtcp_t_conn *c, const char *file, int line)
+{
+	struct vtcp_t_out *o;
+
+	while ((o = vtcp_t_pop(c)))
+		KUNIT_FAIL(c->test,
+			   "%s:%d: unexpected segment flags %#x seq %u ack %u len %u wnd %u",
+			   file, line, o->out.flags, o->out.seq, o->out.ack,
+			   o->out.len, o->out.wnd);
+}
+
 struct vtcp_t_out *vtcp_t_pop(struct vtcp_t_conn *c)
 {
 	return c->next < c->nsent ? &c->sent[c->next++] : NULL;
@@ -208,28 +285,37 @@ void vtcp_t_drain(struct vtcp_t_conn *c)
 	c->next = c->nsent;
 }
 
-struct vtcp_t_conn *vtcp_t_established(struct kunit *test,
-				       const struct vtcp_cfg *cfg)
+struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
+				u32 iss, u32 irs, const struct vtcp_opts *opt,
+				u32 wnd)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
 	struct vtcp_t_seg synack = {
 		.flags = TCPHDR_SYN | TCPHDR_ACK,
-		.seq = VTCP_T_IRS,
-		.ack = VTCP_T_ISS + 1,
-		.wnd = VTCP_T_WND,
-		.opt = { .present = VTCP_TCPOPT_MSS, .mss = VTCP_T_MSS },
+		.seq = irs,
+		.ack = iss + 1,
+		.wnd = wnd,
+		.opt = *opt,
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, iss, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, VTCP_T_ISS, 0, 0);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, iss, 0, 0);
 	c->now += 10 * NSEC_PER_MSEC;
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
 	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 0);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, iss + 1, irs + 1, 0);
 	c->tcb.events = 0;
 	return c;
+}
+
+struct vtcp_t_conn *vtcp_t_established(struct kunit *test,
+				       const struct vtcp_cfg *cfg)
+{
+	struct vtcp_opts opt = { .present = VTCP_TCPOPT_MSS, .mss = VTCP_T_MSS };
+
+	return vtcp_t_open(test, cfg, VTCP_T_ISS, VTCP_T_IRS, &opt, VTCP_T_WND);
 }
 
 struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,

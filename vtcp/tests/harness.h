@@ -48,6 +48,7 @@ struct vtcp_t_seg {
 	u32 len;
 	struct vtcp_opts opt;
 	u8 ecn;
+	u16 urg;
 };
 
 enum vtcp_drop_reason vtcp_t_input(struct vtcp_t_conn *c,
@@ -57,6 +58,12 @@ void vtcp_t_run_until(struct vtcp_t_conn *c, u64 ns);
 int vtcp_t_write(struct vtcp_t_conn *c, const void *data, u32 len);
 u32 vtcp_t_read(struct vtcp_t_conn *c, void *buf, u32 len);
 void vtcp_t_close(struct vtcp_t_conn *c);
+void vtcp_t_shutdown(struct vtcp_t_conn *c);
+void vtcp_t_abort(struct vtcp_t_conn *c);
+void vtcp_t_set_cfg(struct vtcp_t_conn *c, const struct vtcp_cfg *cfg);
+/* A bare ACK from the peer: <SEQ=@seq><ACK=@ack><WND=@wnd>. */
+enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
+				 u32 wnd);
 
 struct vtcp_t_out *vtcp_t_pop(struct vtcp_t_conn *c);
 unsigned int vtcp_t_pending(const struct vtcp_t_conn *c);
@@ -65,24 +72,35 @@ void vtcp_t_drain(struct vtcp_t_conn *c);
 /* Opens as the client: our SYN, the peer's SYN-ACK, our ACK. */
 struct vtcp_t_conn *vtcp_t_established(struct kunit *test,
 				       const struct vtcp_cfg *cfg);
+/*
+ * The same with our ISS @iss, the peer's ISN @irs, and the peer's SYN-ACK
+ * carrying @opt and window @wnd (unscaled, as in any SYN).
+ */
+struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
+				u32 iss, u32 irs, const struct vtcp_opts *opt,
+				u32 wnd);
 /* Opens as a listener's child: the peer's SYN, our SYN-ACK, its ACK. */
 struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
 				    const struct vtcp_cfg *cfg);
 
-/* Expect the next captured segment to have these fields. */
-#define VTCP_T_EXPECT_SEG(c, fl, sq, ak, ln) do {				\
-	struct vtcp_t_out *__o = vtcp_t_pop(c);					\
-	KUNIT_ASSERT_NOT_NULL_MSG((c)->test, __o, "no segment was sent");	\
-	KUNIT_EXPECT_EQ_MSG((c)->test, (u32)__o->out.flags, (u32)(fl),	\
-			    "flags");						\
-	KUNIT_EXPECT_EQ_MSG((c)->test, __o->out.seq, (u32)(sq), "seq");	\
-	if ((fl) & TCPHDR_ACK)							\
-		KUNIT_EXPECT_EQ_MSG((c)->test, __o->out.ack, (u32)(ak), "ack");\
-	KUNIT_EXPECT_EQ_MSG((c)->test, __o->out.len, (u32)(ln), "len");	\
-} while (0)
+/*
+ * Expect the next captured segment to have these fields (the ACK field is
+ * compared only when the ACK flag is expected). Returns it, or NULL.
+ */
+struct vtcp_t_out *vtcp_t_expect_seg(struct vtcp_t_conn *c, u8 flags, u32 seq,
+				     u32 ack, u32 len, const char *file,
+				     int line);
+/* The same, and the window field too. */
+struct vtcp_t_out *vtcp_t_expect_seg_w(struct vtcp_t_conn *c, u8 flags,
+				       u32 seq, u32 ack, u32 len, u32 wnd,
+				       const char *file, int line);
 
-#define VTCP_T_EXPECT_NOTHING(c)						\
-	KUNIT_EXPECT_EQ_MSG((c)->test, vtcp_t_pending(c), 0U,			\
-			    "unexpected segment sent")
+#define VTCP_T_EXPECT_SEG(c, fl, sq, ak, ln)					\
+	vtcp_t_expect_seg(c, fl, sq, ak, ln, __FILE__, __LINE__)
+#define VTCP_T_EXPECT_SEG_W(c, fl, sq, ak, ln, wn)				\
+	vtcp_t_expect_seg_w(c, fl, sq, ak, ln, wn, __FILE__, __LINE__)
+
+void vtcp_t_expect_nothing(struct vtcp_t_conn *c, const char *file, int line);
+#define VTCP_T_EXPECT_NOTHING(c) vtcp_t_expect_nothing(c, __FILE__, __LINE__)
 
 #endif /* _VTCP_TEST_HARNESS_H */

@@ -264,6 +264,47 @@ static void rfc7323_no_wscale_from_peer_means_no_scaling(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.mss, 536);
 }
 
+/*
+ * The MSS we advertise and send is the path's (device MTU less headers),
+ * clamped by the user's setting; we send no more than the peer's MSS
+ * (RFC 9293 3.7.1), nor less than 64 bytes whatever it says.
+ */
+static void rfc9293_mss_is_clamped_both_ways(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	struct vtcp_t_out *o;
+	struct vtcp_t_seg synack = {
+		.flags = TCPHDR_SYN | TCPHDR_ACK, .seq = VTCP_T_IRS,
+		.ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_MSS, .mss = 1200 },
+	};
+
+	vtcp_t_cfg(&cfg);
+	cfg.mss_clamp = 900;
+	c = vtcp_t_conn_new(test, &cfg);
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+	o = VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, VTCP_T_ISS, 0, 0);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_EXPECT_EQ(test, o->out.opt.mss, 900);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
+	KUNIT_EXPECT_EQ(test, c->tcb.mss, 900);
+	vtcp_t_drain(c);
+	vtcp_t_write(c, NULL, 2000);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 900);
+
+	/* A peer asking for a 10-byte MSS gets 64. */
+	c = vtcp_t_conn_new(test, NULL);
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	spin_unlock_bh(&c->tcb.lock);
+	synack.opt.mss = 10;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
+	KUNIT_EXPECT_EQ(test, c->tcb.mss, 64);
+}
+
 static struct kunit_case vtcp_open_cases[] = {
 	KUNIT_CASE(rfc9293_active_open_sends_syn_with_mss),
 	KUNIT_CASE(rfc9293_syn_ack_establishes_and_is_acked),
@@ -277,6 +318,7 @@ static struct kunit_case vtcp_open_cases[] = {
 	KUNIT_CASE(rfc9293_syn_received_unacceptable_ack_gets_rst),
 	KUNIT_CASE(rfc7323_options_negotiated_from_syn),
 	KUNIT_CASE(rfc7323_no_wscale_from_peer_means_no_scaling),
+	KUNIT_CASE(rfc9293_mss_is_clamped_both_ways),
 	{}
 };
 
@@ -284,4 +326,5 @@ static struct kunit_suite vtcp_open_suite = {
 	.name = "vtcp_open",
 	.test_cases = vtcp_open_cases,
 };
+
 kunit_test_suite(vtcp_open_suite);

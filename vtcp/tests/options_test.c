@@ -17,6 +17,7 @@ struct vtcp_opt_case {
 	u8 len;
 	int ret;		/* 0 or -EINVAL */
 	u8 present;		/* VTCP_TCPOPT_* expected when ret is 0 */
+	u8 nsack;		/* SACK blocks kept, when SACK is present */
 };
 
 static const struct vtcp_opt_case vtcp_opt_cases[] = {
@@ -46,12 +47,29 @@ static const struct vtcp_opt_case vtcp_opt_cases[] = {
 	{ "timestamps", { 8, 10, 0, 0, 0, 9, 0, 0, 0, 7 }, 10, 0, VTCP_TCPOPT_TS },
 	{ "timestamps_truncated", { 8, 10, 0, 0, 0, 9, 0, 0 }, 8, -EINVAL, 0 },
 	{ "sack_one_block", { 5, 10, 0, 0, 0, 10, 0, 0, 0, 20 }, 10, 0,
-	  VTCP_TCPOPT_SACK },
+	  VTCP_TCPOPT_SACK, 1 },
 	{ "sack_no_block", { 5, 2 }, 2, -EINVAL, 0 },
 	{ "sack_partial_block", { 5, 6, 0, 0, 0, 10 }, 6, -EINVAL, 0 },
 	{ "sack_five_blocks", { 5, 42 }, 2, -EINVAL, 0 },
 	{ "sack_inverted_block_dropped", { 5, 10, 0, 0, 0, 20, 0, 0, 0, 10 }, 10,
 	  0, VTCP_TCPOPT_SACK },
+	{ "timestamps_wrong_length", { 8, 8, 0, 0, 0, 9, 0, 0 }, 8, -EINVAL, 0 },
+	{ "duplicate_wscale", { 3, 3, 7, 3, 3, 7 }, 6, -EINVAL, 0 },
+	{ "duplicate_sack_ok", { 4, 2, 4, 2 }, 4, -EINVAL, 0 },
+	{ "duplicate_sack",
+	  { 5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 5, 10, 0, 0, 0, 3, 0, 0, 0, 4 }, 20,
+	  -EINVAL, 0 },
+	{ "sack_four_blocks",
+	  { 5, 34, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5,
+	    0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8 }, 34, 0, VTCP_TCPOPT_SACK, 4 },
+	{ "sack_block_wrapping_2_32_kept",
+	  { 5, 10, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0x10 }, 10, 0, VTCP_TCPOPT_SACK,
+	  1 },
+	{ "unknown_kind_length_two_at_end", { 1, 30, 2 }, 3, 0, 0 },
+	{ "unknown_kind_filling_all_40_bytes",
+	  { 253, 40, 0xde, 0xad }, 40, 0, 0 },
+	{ "eol_before_kind_without_length", { 0, 2 }, 2, 0, 0 },
+	{ "nop_then_truncated_mss", { 1, 1, 1, 2 }, 4, -EINVAL, 0 },
 	{ "syn_options_like_linux",
 	  { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 },
 	  20, 0, VTCP_TCPOPT_MSS | VTCP_TCPOPT_SACK_OK | VTCP_TCPOPT_TS | VTCP_TCPOPT_WSCALE },
@@ -61,6 +79,7 @@ static void vtcp_opt_case_desc(const struct vtcp_opt_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(vtcp_opt, vtcp_opt_cases, vtcp_opt_case_desc);
 
 static void vtcp_options_parse_table(struct kunit *test)
@@ -74,6 +93,9 @@ static void vtcp_options_parse_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->ret, vtcp_opts_parse(buf, c->len, &o));
 	if (!c->ret)
 		KUNIT_EXPECT_EQ(test, (u32)c->present, (u32)o.present);
+	/* Valid SACK blocks are all kept, inverted ones none (RFC 2018 3). */
+	if (!c->ret && (o.present & VTCP_TCPOPT_SACK))
+		KUNIT_EXPECT_EQ(test, (int)o.nsack, c->nsack);
 }
 
 static void vtcp_options_values(struct kunit *test)
@@ -152,4 +174,5 @@ static struct kunit_suite vtcp_options_suite = {
 	.name = "vtcp_options",
 	.test_cases = vtcp_options_cases,
 };
+
 kunit_test_suite(vtcp_options_suite);

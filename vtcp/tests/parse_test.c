@@ -99,6 +99,7 @@ static void vtcp_parse_case_desc(const struct vtcp_parse_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(vtcp_parse, vtcp_parse_cases, vtcp_parse_case_desc);
 
 #define PAYLOAD_LEN	100
@@ -314,8 +315,9 @@ static void vtcp_parse_table(struct kunit *test)
 
 			KUNIT_EXPECT_TRUE(test, pkt.seg.opt.present & VTCP_TCPOPT_MSS);
 			KUNIT_EXPECT_EQ(test, pkt.seg.opt.mss, 1460);
-			KUNIT_ASSERT_EQ(test, 0, skb_copy_bits(clone,
-					pkt.seg.data_off + PAYLOAD_LEN - 1, &b, 1));
+			KUNIT_ASSERT_EQ(test, 0,
+					skb_copy_bits(clone, pkt.seg.data_off +
+						      PAYLOAD_LEN - 1, &b, 1));
 			KUNIT_EXPECT_EQ(test, b, 0xab);
 		}
 	}
@@ -332,4 +334,5 @@ static struct kunit_suite vtcp_parse_suite = {
 	.name = "vtcp_parse",
 	.test_cases = vtcp_parse_test_cases,
 };
+
 kunit_test_suite(vtcp_parse_suite);

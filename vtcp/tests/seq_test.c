@@ -46,4 +46,5 @@ static struct kunit_suite vtcp_seq_suite = {
 	.name = "vtcp_seq",
 	.test_cases = vtcp_seq_cases,
 };
+
 kunit_test_suite(vtcp_seq_suite);

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/vtcp/objects: what vtcp holds in all namespaces, for
+ * tests and for a look at a live system. Slab statistics cannot serve:
+ * SLUB counts objects freed into per-CPU slabs as in use.
+ *
+ *   connections <n>	struct vtcp_conn allocated and not yet freed
+ *   time_wait <n>	TIME-WAIT entries (tw.c)
+ *   queued_bytes <n>	send and receive queue memory counted against
+ *			the global limit
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "conn.h"
+#include "debug.h"
+#include "tw.h"
+
+static struct dentry *vtcp_debug_dir;
+
+static int vtcp_debug_objects_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "connections %d\n", atomic_read(&vtcp_nconns));
+	seq_printf(m, "time_wait %d\n", atomic_read(&vtcp_ntws));
+	seq_printf(m, "queued_bytes %ld\n", atomic_long_read(&vtcp_mem));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtcp_debug_objects);
+
+void vtcp_debug_init(void)
+{
+	/* debugfs is for debugging: vtcp works without it. */
+	vtcp_debug_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("objects", 0444, vtcp_debug_dir, NULL,
+			    &vtcp_debug_objects_fops);
+}
+
+void vtcp_debug_uninit(void)
+{
+	debugfs_remove_recursive(vtcp_debug_dir);
+}

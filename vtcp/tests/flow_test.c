@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow control and when segments leave: delayed ACKs (RFC 9293 3.8.6.3,
+ * RFC 5681 4.2), Nagle, NODELAY and CORK (RFC 9293 3.7.4), silly window
+ * avoidance on both sides (RFC 9293 3.8.6.2), and zero-window probing
+ * (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17) until the window reopens or the
+ * user timeout (RFC 5482) or retry limit ends it.
+ *
+ * vtcp_t_established(): ISS 1000, IRS 5000, MSS 1000 both ways, RTO
+ * 200 ms, our receive buffer 65535 bytes unscaled.
+ */
+#include <linux/slab.h>
+
+#include "harness.h"
+
+#define RCV_NXT		(VTCP_T_IRS + 1)
+#define SND_NXT		(VTCP_T_ISS + 1)
+#define MSS		VTCP_T_MSS
+#define MS		NSEC_PER_MSEC
+
+static enum vtcp_drop_reason vtcp_t_data(struct vtcp_t_conn *c, u32 seq, u32 len)
+{
+	struct vtcp_t_seg s = {
+		.flags = TCPHDR_ACK, .seq = seq, .ack = c->tcb.snd_una,
+		.wnd = VTCP_T_WND, .len = len,
+	};
+
+	return vtcp_t_input(c, &s);
+}
+
+/*
+ * RFC 5681 4.2: an ACK for at least every second full-sized segment, and
+ * none delayed more than 500 ms (RFC 9293 3.8.6.3 MUST-40): 40 ms here.
+ */
+static void rfc5681_delayed_ack_every_second_segment_within_bound(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	u64 start;
+
+	c->tcb.quickacks = 0;
+	start = c->now;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT, MSS));
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_DELACK], start + 40 * MS);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT + MSS, MSS));
+	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 2 * MSS, 0,
+			    65535 - 2 * MSS);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_DELACK], 0ULL);
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT + 2 * MSS, MSS));
+	vtcp_t_advance(c, 40 * MS - 1);
+	VTCP_T_EXPECT_NOTHING(c);
+	vtcp_t_advance(c, 1);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 3 * MSS, 0);
+	VTCP_T_EXPECT_NOTHING(c);
+}
+
+/* At the start of a connection every segment is ACKed at once (quick-ack). */
+static void vtcp_quickack_at_connection_start(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_data(c, RCV_NXT + i * MSS, MSS));
+		VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT + (i + 1) * MSS, 0);
+	}
+}
+
+/* A delayed ACK rides on the next data segment; the timer goes. */
+static void rfc9293_delayed_ack_rides_on_data(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+
+	c->tcb.quickacks = 0;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT, MSS));
+	VTCP_T_EXPECT_NOTHING(c);
+	vtcp_t_write(c, "x", 1);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT + MSS, 1);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_DELACK], 0ULL);
+	vtcp_t_advance(c, 100 * MS);
+	VTCP_T_EXPECT_NOTHING(c);
+}
+
+/* Nagle holds only the partial tail: full segments go at once. */
+static void rfc9293_nagle_lets_full_segments_go(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+
+	vtcp_t_write(c, NULL, 10);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, 10);
+	vtcp_t_write(c, NULL, 2500);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 10, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 1010, RCV_NXT, MSS);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, SND_NXT + 2010, VTCP_T_WND));
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT + 2010, RCV_NXT, 500);
+}
+
+/*
+ * Cork holds a partial segment for as long as it is set; nothing is
+ * probed meanwhile, since the peer's window holds nothing back.
+ */
+static void vtcp_cork_holds_without_probing(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+
+	vtcp_t_cfg(&cfg);
+	cfg.flags |= VTCP_CFG_CORK;
+	c = vtcp_t_established(test, &cfg);
+	vtcp_t_write(c, NULL, 500);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_PERSIST], 0ULL);
+	vtcp_t_advance(c, 30 * NSEC_PER_SEC);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.zero_window_probes, 0U);
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	cfg.flags &= ~VTCP_CFG_CORK;
+	vtcp_t_set_cfg(c, &cfg);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, 500);
+}
+
+/*
+ * RFC 9293 3.8.6.2.1: a usable window below an MSS and below half the
+ * largest window seen waits; with nothing in flight, the persist timer's
+ * override sends it after an RTO, so small windows still make progress.
+ */
+static void rfc9293_sender_sws_override_sends_small_window(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+
+	vtcp_t_write(c, NULL, 1500);
+	vtcp_t_drain(c);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, SND_NXT + MSS, 300));
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_PERSIST], c->now + 200 * MS);
+	vtcp_t_advance(c, 200 * MS);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + MSS, RCV_NXT, 300);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.zero_window_probes, 0U);
+	/* The rest fits the next window and is the last of the data. */
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, SND_NXT + 1300, 300));
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT + 1300, RCV_NXT, 200);
+}
+
+/* RFC 9293 3.8.6.2.1: half the largest window seen is worth sending. */
+static void rfc9293_sender_sws_sends_half_max_window(struct kunit *test)
+{
+	struct vtcp_opts opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS };
+	struct vtcp_t_conn *c;
+
+	c = vtcp_t_open(test, NULL, VTCP_T_ISS, VTCP_T_IRS, &opt, 1000);
+	vtcp_t_write(c, NULL, 3000);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, SND_NXT + MSS, 600));
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + MSS, RCV_NXT, 600);
+	VTCP_T_EXPECT_NOTHING(c);
+}
+
+/* Our receive buffer of 4000 bytes, full and unread: window 0. */
+static struct vtcp_t_conn *vtcp_t_full_receiver(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	int i;
+
+	vtcp_t_cfg(&cfg);
+	cfg.rcvbuf = 4000;
+	c = vtcp_t_established(test, &cfg);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_data(c, RCV_NXT + i * MSS, MSS));
+	vtcp_t_drain(c);
+	KUNIT_ASSERT_EQ(test, c->tcb.rcv_adv, c->tcb.rcv_nxt);
+	return c;
+}
+
+/*
+ * RFC 9293 3.8.6.2.2: the window opens only by min(buffer / 2, MSS): a
+ * small read sends no window update; one freeing an MSS does, at once.
+ */
+static void rfc9293_receiver_sws_updates_window_by_mss(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_full_receiver(test);
+	u8 *buf = kunit_kmalloc(test, 1000, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, vtcp_t_read(c, buf, 100), 100U);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, vtcp_t_read(c, buf, 899), 899U);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, vtcp_t_read(c, buf, 1), 1U);
+	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 4000, 0, 1000);
+	VTCP_T_EXPECT_NOTHING(c);
+}
+
+/* A slow reader that catches up reopens the window at once. */
+static void rfc9293_reader_catching_up_reopens_window(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_full_receiver(test);
+	u8 *buf = kunit_kmalloc(test, 4000, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, vtcp_t_read(c, buf, 4000), 4000U);
+	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 4000, 0, 4000);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT + 4000, MSS));
+	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT + 5000);
+}
+
+/*
+ * RFC 9293 3.8.6.2.2 (MUST-35): the right edge of the window never moves
+ * left, even when the buffer shrinks under it.
+ */
+static void rfc9293_window_right_edge_never_moves_left(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	u32 edge = RCV_NXT + 65535;
+	struct vtcp_cfg cfg = c->tcb.cfg;
+
+	KUNIT_EXPECT_EQ(test, c->tcb.rcv_adv, edge);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT, MSS));
+	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + MSS, 0, 65535 - MSS);
+	cfg.rcvbuf = 10000;
+	vtcp_t_set_cfg(c, &cfg);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_data(c, RCV_NXT + MSS, MSS));
+	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 2 * MSS, 0,
+			    65535 - 2 * MSS);
+	KUNIT_EXPECT_EQ(test, c->tcb.rcv_adv, edge);
+}
+
+/* The peer's window is closed and 1000 bytes wait to go. */
+static struct vtcp_t_conn *vtcp_t_zero_window_sender(struct kunit *test,
+						     const struct vtcp_cfg *cfg)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, cfg);
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+	vtcp_t_write(c, NULL, MSS);
+	VTCP_T_EXPECT_NOTHING(c);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_PERSIST], c->now + 200 * MS);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_RTO], 0ULL);
+	return c;
+}
+
+/* A zero-window probe: an old sequence number, no data (as Linux). */
+static void vtcp_t_expect_probe(struct vtcp_t_conn *c)
+{
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT - 1, RCV_NXT, 0);
+	VTCP_T_EXPECT_NOTHING(c);
+}
+
+/*
+ * RFC 9293 3.8.6.1: a closed window is probed after an RTO, then at
+ * exponentially growing intervals, while the probes go unanswered.
+ */
+static void rfc9293_zero_window_probes_back_off(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_zero_window_sender(test, NULL);
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		vtcp_t_advance(c, ((200 * MS) << i) - 1);
+		VTCP_T_EXPECT_NOTHING(c);
+		vtcp_t_advance(c, 1);
+		vtcp_t_expect_probe(c);
+	}
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.zero_window_probes, 5U);
+}
+
+/*
+ * The same when every probe is answered with the window still closed:
+ * answers do not reset the interval (RFC 1122 4.2.2.17: "SHOULD increase
+ * exponentially the interval between successive probes").
+ */
+static void rfc1122_zero_window_probes_back_off_while_answered(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_zero_window_sender(test, NULL);
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		vtcp_t_advance(c, ((200 * MS) << i) - 1);
+		VTCP_T_EXPECT_NOTHING(c);
+		vtcp_t_advance(c, 1);
+		vtcp_t_expect_probe(c);
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+		VTCP_T_EXPECT_NOTHING(c);
+	}
+}
+
+/*
+ * RFC 1122 4.2.2.17: as long as the peer answers, the connection stays
+ * open, however long the window stays closed (no user timeout set); the
+ * interval stops growing at the RTO maximum.
+ */
+static void rfc1122_answered_zero_window_stays_open(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	u64 end;
+
+	vtcp_t_cfg(&cfg);
+	cfg.retries = 3;
+	c = vtcp_t_zero_window_sender(test, &cfg);
+	end = c->now + 3600 * NSEC_PER_SEC;
+	while (c->now < end) {
+		u64 next = c->tcb.deadline[VTCP_TIMER_PERSIST];
+
+		KUNIT_ASSERT_NE(test, next, 0ULL);
+		KUNIT_ASSERT_LE(test, next - c->now, 120 * NSEC_PER_SEC);
+		vtcp_t_run_until(c, next);
+		vtcp_t_expect_probe(c);
+		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+	}
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+}
+
+/*
+ * An orphan (closed with data still queued behind a closed window) is not
+ * kept forever by a peer that answers every probe: after the retry limit
+ * it ends, freeing what it held.
+ */
+static void vtcp_orphan_zero_window_gives_up_even_when_answered(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	int probes = 0;
+
+	vtcp_t_cfg(&cfg);
+	cfg.retries = 4;
+	c = vtcp_t_zero_window_sender(test, &cfg);
+	vtcp_t_close(c);
+	KUNIT_EXPECT_EQ(test, VTCP_FIN_WAIT_1, c->tcb.state);
+	while (c->tcb.state != VTCP_CLOSED && probes < 10) {
+		vtcp_t_run_until(c, c->tcb.deadline[VTCP_TIMER_PERSIST]);
+		if (c->tcb.state == VTCP_CLOSED)
+			break;
+		vtcp_t_expect_probe(c);
+		probes++;
+		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+	}
+	KUNIT_EXPECT_EQ(test, probes, 4);
+	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
+	KUNIT_EXPECT_EQ(test, c->tcb.sndq.bytes, 0U);
+}
+
+/* RFC 9293 3.8.3: unanswered probes count like retransmissions. */
+static void rfc9293_zero_window_gives_up_after_unanswered_probes(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	u64 start;
+
+	vtcp_t_cfg(&cfg);
+	cfg.retries = 3;
+	c = vtcp_t_zero_window_sender(test, &cfg);
+	start = c->now;
+	vtcp_t_run_until(c, start + 3000 * MS - 1);
+	KUNIT_EXPECT_EQ(test, vtcp_t_pending(c), 3U);	/* 200, 600, 1400 ms */
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	vtcp_t_drain(c);
+	vtcp_t_advance(c, 1);
+	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, (int)c->tcb.err);
+	KUNIT_EXPECT_EQ(test, c->tcb.sndq.bytes, 0U);
+}
+
+/*
+ * RFC 5482: with a user timeout, a window closed that long ends the
+ * connection even though every probe is answered, and on time.
+ */
+static void rfc5482_zero_window_ends_at_user_timeout(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	u64 start;
+
+	vtcp_t_cfg(&cfg);
+	cfg.user_timeout_ms = 5000;
+	c = vtcp_t_zero_window_sender(test, &cfg);
+	start = c->now;
+	while (c->tcb.deadline[VTCP_TIMER_PERSIST] &&
+	       c->tcb.deadline[VTCP_TIMER_PERSIST] < start + 5000 * MS) {
+		vtcp_t_run_until(c, c->tcb.deadline[VTCP_TIMER_PERSIST]);
+		vtcp_t_expect_probe(c);
+		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+	}
+	vtcp_t_run_until(c, start + 5000 * MS - 1);
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	vtcp_t_advance(c, 1);
+	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, (int)c->tcb.err);
+}
+
+/*
+ * The user timeout of a closed window counts from when it closed, not
+ * from an earlier wait on a small window that has since been used.
+ */
+static void rfc5482_zero_window_timeout_counts_from_closing(struct kunit *test)
+{
+	struct vtcp_cfg cfg;
+	struct vtcp_t_conn *c;
+	u64 closed;
+
+	vtcp_t_cfg(&cfg);
+	cfg.user_timeout_ms = 3000;
+	c = vtcp_t_established(test, &cfg);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, SND_NXT, 300));
+	vtcp_t_write(c, NULL, 500);
+	vtcp_t_advance(c, 200 * MS);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 300);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, SND_NXT + 300, VTCP_T_WND));
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT + 300, RCV_NXT, 200);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, SND_NXT + 500, VTCP_T_WND));
+
+	vtcp_t_advance(c, 10 * NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, SND_NXT + 500, 0));
+	closed = c->now;
+	vtcp_t_write(c, NULL, 500);
+	vtcp_t_run_until(c, closed + 3000 * MS - 1);
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	vtcp_t_advance(c, 1);
+	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
+}
+
+/* A window update ends probing and the data flows at once. */
+static void rfc9293_window_update_resumes_flow(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_zero_window_sender(test, NULL);
+
+	vtcp_t_advance(c, 600 * MS);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT - 1, RCV_NXT, 0);
+	vtcp_t_expect_probe(c);
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, SND_NXT, VTCP_T_WND));
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, MSS);
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_PERSIST], 0ULL);
+	KUNIT_EXPECT_NE(test, c->tcb.deadline[VTCP_TIMER_RTO], 0ULL);
+	/* The retransmission timer starts from the RTO, not the backoff. */
+	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_RTO], c->now + 200 * MS);
+}
+
+static struct kunit_case vtcp_flow_cases[] = {
+	KUNIT_CASE(rfc5681_delayed_ack_every_second_segment_within_bound),
+	KUNIT_CASE(vtcp_quickack_at_connection_start),
+	KUNIT_CASE(rfc9293_delayed_ack_rides_on_data),
+	KUNIT_CASE(rfc9293_nagle_lets_full_segments_go),
+	KUNIT_CASE(vtcp_cork_holds_without_probing),
+	KUNIT_CASE(rfc9293_sender_sws_override_sends_small_window),
+	KUNIT_CASE(rfc9293_sender_sws_sends_half_max_window),
+	KUNIT_CASE(rfc9293_receiver_sws_updates_window_by_mss),
+	KUNIT_CASE(rfc9293_reader_catching_up_reopens_window),
+	KUNIT_CASE(rfc9293_window_right_edge_never_moves_left),
+	KUNIT_CASE(rfc9293_zero_window_probes_back_off),
+	KUNIT_CASE(rfc1122_zero_window_probes_back_off_while_answered),
+	KUNIT_CASE(rfc1122_answered_zero_window_stays_open),
+	KUNIT_CASE(rfc9293_zero_window_gives_up_after_unanswered_probes),
+	KUNIT_CASE(vtcp_orphan_zero_window_gives_up_even_when_answered),
+	KUNIT_CASE(rfc5482_zero_window_ends_at_user_timeout),
+	KUNIT_CASE(rfc5482_zero_window_timeout_counts_from_closing),
+	KUNIT_CASE(rfc9293_window_update_resumes_flow),
+	{}
+};
+
+static struct kunit_suite vtcp_flow_suite = {
+	.name = "vtcp_flow",
+	.test_cases = vtcp_flow_cases,
+};
+
+kunit_test_suite(vtcp_flow_suite);
