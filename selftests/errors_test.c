@@ -7,6 +7,7 @@
  * the user timeout or keepalive; VTCP_OPT_ERROR reads and clears the
  * pending error.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
@@ -214,6 +215,56 @@ TEST_F(err, data_for_a_peer_that_closed_gets_a_reset)
 	EXPECT_EQ(-EPIPE, vtcp_write1(self->p.vfd, "x", 1));
 }
 
+/* A blocking write of @len bytes in a thread, and what it returned. */
+struct vtcp_big_write {
+	int fd;
+	size_t len;
+	ssize_t ret;
+};
+
+static void *vtcp_big_write_fn(void *arg)
+{
+	struct vtcp_big_write *w = arg;
+	char *buf = calloc(1, w->len);
+
+	w->ret = buf ? write(w->fd, buf, w->len) : -1;
+	free(buf);
+	return NULL;
+}
+
+TEST_F(err, write_cut_short_by_a_reset_returns_its_count_and_keeps_the_error)
+{
+	struct vtcp_big_write w = { .len = 4 << 20 };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(9000) };
+	int rcvbuf = 4096, h, i;
+	pthread_t t;
+
+	/* A host that takes little and reads nothing: the writer blocks. */
+	h = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, h);
+	setsockopt(h, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	inet_pton(AF_INET, VTCP_ADDR4, &sin.sin_addr);
+	ASSERT_EQ(0, connect(h, (void *)&sin, sizeof(sin)));
+	w.fd = vtcp_accept_on(self->p.lfd, 0, NULL);
+	ASSERT_LE(0, w.fd);
+	ASSERT_EQ(0, vtcp_set_opt(w.fd, VTCP_OPT_SNDBUF, 8192));
+	ASSERT_EQ(0, pthread_create(&t, NULL, vtcp_big_write_fn, &w));
+	for (i = 0; i < 500 && (vtcp_poll1(w.fd, POLLOUT, 0) & POLLOUT); i++)
+		usleep(10000);
+	ASSERT_EQ(0, vtcp_poll1(w.fd, POLLOUT, 0));
+	/* The host resets while the write waits for room. */
+	usleep(100000);
+	ASSERT_EQ(0, vtcp_host_abort(h));
+	pthread_join(t, NULL);
+	/* The bytes it queued are counted; the reset is the next call's. */
+	EXPECT_LT(0, w.ret);
+	EXPECT_GT((ssize_t)w.len, w.ret);
+	EXPECT_EQ(-ECONNRESET, vtcp_write1(w.fd, "x", 1));
+	EXPECT_EQ(-EPIPE, vtcp_write1(w.fd, "x", 1));
+	close(w.fd);
+}
+
 TEST_F(err, user_timeout_ends_a_connection_whose_peer_stopped_answering)
 {
 	struct vtcp_info info;
@@ -223,8 +274,9 @@ TEST_F(err, user_timeout_ends_a_connection_whose_peer_stopped_answering)
 	ASSERT_EQ(0, vtcp_set_opt(self->p.vfd, VTCP_OPT_USER_TIMEOUT, 1000));
 	/* From now on nothing the host sends reaches vtcp. */
 	ASSERT_EQ(0, vtcp_sh("tc qdisc replace dev vtcp0 root netem loss 100%%"));
-	ASSERT_EQ(0, vtcp_write_all(self->p.vfd, "anyone?", 7));
+	/* The timeout counts from the first transmission, after t0. */
 	t0 = vtcp_now_ms();
+	ASSERT_EQ(0, vtcp_write_all(self->p.vfd, "anyone?", 7));
 	EXPECT_EQ(-ETIMEDOUT, vtcp_read1(self->p.vfd, buf, sizeof(buf)));
 	EXPECT_LE(1000, vtcp_now_ms() - t0);
 	EXPECT_GE(10000, vtcp_now_ms() - t0);

@@ -556,22 +556,54 @@ TEST_F(poll, blocked_read_restarts_under_sa_restart)
 	pthread_join(t, NULL);
 }
 
-/* A thread that sleeps in read() on @arg until data comes. */
+/* A thread that sleeps in read() until data comes. */
+struct vtcp_sleeper {
+	int fd;
+	volatile pid_t tid;
+};
+
 static void *vtcp_read_blocked(void *arg)
 {
+	struct vtcp_sleeper *s = arg;
 	char buf[8];
 
-	return (void *)(long)read(*(int *)arg, buf, sizeof(buf));
+	s->tid = gettid();
+	return (void *)(long)read(s->fd, buf, sizeof(buf));
+}
+
+/* Wait until thread @tid sleeps (state S in its stat); 0 or -ETIMEDOUT. */
+static int vtcp_wait_asleep(pid_t tid)
+{
+	char path[64], stat[256], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	for (i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(stat, 1, sizeof(stat) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		stat[n] = 0;
+		p = strrchr(stat, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
 }
 
 TEST_F(poll, blocked_reader_holds_up_neither_writers_nor_nonblocking_readers)
 {
+	struct vtcp_sleeper s = { .fd = self->p.vfd };
 	pthread_t t;
 	void *ret;
 	char buf[8];
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, vtcp_read_blocked, &self->p.vfd));
-	usleep(100000);
+	ASSERT_EQ(0, pthread_create(&t, NULL, vtcp_read_blocked, &s));
+	while (!s.tid)
+		usleep(1000);
+	ASSERT_EQ(0, vtcp_wait_asleep(s.tid));
 	/* If either hung, the alarm would end it with EINTR. */
 	vtcp_alarm_ms(3000, 0);
 	EXPECT_EQ(5, write(self->p.vfd, "hello", 5));
