@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -344,6 +347,187 @@ static inline long vtcp_check(const unsigned char *buf, size_t len,
 		if (buf[i] != vtcp_pattern(seed, off + i))
 			return off + i;
 	return -1;
+}
+
+/*
+ * The addresses most tests use: the host owns .1 of each prefix on vtcp0,
+ * and every other address of the prefix is routed into the device, where
+ * vtcp answers.
+ */
+#define VTCP_HOST4	"192.0.2.1"
+#define VTCP_ADDR4	"192.0.2.2"
+#define VTCP_HOST6	"2001:db8::1"
+#define VTCP_ADDR6	"2001:db8::2"
+
+/* Bring @dev up with the host's addresses on it; returns 0 on success. */
+static inline int vtcp_net_up(const char *dev)
+{
+	return vtcp_sh("ip link set %s up && "
+		       "ip addr replace " VTCP_HOST4 "/24 dev %s && "
+		       "ip -6 addr replace " VTCP_HOST6 "/64 dev %s nodad",
+		       dev, dev, dev);
+}
+
+/* A connection between a host socket and vtcp, and the listener it came from. */
+struct vtcp_pair {
+	int lfd;	/* the vtcp listener (-1 for an active open) */
+	int hfd;	/* the host's socket */
+	int vfd;	/* vtcp's end */
+};
+
+/* The host connects to a vtcp listener on @addr:@port; vtcp accepts. */
+static inline int vtcp_pair_open(struct vtcp_pair *p, const char *addr,
+				 unsigned short port)
+{
+	p->hfd = p->vfd = -1;
+	p->lfd = vtcp_listen_on("vtcp0", addr, port, 16);
+	if (p->lfd < 0)
+		return p->lfd;
+	p->hfd = vtcp_host_connect(addr, port);
+	if (p->hfd < 0)
+		return p->hfd;
+	p->vfd = vtcp_accept_on(p->lfd, 0, NULL);
+	return p->vfd < 0 ? p->vfd : 0;
+}
+
+/* vtcp connects from @laddr to a host listener on @raddr:@port. */
+static inline int vtcp_pair_connect(struct vtcp_pair *p, const char *laddr,
+				    const char *raddr, unsigned short port)
+{
+	int hl = vtcp_host_listen(raddr, port);
+
+	p->lfd = p->hfd = p->vfd = -1;
+	if (hl < 0)
+		return hl;
+	p->vfd = vtcp_connect_to("vtcp0", laddr, 0, raddr, port, 0);
+	if (p->vfd >= 0)
+		p->hfd = accept4(hl, NULL, NULL, SOCK_CLOEXEC);
+	close(hl);
+	if (p->vfd < 0)
+		return p->vfd;
+	return p->hfd < 0 ? -errno : 0;
+}
+
+static inline void vtcp_pair_close(struct vtcp_pair *p)
+{
+	if (p->vfd >= 0)
+		close(p->vfd);
+	if (p->hfd >= 0)
+		close(p->hfd);
+	if (p->lfd >= 0)
+		close(p->lfd);
+	p->lfd = p->hfd = p->vfd = -1;
+}
+
+/* Close a host socket with a RST (SO_LINGER with a zero timeout). */
+static inline int vtcp_host_abort(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		return -errno;
+	return close(fd) ? -errno : 0;
+}
+
+static inline int vtcp_set_opt(int fd, __u32 name, __u64 value)
+{
+	struct vtcp_opt opt = { .name = name, .value = value };
+
+	return ioctl(fd, VTCP_IOC_SETOPT, &opt) ? -errno : 0;
+}
+
+/* Get a numeric option into *@value; returns 0 or -errno. */
+static inline int vtcp_get_opt(int fd, __u32 name, __u64 *value)
+{
+	struct vtcp_opt opt = { .name = name };
+
+	if (ioctl(fd, VTCP_IOC_GETOPT, &opt))
+		return -errno;
+	*value = opt.value;
+	return 0;
+}
+
+/* VTCP_OPT_ERROR as an int: the pending error (-errno), cleared; or -errno. */
+static inline int vtcp_so_error(int fd)
+{
+	__u64 v = 0;
+	int ret = vtcp_get_opt(fd, VTCP_OPT_ERROR, &v);
+
+	return ret ? ret : (int)(__s64)v;
+}
+
+static inline int vtcp_get_info(int fd, struct vtcp_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return ioctl(fd, VTCP_IOC_INFO, info) ? -errno : 0;
+}
+
+/* The connection's state (enum vtcp_state), or -errno. */
+static inline int vtcp_state_of(int fd)
+{
+	struct vtcp_info info;
+	int ret = vtcp_get_info(fd, &info);
+
+	return ret ? ret : info.state;
+}
+
+static inline long long vtcp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Wait up to @ms for the connection to reach @state; returns it or the last. */
+static inline int vtcp_wait_state(int fd, int state, int ms)
+{
+	long long end = vtcp_now_ms() + ms;
+	int st;
+
+	while ((st = vtcp_state_of(fd)) != state && vtcp_now_ms() < end)
+		usleep(2000);
+	return st;
+}
+
+/* poll() one fd for @events for up to @ms; returns revents (0: timeout). */
+static inline int vtcp_poll1(int fd, short events, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int n = poll(&pfd, 1, ms);
+
+	return n < 0 ? -errno : n ? pfd.revents : 0;
+}
+
+/* Bytes of @fd's receive queue ready to read (vtcp_info.rcv_queued). */
+static inline int vtcp_rcv_queued(int fd)
+{
+	struct vtcp_info info;
+	int ret = vtcp_get_info(fd, &info);
+
+	return ret ? ret : (int)info.rcv_queued;
+}
+
+/* Wait up to @ms until @fd (vtcp) has at least @bytes ready to read. */
+static inline int vtcp_wait_queued(int fd, int bytes, int ms)
+{
+	long long end = vtcp_now_ms() + ms;
+	int q;
+
+	while ((q = vtcp_rcv_queued(fd)) >= 0 && q < bytes &&
+	       vtcp_now_ms() < end)
+		usleep(2000);
+	return q;
+}
+
+/* The lowest free descriptor number: a new fd would get this one. */
+static inline int vtcp_next_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
 }
 
 #endif /* _VTCP_SELFTEST_UTIL_H */

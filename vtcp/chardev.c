@@ -77,8 +77,7 @@ static ssize_t vtcp_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (!conn)
 		return -ENOTCONN;
 	return vtcp_stream_write(conn, from,
-				 vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags),
-				 READ_ONCE(conn->tcb.cfg.flags) & VTCP_CFG_NOSIGPIPE);
+				 vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags));
 }
 
 static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
@@ -129,11 +128,20 @@ static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
 	struct file *cfile;
 	int fd, ret;
 
-	if (vtcp_file_is_conn(file))
+	if (vtcp_file_is_conn(file) || !vtcp_handle_lsn(h))
 		return -EINVAL;
 	ret = copy_struct_from_user(&req, sizeof(req), argp, size);
 	if (ret)
 		return ret;
+	if (req.flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK))
+		return -EINVAL;
+	/*
+	 * Prove the structure writable before a connection leaves the queue:
+	 * a fault after that could only close the connection.
+	 */
+	req.fd = -1;
+	if (copy_to_user(argp, &req, min(size, sizeof(req))))
+		return -EFAULT;
 	conn = vtcp_handle_accept(h, &req, vtcp_file_nonblock(file, 0));
 	if (IS_ERR(conn))
 		return PTR_ERR(conn);
@@ -149,7 +157,10 @@ static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
 	}
 	req.fd = fd;
 	if (copy_to_user(argp, &req, min(size, sizeof(req)))) {
-		/* The file owns the connection now: closing it closes that. */
+		/*
+		 * Unmapped meanwhile. The file owns the connection now:
+		 * closing it closes that, as accept() does on this fault.
+		 */
 		fput(cfile);
 		put_unused_fd(fd);
 		return -EFAULT;

@@ -41,9 +41,23 @@ void vtcp_handle_release(struct vtcp_handle *h)
 		vtcp_listener_close(h->lsn);
 	if (h->conn)
 		vtcp_stream_release(h->conn);
-	put_net(h->net);
+	if (h->net)
+		put_net(h->net);
 	mutex_destroy(&h->lock);
 	kfree(h);
+}
+
+/*
+ * The handle is bound (h->lock held): it reaches its device through its
+ * listener or connection from now on, and lets its namespace go, so that
+ * deleting the namespace deletes the device and ends them. Only unbound
+ * handles keep their namespace alive, as unconnected sockets do.
+ */
+static void vtcp_handle_bound(struct vtcp_handle *h)
+{
+	lockdep_assert_held(&h->lock);
+	put_net(h->net);
+	h->net = NULL;
 }
 
 void vtcp_endpoint_from(struct vtcp_endpoint *ep, u8 family,
@@ -117,6 +131,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	if (!ret) {
 		/* Publish it set up: pairs with vtcp_handle_lsn()'s acquire. */
 		smp_store_release(&h->lsn, lsn);
+		vtcp_handle_bound(h);
 	}
 unlock:
 	mutex_unlock(&h->lock);
@@ -130,7 +145,8 @@ static bool vtcp_handle_accept_waits(struct vtcp_listener *lsn)
 
 /*
  * The next established connection, with a reference for the caller, and
- * its endpoints in @req. Waits for one unless @nonblock.
+ * its endpoints in @req (whose flags the caller checked). Waits for one
+ * unless @nonblock.
  */
 struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock)
@@ -139,8 +155,6 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 	struct vtcp_conn *conn;
 
 	if (!lsn)
-		return ERR_PTR(-EINVAL);
-	if (req->flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK))
 		return ERR_PTR(-EINVAL);
 	while (!(conn = vtcp_listen_accept(lsn))) {
 		if (READ_ONCE(lsn->dead))
@@ -204,8 +218,17 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	tuple.rport = req->remote.port;
 
 	mutex_lock(&h->lock);
+	if (h->conn) {
+		/* Again, after a signal or a non-blocking start. */
+		conn = h->conn;
+		mutex_unlock(&h->lock);
+		if (!(READ_ONCE(conn->snap) & VTCP_SNAP_OPENING))
+			return -EISCONN;
+		return nonblock ? -EALREADY :
+				  vtcp_stream_wait_connected(conn, false);
+	}
 	ret = -EISCONN;
-	if (h->lsn || h->conn)
+	if (h->lsn)
 		goto unlock;
 	ret = -ENODEV;
 	vd = vtcp_device_get(h->net, req->ifindex);
@@ -236,6 +259,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	vtcp_conn_unlock(conn);
 	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */
 	smp_store_release(&h->conn, conn);
+	vtcp_handle_bound(h);
 unlock:
 	mutex_unlock(&h->lock);
 	if (ret)

@@ -154,8 +154,7 @@ int vtcp_opt_get(const struct vtcp_cfg *cfg, struct vtcp_opt *opt)
 		v = cfg->rcvbuf;
 		break;
 	case VTCP_OPT_CONGESTION:
-		memset(opt->str, 0, sizeof(opt->str));
-		strscpy(opt->str, cfg->cc->name, sizeof(opt->str));
+		strscpy_pad(opt->str, cfg->cc->name, sizeof(opt->str));
 		return 0;
 	case VTCP_OPT_MAXSEG:
 		v = cfg->mss_clamp;
@@ -184,6 +183,7 @@ int vtcp_opt_get(const struct vtcp_cfg *cfg, struct vtcp_opt *opt)
 	default:
 		return -ENOPROTOOPT;
 	}
+	memset(opt->str, 0, sizeof(opt->str));
 	opt->value = v;
 	return 0;
 }
@@ -287,7 +287,7 @@ void vtcp_listener_info(struct vtcp_listener *lsn, struct vtcp_info *info)
 	info->rcv_queued = lsn->acceptq_len;
 	if (lsn->vd)
 		info->ifindex = lsn->vd->dev->ifindex;
-	spin_unlock_bh(&lsn->lock);
 	strscpy(info->congestion, lsn->cfg.cc->name, sizeof(info->congestion));
+	spin_unlock_bh(&lsn->lock);
 	vtcp_endpoint_from(&info->local, lsn->family, &lsn->addr, lsn->port);
 }

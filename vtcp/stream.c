@@ -7,7 +7,9 @@
  * gives back what it did not take (rcvq.c); a writer copies into the
  * task's page fragment (as Linux TCP does) and then appends the bytes to
  * the send queue under the lock. conn->ulock keeps readers and writers of
- * one connection from interleaving their copies.
+ * one connection from interleaving their copies; it is never held while
+ * sleeping, so a reader waiting for data never holds up a writer (or a
+ * non-blocking reader), and the other way round.
  */
 
 #include <linux/sched/signal.h>
@@ -63,9 +65,9 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 
 	if (!len)
 		return 0;
-	if (mutex_lock_interruptible(&conn->ulock))
-		return -ERESTARTSYS;
 	for (;;) {
+		if (mutex_lock_interruptible(&conn->ulock))
+			return -ERESTARTSYS;
 		vtcp_conn_lock(conn);
 		if (tcb->rcvq.ready_bytes && !tcb->rd_shutdown)
 			break;
@@ -76,13 +78,12 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 		else if (!ret)
 			ret = -EAGAIN;
 		vtcp_conn_unlock(conn);
+		mutex_unlock(&conn->ulock);
 		if (ret != -EAGAIN || nonblock)
-			goto out;
+			return ret;
 		if (wait_event_interruptible(conn->wq,
-					     !vtcp_stream_read_waits(conn))) {
-			ret = -ERESTARTSYS;
-			goto out;
-		}
+					     !vtcp_stream_read_waits(conn)))
+			return -ERESTARTSYS;
 	}
 	vtcp_rcvq_detach(&tcb->rcvq, &r);
 	vtcp_conn_unlock(conn);
@@ -94,23 +95,21 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 	if (!conn->dead)
 		vtcp_recv_consumed(tcb, vtcp_now());
 	vtcp_conn_unlock(conn);
-	if (!ret)
-		ret = r.copied;
-out:
 	mutex_unlock(&conn->ulock);
-	return ret;
+	return ret ?: r.copied;
 }
 
-/* Why a writer cannot write now: 0 (it may), -EAGAIN (it must wait). */
+/*
+ * Why a writer cannot write now: 0 (it may), -EAGAIN (it must wait), the
+ * pending error (left pending: see vtcp_stream_write_error()) or -EPIPE.
+ */
 static int vtcp_stream_write_check(struct vtcp_conn *conn)
 {
 	struct vtcp_tcb *tcb = &conn->tcb;
-	int err;
 
 	lockdep_assert_held(&tcb->lock);
-	err = vtcp_stream_take_error(tcb);
-	if (err)
-		return err;
+	if (tcb->err)
+		return tcb->err;
 	if (tcb->fin_queued || tcb->state == VTCP_CLOSED || conn->dead)
 		return -EPIPE;
 	if (vtcp_stream_opening(tcb->state))
@@ -130,8 +129,29 @@ static bool vtcp_stream_write_waits(const struct vtcp_conn *conn)
 	return (snap & VTCP_SNAP_OPENING) || !(snap & VTCP_SNAP_WRITEABLE);
 }
 
+/*
+ * A write that moved no byte ends with @err. The pending error is taken
+ * (reported once) only now: a write that did move bytes returns their
+ * count and leaves the error for the next call, as sockets do. -EPIPE
+ * raises SIGPIPE unless the connection has VTCP_OPT_NOSIGPIPE.
+ */
+static int vtcp_stream_write_error(struct vtcp_conn *conn, int err)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
+	bool sigpipe;
+
+	vtcp_conn_lock(conn);
+	if (err && err == tcb->err)
+		vtcp_stream_take_error(tcb);
+	sigpipe = err == -EPIPE && !(tcb->cfg.flags & VTCP_CFG_NOSIGPIPE);
+	vtcp_conn_unlock(conn);
+	if (sigpipe)
+		send_sig(SIGPIPE, current, 0);
+	return err;
+}
+
 ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
-			  bool nonblock, bool nosigpipe)
+			  bool nonblock)
 {
 	struct page_frag *pfrag = &current->task_frag;
 	struct vtcp_tcb *tcb = &conn->tcb;
@@ -151,11 +171,16 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		space = vtcp_stream_wspace(tcb);
 		vtcp_conn_unlock(conn);
 		if (err == -EAGAIN && !nonblock) {
-			/* Blocking writes take everything, like sockets'. */
+			/*
+			 * Blocking writes take everything, like sockets'.
+			 * Sleep without ulock, so that readers go on.
+			 */
+			mutex_unlock(&conn->ulock);
 			if (wait_event_interruptible(conn->wq,
-						     !vtcp_stream_write_waits(conn))) {
+						     !vtcp_stream_write_waits(conn)) ||
+			    mutex_lock_interruptible(&conn->ulock)) {
 				err = -ERESTARTSYS;
-				break;
+				goto out;
 			}
 			continue;
 		}
@@ -188,19 +213,24 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		if (err) {
 			/* These bytes did not go: the caller sees them unsent. */
 			iov_iter_revert(from, copied);
-			if (err == -EAGAIN)
-				err = 0;
+			if (err == -EAGAIN && !nonblock)
+				continue;	/* the buffer shrank: wait */
 			break;
 		}
 	}
 	mutex_unlock(&conn->ulock);
+out:
 	if (written)
 		return written;
-	if (err == -EPIPE && !nosigpipe)
-		send_sig(SIGPIPE, current, 0);
-	return err;
+	return vtcp_stream_write_error(conn, err);
 }
 
+/*
+ * As tcp_poll(): EPOLLIN when read() would not block (data, the end of the
+ * stream, an error), EPOLLOUT when write() would not block (room, or a
+ * write that can only fail), EPOLLRDHUP once reading is over, EPOLLHUP
+ * once both directions are, EPOLLERR while an error is pending.
+ */
 __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 			  poll_table *wait)
 {
@@ -210,19 +240,19 @@ __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 	poll_wait(file, &conn->wq, wait);
 	snap = READ_ONCE(conn->snap);
 	if (snap & VTCP_SNAP_ERROR)
-		mask |= EPOLLERR;
-	if (snap & (VTCP_SNAP_READABLE | VTCP_SNAP_EOF | VTCP_SNAP_RD_SHUT))
+		mask |= EPOLLERR | EPOLLIN | EPOLLRDNORM;
+	if (snap & VTCP_SNAP_READABLE)
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (snap & VTCP_SNAP_EOF)
-		mask |= EPOLLRDHUP;
-	if (snap & VTCP_SNAP_CLOSED)
-		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
-	else if ((snap & (VTCP_SNAP_CAN_SEND | VTCP_SNAP_WR_SHUT |
-			  VTCP_SNAP_WRITEABLE)) ==
-		 (VTCP_SNAP_CAN_SEND | VTCP_SNAP_WRITEABLE))
-		mask |= EPOLLOUT | EPOLLWRNORM;
-	if ((snap & VTCP_SNAP_EOF) && (snap & VTCP_SNAP_WR_SHUT))
+	if (snap & (VTCP_SNAP_EOF | VTCP_SNAP_RD_SHUT | VTCP_SNAP_CLOSED))
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if ((snap & VTCP_SNAP_CLOSED) ||
+	    ((snap & (VTCP_SNAP_EOF | VTCP_SNAP_RD_SHUT)) &&
+	     (snap & VTCP_SNAP_WR_SHUT)))
 		mask |= EPOLLHUP;
+	if ((snap & (VTCP_SNAP_ERROR | VTCP_SNAP_WR_SHUT | VTCP_SNAP_CLOSED)) ||
+	    (snap & (VTCP_SNAP_CAN_SEND | VTCP_SNAP_WRITEABLE)) ==
+	    (VTCP_SNAP_CAN_SEND | VTCP_SNAP_WRITEABLE))
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
 

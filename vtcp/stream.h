@@ -10,7 +10,7 @@ struct vtcp_conn;
 ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 			 bool nonblock);
 ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
-			  bool nonblock, bool nosigpipe);
+			  bool nonblock);
 __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 			  poll_table *wait);
 int vtcp_stream_shutdown(struct vtcp_conn *conn, u32 how);
