@@ -32,7 +32,8 @@ void vtcp_cfg_default(struct vtcp_cfg *cfg)
 	cfg->syn_retries = 6;
 	cfg->synack_retries = 5;
 	cfg->retries = 15;
-	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE;
+	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE |
+		     VTCP_CFG_ECN | VTCP_CFG_RACK;
 	cfg->cc = vtcp_cc_default();
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
@@ -71,6 +72,7 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	tcb->rto_us = VTCP_RTO_INIT_US;
 	tcb->ssthresh = U32_MAX / 2;
 	tcb->reordering = VTCP_DUPTHRESH;
+	tcb->rack_reo_mult = 1;
 	tcb->ws_ok = !!(cfg->flags & VTCP_CFG_WSCALE);
 	tcb->sack_ok = !!(cfg->flags & VTCP_CFG_SACK);
 	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
@@ -95,6 +97,8 @@ static void vtcp_tcb_set_iss(struct vtcp_tcb *tcb, u32 iss)
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss;
 	tcb->recover = iss;
+	tcb->ecn_high = iss;
+	tcb->rack_fack = iss;
 	vtcp_sndq_setup(&tcb->sndq, iss + 1);
 }
 

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 
+#include "cc.h"
 #include "harness.h"
 #include "rcvq.h"
 #include "sndq.h"
@@ -61,13 +62,17 @@ static void vtcp_t_conn_free(void *arg)
 	kfree(c);
 }
 
-/* Defaults for tests: no options, a 64 KiB window, no scaling. */
+/*
+ * Defaults for tests: no options (nor ECN, nor RACK), a 64 KiB window, no
+ * scaling, and NewReno, whose arithmetic RFC 5681's tests check.
+ */
 void vtcp_t_cfg(struct vtcp_cfg *cfg)
 {
 	vtcp_cfg_default(cfg);
 	cfg->flags = 0;
 	cfg->rcvbuf = 65535;
 	cfg->sndbuf = 256 * 1024;
+	cfg->cc = vtcp_cc_find("newreno");
 }
 
 struct vtcp_t_conn *vtcp_t_conn_new(struct kunit *test,
