@@ -82,13 +82,14 @@ static void vtcp_undo_start(struct vtcp_tcb *tcb)
 
 /*
  * Take the window back: every retransmission since the reduction was
- * needless. The loss marks left go too; RACK, with the reordering it has
- * now seen, judges those segments again.
+ * needless. Only once no segment marked lost waits to be resent: a loss
+ * still evident would start a new reduction at once (as in Linux), and
+ * forgetting the marks would leave those segments to the RTO.
  */
-static void vtcp_undo(struct vtcp_tcb *tcb)
+static bool vtcp_undo(struct vtcp_tcb *tcb)
 {
-	struct vtcp_txseg *seg;
-
+	if (vtcp_lost_pending(tcb))
+		return false;
 	tcb->cwnd = max(tcb->cwnd, tcb->prior_cwnd);
 	tcb->ssthresh = max(tcb->ssthresh, tcb->prior_ssthresh);
 	if (tcb->cfg.cc->undo)
@@ -97,17 +98,7 @@ static void vtcp_undo(struct vtcp_tcb *tcb)
 	tcb->stats.undos++;
 	if (tcb->ca_state == VTCP_CA_RECOVERY || tcb->ca_state == VTCP_CA_LOSS)
 		vtcp_recovery_done(tcb);
-	if (!tcb->sndq.lost)
-		return;
-	vtcp_txseg_for_each(seg, &tcb->sndq) {
-		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS)) !=
-		    VTCP_TXSEG_LOST)
-			continue;
-		vtcp_txseg_unmark(&tcb->sndq, seg, VTCP_TXSEG_LOST);
-		/* Back in flight, where its send time puts it. */
-		vtcp_txseg_requeue(&tcb->sndq, seg);
-	}
-	tcb->sndq.lost_scan = tcb->snd_una;
+	return true;
 }
 
 /*
@@ -138,8 +129,7 @@ static bool vtcp_undo_eifel(struct vtcp_tcb *tcb,
 	if (!tcb->undo_ok || !tcb->undo_tsval || !as->tsecr || !tcb->ts_ok ||
 	    !vtcp_seq_lt(as->tsecr, tcb->undo_tsval))
 		return false;
-	vtcp_undo(tcb);
-	return true;
+	return vtcp_undo(tcb);
 }
 
 /*
@@ -292,8 +282,15 @@ void vtcp_recovery_ack(struct vtcp_tcb *tcb, struct vtcp_ack_sample *as,
 			/* Everything sent before the episode is acked. */
 			vtcp_recovery_done(tcb);
 			ended = fast;
-			if (fast) {
-				/* RFC 6582 3.2 step 3, option 1: no burst. */
+			/*
+			 * RFC 5681 3.2 step 6 (as PRR, and Linux): cwnd is
+			 * deflated to ssthresh. Without SACK, NewReno's
+			 * option 1 (RFC 6582 3.2 step 3) avoids the burst a
+			 * small flight would allow then.
+			 */
+			if (fast && tcb->sack_ok) {
+				tcb->cwnd = tcb->ssthresh;
+			} else if (fast) {
 				u32 flight = tcb->snd_nxt - tcb->snd_una;
 
 				tcb->cwnd = min(tcb->ssthresh,

@@ -345,27 +345,6 @@ struct vtcp_txseg *vtcp_txseg_next_lost(struct vtcp_sndq *q)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_next_lost);
 
-/*
- * @seg, neither SACKed nor waiting to be resent any more, is in the network
- * again: back on the send-time list where its send time puts it.
- */
-void vtcp_txseg_requeue(struct vtcp_sndq *q, struct vtcp_txseg *seg)
-{
-	struct vtcp_txseg *pos;
-
-	if (!list_empty(&seg->tsorted))
-		return;
-	list_for_each_entry_reverse(pos, &q->tsorted, tsorted) {
-		if (pos->xmit_ns < seg->xmit_ns ||
-		    (pos->xmit_ns == seg->xmit_ns &&
-		     vtcp_seq_lt(pos->seq, seg->seq))) {
-			list_add(&seg->tsorted, &pos->tsorted);
-			return;
-		}
-	}
-	list_add(&seg->tsorted, &q->tsorted);
-}
-
 /* Link @seg into the tree, which holds no record overlapping it. */
 static void vtcp_txseg_insert(struct vtcp_sndq *q, struct vtcp_txseg *seg)
 {

@@ -36,7 +36,6 @@ void vtcp_txseg_sent(struct vtcp_sndq *q, struct vtcp_txseg *seg, u64 now);
 struct vtcp_txseg *vtcp_txseg_find(const struct vtcp_sndq *q, u32 seq);
 struct vtcp_txseg *vtcp_txseg_find_after(const struct vtcp_sndq *q, u32 seq);
 struct vtcp_txseg *vtcp_txseg_next_lost(struct vtcp_sndq *q);
-void vtcp_txseg_requeue(struct vtcp_sndq *q, struct vtcp_txseg *seg);
 
 #define vtcp_txseg_for_each(seg, q) list_for_each_entry(seg, &(q)->segs, node)
 
