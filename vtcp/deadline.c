@@ -51,6 +51,7 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 	tcb->stats.rto_expirations++;
 	vtcp_enter_loss(tcb, now);
 	tcb->backoff++;
+	vtcp_retransmit_head(tcb, now);
 	vtcp_output(tcb, now);
 }
 

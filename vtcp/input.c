@@ -501,6 +501,7 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 		if (vtcp_rcvq_ready_add(tcb, seg, seg->seq, seg->len))
 			return VTCP_DROP_MEMORY;
 		tcb->rcv_nxt += seg->len;
+		vtcp_rcv_rtt_measure(tcb, seg, now);
 		tcb->stats.bytes_received += seg->len;
 		if (had_ooo) {
 			u32 nxt = vtcp_rcvq_ooo_advance(tcb, tcb->rcv_nxt);

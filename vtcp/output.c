@@ -43,12 +43,15 @@ u32 vtcp_in_flight(const struct vtcp_tcb *tcb)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_in_flight);
 
-/* Payload bytes the receive buffer can still take beyond rcv_nxt. */
+/*
+ * Payload bytes the receive buffer can still take beyond rcv_nxt: the
+ * buffer as auto-tuning sized it (rcvq.c), less what waits for the reader.
+ */
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 {
 	u32 used = tcb->rcvq.ready_bytes;
 
-	return tcb->cfg.rcvbuf > used ? tcb->cfg.rcvbuf - used : 0;
+	return tcb->rcvbuf_auto > used ? tcb->rcvbuf_auto - used : 0;
 }
 
 /*
@@ -59,7 +62,7 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 /* The least step the window's right edge moves by (receiver SWS). */
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
 {
-	return min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+	return min_t(u32, tcb->rcvbuf_auto / 2, max_t(u32, tcb->rcv_mss, 536));
 }
 
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
@@ -355,6 +358,20 @@ static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 }
 
 /*
+ * The RTO fired: the first segment goes again whatever cwnd says (RFC
+ * 6298 5.4), as Linux's retransmit timer does. With RACK, segments sent
+ * just before the RTO still count as in flight and may fill cwnd.
+ */
+void vtcp_retransmit_head(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_txseg *seg = vtcp_txseg_first(&tcb->sndq);
+
+	if (seg && (seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
+				  VTCP_TXSEG_SACKED)) == VTCP_TXSEG_LOST)
+		vtcp_retransmit(tcb, seg, tcb->mss, now);
+}
+
+/*
  * Resend what is marked lost, lowest first (RFC 6675 NextSeg rule 1), as
  * cwnd allows. Without SACK, in fast recovery the segment at SND.UNA goes
  * at once whatever cwnd says: on a partial ACK (RFC 6582 3.2 step 5), as
@@ -428,24 +445,24 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 		len = min3(unsent, wnd_room, cwnd_room);
 
 		if (!unsent && !tcb->fin_queued)
-			return;
+			break;
 		len = min(len, vtcp_seg_max(tcb));
 		if (len)
 			len = vtcp_sndq_span(&tcb->sndq, tcb->snd_nxt, len,
 					     VTCP_MAX_PIECES);
 		if (len < tcb->mss &&
 		    !vtcp_may_send_short(tcb, len, unsent, wnd_room, cwnd_room))
-			return;
+			break;
 		/* The FIN rides on the last data if the window has room. */
 		fin = tcb->fin_queued && len == unsent && wnd_room > len;
 		if (!len && !fin)
-			return;
+			break;
 		if (!vtcp_txseg_add(&tcb->sndq, tcb->snd_nxt,
 				    tcb->snd_nxt + len + fin,
 				    fin ? VTCP_TXSEG_FIN : 0, now)) {
 			/* Out of memory: try again when the RTO fires. */
 			vtcp_arm_rto(tcb, now);
-			return;
+			break;
 		}
 		vtcp_send_range(tcb, tcb->snd_nxt, len, fin, false, now);
 		tcb->snd_nxt += len + fin;

@@ -59,6 +59,9 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	memset(tcb, 0, sizeof(*tcb));
 	spin_lock_init(&tcb->lock);
 	tcb->ops = ops;
+	/* A buffer size the user sets is the one used (as SO_RCVBUF). */
+	if (cfg->rcvbuf != tcb->cfg.rcvbuf)
+		tcb->rcvbuf_auto = cfg->rcvbuf;
 	tcb->cfg = *cfg;
 	if (!tcb->cfg.cc)
 		tcb->cfg.cc = vtcp_cc_default();
@@ -77,6 +80,7 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	tcb->sack_ok = !!(cfg->flags & VTCP_CFG_SACK);
 	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
 	tcb->rcv_wscale = tcb->ws_ok ? vtcp_wscale_for(cfg->rcvbuf) : 0;
+	tcb->rcvbuf_auto = min(cfg->rcvbuf, VTCP_RCVBUF_INIT);
 	/* RFC 7323 5.4: a random offset per connection. */
 	tcb->ts_offset = get_random_u32();
 	vtcp_sndq_setup(&tcb->sndq, 0);
@@ -256,6 +260,7 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 	lockdep_assert_held(&tcb->lock);
 	if (!vtcp_state_synchronized(tcb->state) || tcb->fin_received)
 		return;
+	vtcp_rcvbuf_adjust(tcb, now);
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
 	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
@@ -280,6 +285,9 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
 	       (!(cfg->flags & VTCP_CFG_CORK) &&
 		(tcb->cfg.flags & VTCP_CFG_CORK)) ||
 	       cfg->sndbuf > tcb->cfg.sndbuf;
+	/* A buffer size the user sets is the one used (as SO_RCVBUF). */
+	if (cfg->rcvbuf != tcb->cfg.rcvbuf)
+		tcb->rcvbuf_auto = cfg->rcvbuf;
 	tcb->cfg = *cfg;
 	if (!tcb->cfg.cc)
 		tcb->cfg.cc = vtcp_cc_default();
