@@ -22,6 +22,7 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -33,7 +34,7 @@
 #define CUBIC_BETA_DEN		10
 #define CUBIC_ALPHA_SHIFT	10	/* alpha_cubic = 3(1-b)/(1+b) = 0.529 */
 #define CUBIC_ALPHA		542	/* ... in 1024ths */
-#define CUBIC_T_MAX_MS		(1U << 21)	/* |t - K| considered, ~35 min */
+#define CUBIC_T_MAX_MS		BIT(21)		/* |t - K| considered, ~35 min */
 
 #define HYSTART_MIN_THRESH_US	4000U	/* RFC 9406 4.2 MIN_RTT_THRESH */
 #define HYSTART_MAX_THRESH_US	16000U	/* MAX_RTT_THRESH */

@@ -190,7 +190,7 @@ static void vtcp_reduce_start(struct vtcp_tcb *tcb, u64 now)
 void vtcp_cwnd_reduce(struct vtcp_tcb *tcb, u64 now)
 {
 	tcb->ssthresh = tcb->cfg.cc->ssthresh(tcb, now);
-	tcb->cwnd = max(min(tcb->cwnd, tcb->ssthresh), (u32)tcb->mss);
+	tcb->cwnd = max_t(u32, min(tcb->cwnd, tcb->ssthresh), tcb->mss);
 	tcb->bytes_acked_ca = 0;
 	tcb->ecn_high = tcb->snd_nxt;
 	tcb->undo_ok = 0;

@@ -78,9 +78,8 @@ enum {
 	VTCP_EV_STATE		= BIT(2),	/* state changed */
 	VTCP_EV_ERROR		= BIT(3),	/* tcb->err was set */
 	VTCP_EV_CLOSED		= BIT(4),	/* reached CLOSED: release it */
-	VTCP_EV_REOPEN		= BIT(5),	/* a SYN ends TIME-WAIT (RFC 6191):
-						 * release it, give the SYN to
-						 * the listener */
+	/* A SYN ends TIME-WAIT (RFC 6191): release it, give the SYN to the listener. */
+	VTCP_EV_REOPEN		= BIT(5),
 };
 
 /* Per-connection settings, from defaults, the listener or the user. */
@@ -212,7 +211,7 @@ struct vtcp_stats {
 };
 
 struct vtcp_tcb {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects the whole TCB: every entry point holds it */
 	const struct vtcp_engine_ops *ops;
 	struct vtcp_cfg cfg;
 

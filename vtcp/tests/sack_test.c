@@ -3,7 +3,8 @@
  * The sender's SACK scoreboard: blocks mark records, split at their edges
  * (RFC 2018, RFC 6675 4 update()); pipe (RFC 6675 4); IsLost() with RACK
  * off (RFC 6675 4); NextSeg resends only the holes, then new data (RFC
- * 6675 4); D-SACK detection (RFC 2883 4); reneging (RFC 2018 8).
+ * 6675 4); D-SACK detection (RFC 2883 4); reneging (RFC 2018 8); the
+ * undo of a needless reduction (RFC 3708 with D-SACK, RFC 3522 Eifel).
  *
  * vtcp_t_sack_sender(): ISS 1000, MSS 1000, SACK in use, NewReno, cwnd 10
  * segments, a 10 ms handshake.
@@ -209,6 +210,106 @@ static void rfc2018_reneged_sacks_are_forgotten_at_the_rto(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
+/*
+ * RFC 3708 (D-SACK based detection, RFC 2883 5): the first segment was
+ * only late; its fast retransmission arrives as a duplicate and the peer
+ * says so with a D-SACK. Every retransmission of the episode was needless:
+ * the reduction is undone and recovery ends.
+ */
+static void rfc3708_dsack_undoes_a_needless_fast_retransmit(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_sack_sent(test, 0, 10, 10);
+	struct vtcp_tcb *tcb = &c->tcb;
+	u32 cwnd = tcb->cwnd;
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_sack(c, S, 1, S + MSS, S + 4 * MSS));
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	KUNIT_EXPECT_EQ(test, tcb->ssthresh, 5U * MSS);
+	/* The original arrives... */
+	c->now += MS;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_ack(c, RCV_NXT, S + 4 * MSS, VTCP_T_WND));
+	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_RECOVERY);
+	/* ...then the resend, reported as a duplicate. */
+	c->now += MS;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_sack(c, S + 4 * MSS, 1, S, S + MSS));
+	KUNIT_EXPECT_EQ(test, tcb->stats.undos, 1U);
+	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_OPEN);
+	KUNIT_EXPECT_GE(test, tcb->cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, tcb->ssthresh, U32_MAX / 2);
+}
+
+/* An ACK from the peer with a timestamp echoing @tsecr, and SACK blocks. */
+static void vtcp_t_ts_ack(struct vtcp_t_conn *c, u32 ack, u32 tsval,
+			  u32 tsecr, u32 sack_start, u32 sack_end)
+{
+	struct vtcp_t_seg s = {
+		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = ack,
+		.wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_TS, .tsval = tsval,
+			 .tsecr = tsecr },
+	};
+
+	if (sack_end) {
+		s.opt.present |= VTCP_TCPOPT_SACK;
+		s.opt.nsack = 1;
+		s.opt.sack[0].start = sack_start;
+		s.opt.sack[0].end = sack_end;
+	}
+	KUNIT_EXPECT_EQ(c->test, VTCP_DROP_NONE, vtcp_t_input(c, &s));
+}
+
+/*
+ * RFC 3522 (Eifel detection): the ACK that covers the retransmitted
+ * segment echoes the timestamp of the original, sent before the
+ * retransmission: the original arrived, the retransmission was needless,
+ * and the reduction is undone at once.
+ */
+static void rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit(struct kunit *test)
+{
+	struct vtcp_opts opt = {
+		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_SACK_OK | VTCP_TCPOPT_TS,
+		.mss = MSS, .tsval = 100,
+	};
+	struct vtcp_t_conn *c;
+	struct vtcp_cfg cfg;
+	u32 ts0, cwnd;
+
+	vtcp_t_cfg(&cfg);
+	cfg.flags |= VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS;
+	c = vtcp_t_open(test, &cfg, VTCP_T_ISS, VTCP_T_IRS, &opt, VTCP_T_WND);
+	KUNIT_ASSERT_TRUE(test, c->tcb.ts_ok && c->tcb.sack_ok);
+	ts0 = vtcp_ts_now(&c->tcb, c->now);
+	vtcp_t_write(c, NULL, 10 * MSS);
+	vtcp_t_drain(c);
+	cwnd = c->tcb.cwnd;
+	c->now += 20 * MS;
+	vtcp_t_ts_ack(c, S, 101, ts0, S + MSS, S + 4 * MSS);
+	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, c->tcb.undo_tsval, ts0 + 20);
+	/* The ACK of the first segment echoes the original's timestamp. */
+	c->now += MS;
+	vtcp_t_ts_ack(c, S + 4 * MSS, 102, ts0, 0, 0);
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.undos, 1U);
+	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_OPEN);
+	KUNIT_EXPECT_GE(test, c->tcb.cwnd, cwnd);
+
+	/* Had it echoed the retransmission's, nothing would be undone. */
+	c = vtcp_t_open(test, &cfg, VTCP_T_ISS, VTCP_T_IRS, &opt, VTCP_T_WND);
+	ts0 = vtcp_ts_now(&c->tcb, c->now);
+	vtcp_t_write(c, NULL, 10 * MSS);
+	vtcp_t_drain(c);
+	c->now += 20 * MS;
+	vtcp_t_ts_ack(c, S, 101, ts0, S + MSS, S + 4 * MSS);
+	c->now += MS;
+	vtcp_t_ts_ack(c, S + 4 * MSS, 102, ts0 + 20, 0, 0);
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.undos, 0U);
+	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
+}
+
 static struct kunit_case vtcp_sack_cases[] = {
 	KUNIT_CASE(rfc6675_sack_block_splits_records_at_its_edges),
 	KUNIT_CASE(rfc2883_dsack_is_detected_and_marks_nothing),
@@ -216,6 +317,8 @@ static struct kunit_case vtcp_sack_cases[] = {
 	KUNIT_CASE(rfc6675_islost_counts_discontiguous_runs),
 	KUNIT_CASE(rfc6675_nextseg_resends_only_the_holes),
 	KUNIT_CASE(rfc2018_reneged_sacks_are_forgotten_at_the_rto),
+	KUNIT_CASE(rfc3708_dsack_undoes_a_needless_fast_retransmit),
+	KUNIT_CASE(rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit),
 	{}
 };
 

@@ -21,32 +21,55 @@
 /* 100 Mbit/s, 10 ms each way: a 20 ms path with a 250 KB BDP. */
 #define PATH		.rate_mbps = 100, .delay_us = 10000
 
-/* A loss rate with the default and with each mechanism off. */
-#define LOSSY(nm, pct, mib, sd)						\
-	{ .name = nm, .link = { PATH, .loss_ppm = (pct) * PCT },	\
-	  .bytes = { (mib) * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,	\
-	  .cfg_flags = OPTS, .seed = sd },				\
-	{ .name = nm "_no_rack", .link = { PATH, .loss_ppm = (pct) * PCT }, \
-	  .bytes = { (mib) * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,	\
-	  .cfg_flags = NORACK, .seed = sd },				\
-	{ .name = nm "_no_sack", .link = { PATH, .loss_ppm = (pct) * PCT }, \
-	  .bytes = { (mib) * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,	\
-	  .cfg_flags = NOSACK, .seed = sd },				\
-	{ .name = nm "_newreno", .link = { PATH, .loss_ppm = (pct) * PCT }, \
-	  .bytes = { (mib) * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,	\
-	  .cfg_flags = OPTS, .cc = "newreno", .seed = sd }
-
 /* A 20 ms buffer at the bottleneck, and a step AQM marking at 2 ms. */
 #define QUEUE		PATH, .queue_us = 20000
 #define AQM		QUEUE, .ecn_mark_us = 2000
 
+/*
+ * Each lossy case runs with the defaults (SACK, RACK-TLP, CUBIC), then
+ * with RACK off (RFC 6675 loss detection), SACK off (NewReno recovery)
+ * and NewReno for CUBIC.
+ */
 static const struct vtcp_sim_params vtcp_sim_cases[] = {
 	{ .name = "clean", .link = { PATH },
 	  .bytes = { 8 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 1 },
-	LOSSY("loss1", 1, 4, 2),
-	LOSSY("loss5", 5, 4, 3),
-	LOSSY("loss20", 20, 2, 4),
+	{ .name = "loss1", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 2 },
+	{ .name = "loss1_no_rack", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 2 },
+	{ .name = "loss1_no_sack", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 2 },
+	{ .name = "loss1_newreno", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 2 },
+	{ .name = "loss5", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 3 },
+	{ .name = "loss5_no_rack", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 3 },
+	{ .name = "loss5_no_sack", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 3 },
+	{ .name = "loss5_newreno", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 3 },
+	{ .name = "loss20", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 4 },
+	{ .name = "loss20_no_rack", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 4 },
+	{ .name = "loss20_no_sack", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 4 },
+	{ .name = "loss20_newreno", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 4 },
 	{ .name = "reorder", .link = { PATH, .reorder_ppm = 2 * PCT,
 				       .reorder_us = 3000, .jitter_us = 200 },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
