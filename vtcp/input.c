@@ -497,11 +497,23 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 	bool had_ooo = !RB_EMPTY_ROOT(&tcb->rcvq.ooo);
 	int ret;
 
+	/*
+	 * Data after a silence longer than the RTO: the sender is starting
+	 * again, from a small window; ACK every segment for a while.
+	 */
+	if (tcb->last_data_ns &&
+	    now - tcb->last_data_ns > (u64)tcb->rto_us * NSEC_PER_USEC)
+		vtcp_enter_quickack(tcb);
+	tcb->last_data_ns = now;
+
 	if (seg->seq == tcb->rcv_nxt) {
 		if (vtcp_rcvq_ready_add(tcb, seg, seg->seq, seg->len))
 			return VTCP_DROP_MEMORY;
 		tcb->rcv_nxt += seg->len;
 		vtcp_rcv_rtt_measure(tcb, seg, now);
+		/* The end of a write: the reader's taking it will ACK it. */
+		if ((seg->flags & TCPHDR_PSH) || seg->len < tcb->rcv_mss)
+			tcb->ack_pushed = 1;
 		tcb->stats.bytes_received += seg->len;
 		if (had_ooo) {
 			u32 nxt = vtcp_rcvq_ooo_advance(tcb, tcb->rcv_nxt);
@@ -598,6 +610,11 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		/* Data we already have: report it (RFC 2883). */
 		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt)) {
 			vtcp_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
+			/*
+			 * The peer resent, most likely after an RTO: it is
+			 * in slow start, and every ACK counts (as Linux).
+			 */
+			vtcp_enter_quickack(tcb);
 			/*
 			 * Our ACK was lost and the peer resent: echo this
 			 * copy's timestamp (RFC 7323 4.3 (2)), or the peer's

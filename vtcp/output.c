@@ -119,6 +119,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		tcb->last_ack_sent = out->ack;
 		tcb->ack_segs = 0;
 		tcb->ack_now = 0;
+		tcb->ack_pushed = 0;
 		tcb->deadline[VTCP_TIMER_DELACK] = 0;
 		if (tcb->dsack && !WARN_ON_ONCE(!tcb->nsack)) {
 			/* A D-SACK block is reported once (RFC 2883 4). */
@@ -151,6 +152,20 @@ void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now)
 	tcb->challenge_count++;
 	tcb->stats.challenge_acks++;
 	vtcp_send_ack(tcb, now);
+}
+
+/*
+ * ACK every segment for a while (as Linux's quick-ACK mode): as many as
+ * half the window holds, at most VTCP_QUICKACKS.
+ */
+void vtcp_enter_quickack(struct vtcp_tcb *tcb)
+{
+	u32 wnd = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
+		  tcb->rcv_adv - tcb->rcv_nxt : 0;
+	u32 n = clamp_t(u32, wnd / (2 * max_t(u32, tcb->rcv_mss, 1)), 2,
+			VTCP_QUICKACKS);
+
+	tcb->quickacks = max_t(u32, tcb->quickacks, n);
 }
 
 /* ACK now or within VTCP_DELACK_US, as the receiver's policy says. */

@@ -9,10 +9,20 @@
  * retransmissions and losses at the tail of a short flight, and it
  * tolerates reordering by the window: zero while no reordering has been
  * seen (in recovery, or with DupThresh segments SACKed), else a quarter of
- * the minimum RTT, one quarter more for each round that brings a D-SACK (a
- * needless retransmission), back to one quarter after 16 recoveries
- * without. A segment not yet late arms the reorder timer
- * (VTCP_TIMER_REORDER) for when it will be.
+ * the minimum RTT, twice as much for each round that brings a D-SACK (a
+ * needless retransmission; RFC 8985 adds a quarter, see below), back to
+ * one quarter after 16 recoveries without. A segment not yet late arms
+ * the reorder timer (VTCP_TIMER_REORDER) for when it will be.
+ *
+ * Why doubling: when some packets skip a queue that others wait in (as
+ * netem's reorder does), min_RTT is far below the reordering, and a
+ * quarter of it per round would take hundreds of round trips of needless
+ * retransmissions to catch up (and Linux caps the steps at 255); doubling
+ * takes a few. SRTT still bounds the window.
+ *
+ * Reordering seen also raises DupThresh (tcb->reordering, as Linux's
+ * tp->reordering): the distance in segments by which a segment sent once
+ * arrived after later ones. RFC 6675's IsLost() (RACK off) counts with it.
  *
  * TLP: when the last segments of a flight are lost, no ACK comes back for
  * RACK to reason on. After a probe timeout (PTO, two RTTs; VTCP_TIMER_TLP)
@@ -52,11 +62,16 @@ void vtcp_rack_delivered(struct vtcp_tcb *tcb, const struct vtcp_txseg *seg,
 		     (u32)min_t(u64, div_u64(now - seg->xmit_ns, NSEC_PER_USEC),
 				U32_MAX) : 0;
 
-	if (vtcp_seq_gt(seg->end, tcb->rack_fack))
+	if (vtcp_seq_gt(seg->end, tcb->rack_fack)) {
 		tcb->rack_fack = seg->end;
-	else if (vtcp_seq_lt(seg->end, tcb->rack_fack) &&
-		 !(seg->flags & VTCP_TXSEG_EVER_RETRANS))
+	} else if (vtcp_seq_lt(seg->end, tcb->rack_fack) &&
+		   !(seg->flags & VTCP_TXSEG_EVER_RETRANS)) {
+		u32 dist = (tcb->rack_fack - seg->seq) / tcb->mss + 1;
+
 		tcb->rack_reord = 1;
+		tcb->reordering = clamp_t(u32, dist, tcb->reordering,
+					  VTCP_MAX_REORDERING);
+	}
 
 	if (seg->flags & VTCP_TXSEG_EVER_RETRANS) {
 		/* The echo says an earlier transmission was acknowledged. */
@@ -86,7 +101,8 @@ u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 		if (DIV_ROUND_UP(tcb->sndq.sacked, tcb->mss) >= tcb->reordering)
 			return 0;
 	}
-	return min(tcb->rack_reo_mult * (tcb->rtt_min_us / 4), tcb->srtt_us);
+	return min_t(u64, (u64)tcb->rack_reo_mult * (tcb->rtt_min_us / 4),
+		     tcb->srtt_us);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_reo_wnd_us);
 
@@ -99,8 +115,7 @@ void vtcp_rack_update_reo_wnd(struct vtcp_tcb *tcb, bool dsack)
 	if (!tcb->rack_dsack_valid && dsack) {
 		tcb->rack_dsack_valid = 1;
 		tcb->rack_dsack_round = tcb->snd_nxt;
-		if (tcb->rack_reo_mult < U8_MAX)
-			tcb->rack_reo_mult++;
+		tcb->rack_reo_mult = min_t(u32, 2 * tcb->rack_reo_mult, U16_MAX);
 		tcb->rack_reo_persist = VTCP_REO_PERSIST;
 	}
 }

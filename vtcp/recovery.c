@@ -351,6 +351,13 @@ void vtcp_enter_loss(struct vtcp_tcb *tcb, u64 now)
 {
 	struct vtcp_txseg *seg, *first = vtcp_txseg_first(&tcb->sndq);
 
+	/*
+	 * A timeout with DupThresh's worth SACKed and no recovery: the
+	 * reordering seen was overestimated (as Linux).
+	 */
+	if (tcb->ca_state <= VTCP_CA_DISORDER &&
+	    tcb->sndq.sacked >= (u32)tcb->reordering * tcb->mss)
+		tcb->reordering = min_t(u8, tcb->reordering, VTCP_DUPTHRESH);
 	/* In fast recovery the window was already reduced for this loss. */
 	if (tcb->ca_state <= VTCP_CA_DISORDER ||
 	    (tcb->ca_state == VTCP_CA_LOSS && !tcb->backoff))

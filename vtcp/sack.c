@@ -83,12 +83,21 @@ void vtcp_sack_input(struct vtcp_tcb *tcb, const struct vtcp_opts *opt,
 	if (vtcp_seq_lt(s[0].start, ack) ||
 	    (opt->nsack > 1 && vtcp_seq_geq(s[0].start, s[1].start) &&
 	     vtcp_seq_leq(s[0].end, s[1].end))) {
-		as->dsack = 1;
-		as->dsack_start = s[0].start;
-		as->dsack_end = s[0].end;
 		tcb->stats.dsacks++;
-		vtcp_undo_dsack(tcb, s[0].start, s[0].end);
+		tcb->stats.dsack_segs += DIV_ROUND_UP(s[0].end - s[0].start,
+						      tcb->mss);
 		first = 1;
+		/*
+		 * More duplicates than we ever resent: the network copies
+		 * packets, and this says nothing of our retransmissions (as
+		 * Linux's tcp_dsack_seen()).
+		 */
+		if (tcb->stats.dsack_segs <= tcb->stats.retrans_segs) {
+			as->dsack = 1;
+			as->dsack_start = s[0].start;
+			as->dsack_end = s[0].end;
+			vtcp_undo_dsack(tcb, s[0].start, s[0].end);
+		}
 	}
 	for (i = first; i < opt->nsack; i++) {
 		u32 start = s[i].start, end = s[i].end;

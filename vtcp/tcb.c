@@ -261,6 +261,19 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 	if (!vtcp_state_synchronized(tcb->state) || tcb->fin_received)
 		return;
 	vtcp_rcvbuf_adjust(tcb, now);
+	/*
+	 * An ACK is owed: send it now if the reader took everything after
+	 * the end of a write, or more than a segment is unacknowledged (as
+	 * Linux's tcp_cleanup_rbuf): the sender may be waiting for it, and
+	 * the delayed ACK timer would stall it for 40 ms.
+	 */
+	if (tcb->last_ack_sent != tcb->rcv_nxt &&
+	    ((tcb->ack_pushed && !tcb->rcvq.ready_bytes) ||
+	     tcb->rcv_nxt - tcb->last_ack_sent > tcb->rcv_mss)) {
+		tcb->ack_now = 1;
+		vtcp_output(tcb, now);
+		return;
+	}
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
 	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);

@@ -204,6 +204,7 @@ struct vtcp_stats {
 	u32 ce_received;	/* data segments marked CE */
 	u32 fast_retrans;
 	u32 dsacks;
+	u32 dsack_segs;		/* segments D-SACKed, duplicates or not */
 	u32 ooo_segs;
 	u32 challenge_acks;
 	u32 zero_window_probes;
@@ -233,7 +234,8 @@ struct vtcp_tcb {
 	   ecn_echo:1,		/* receiver: a CE mark to echo with ECE */
 	   ecn_cwr:1,		/* sender: CWR goes on the next new data */
 	   sack_reneged:1;	/* the peer dropped data it had SACKed */
-	u8 tlp_push:1;		/* the loss probe: one segment, any cwnd */
+	u8 tlp_push:1,		/* the loss probe: one segment, any cwnd */
+	   ack_pushed:1;	/* a PSH or short segment awaits its ACK */
 	u8 events;		/* VTCP_EV_*, cleared by the datapath */
 	s16 err;		/* -errno for the user, or 0 */
 	u16 gso_max;		/* largest segment the datapath takes, bytes */
@@ -291,7 +293,7 @@ struct vtcp_tcb {
 	u32 undo_tsval;		/* our TSval on its first retransmission */
 	u32 undo_retrans;	/* its retransmissions not yet D-SACKed */
 	u8 ca_state;		/* VTCP_CA_* */
-	u8 reordering;		/* dupthresh, in segments */
+	u8 reordering;		/* DupThresh, in segments, as observed */
 	u8 undo_ok:1;		/* undo_* describe the latest reduction */
 	u32 dupacks;		/* a window's worth: may exceed 255 */
 	u64 cc_priv[10];
@@ -302,7 +304,7 @@ struct vtcp_tcb {
 	u32 rack_rtt_us;	/* RTT of that delivery */
 	u32 rack_fack;		/* highest sequence delivered */
 	u32 rack_dsack_round;	/* snd_nxt when reo_wnd last grew */
-	u8 rack_reo_mult;	/* reo_wnd in quarters of the min RTT */
+	u16 rack_reo_mult;	/* reo_wnd in quarters of the min RTT */
 	u8 rack_reo_persist;	/* recoveries left before it resets */
 	u8 rack_reord:1,	/* reordering seen */
 	   rack_dsack_valid:1,	/* rack_dsack_round is set */
@@ -328,6 +330,7 @@ struct vtcp_tcb {
 	u16 challenge_count;
 
 	u64 last_rcv_ns;	/* last segment from the peer */
+	u64 last_data_ns;	/* last data from the peer */
 	u64 last_snd_ns;	/* last data sent */
 	u64 deadline[VTCP_TIMER_MAX];	/* absolute ns; 0: not armed */
 

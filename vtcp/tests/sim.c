@@ -149,7 +149,12 @@ static void vtcp_sim_send(struct vtcp_sim *sim, int from, struct vtcp_sim_pkt *p
 		vtcp_sim_pkt_free(pkt);
 		return;
 	}
-	pkt->at = depart + (u64)lp->delay_us * NSEC_PER_USEC;
+	pkt->at = depart;
+	/* netem's reorder: some packets skip the delay, overtaking others. */
+	if (vtcp_sim_chance(sim, lp->skip_ppm))
+		sim->res->reordered++;
+	else
+		pkt->at += (u64)lp->delay_us * NSEC_PER_USEC;
 	if (lp->jitter_us)
 		pkt->at += prandom_u32_state(&sim->rnd) %
 			   (lp->jitter_us * NSEC_PER_USEC);

@@ -18,6 +18,7 @@
 struct vtcp_sim_link_params {
 	u32 loss_ppm;		/* per packet, parts per million */
 	u32 reorder_ppm;	/* held back by reorder_ns more */
+	u32 skip_ppm;		/* sent without the delay, as netem's reorder */
 	u32 dup_ppm;		/* delivered twice */
 	u32 rate_mbps;		/* bottleneck; 0: none */
 	u32 delay_us;		/* one way */

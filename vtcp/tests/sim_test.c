@@ -82,6 +82,13 @@ static const struct vtcp_sim_params vtcp_sim_cases[] = {
 					       .reorder_us = 3000, .jitter_us = 200 },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = NOSACK, .seed = 5 },
+	/* As netem's reorder 25%: those packets skip the 10 ms delay. */
+	{ .name = "skip_delay", .link = { PATH, .skip_ppm = 25 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 12 },
+	{ .name = "skip_delay_no_rack", .link = { PATH, .skip_ppm = 25 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 12 },
 	{ .name = "dup", .link = { PATH, .dup_ppm = 5 * PCT },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 6 },
