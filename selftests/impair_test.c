@@ -10,6 +10,13 @@
  * vtcp0 and the veth pair get "gso off tso off", and vtcp0 also
  * "rx-gro-hw off" so that vtcp delivers MSS-sized packets.
  *
+ * The second fixture, impair_mech, runs lossy and reordering cases with
+ * one of vtcp's mechanisms turned off (VTCP_OPT_RACK, VTCP_OPT_SACK) and
+ * the same one off in Linux, in both namespaces (net.ipv4.tcp_recovery and
+ * tcp_early_retrans, tcp_sack), so that each ratio still compares like
+ * with like; and a case where netem marks ECN-capable packets CE instead
+ * of dropping them, with ECN asked for by the host's SYN (tcp_ecn=1).
+ *
  * Sizes scale with VTCP_IMPAIR_SCALE (default 1; VTCP_LONG=1 makes it 4).
  */
 #include <pthread.h>
@@ -48,13 +55,15 @@ FIXTURE_VARIANT_ADD(impair, rate_20mbit) { "rate 20mbit", 4 << 20 };
 FIXTURE_VARIANT_ADD(impair, mix) {
 	"delay 20ms 5ms loss 2% duplicate 2% reorder 10%", 2 << 20 };
 
-FIXTURE_SETUP(impair)
+/* Both fixtures: vtcp0 and the reference veth pair, offloads off. */
+static void vtcp_impair_setup(struct __test_metadata *_metadata,
+			      size_t variant_bytes, size_t *bytes)
 {
 	const char *scale = getenv("VTCP_IMPAIR_SCALE");
 	size_t mult = scale ? strtoul(scale, NULL, 0) :
 		      getenv("VTCP_LONG") ? 4 : 1;
 
-	self->bytes = variant->bytes * (mult ? mult : 1);
+	*bytes = variant_bytes * (mult ? mult : 1);
 	ASSERT_EQ(0, vtcp_module_ensure());
 	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
 			     "ip addr replace " HOST4 "/24 dev vtcp0 && "
@@ -77,13 +86,23 @@ FIXTURE_SETUP(impair)
 			     "action mirred egress redirect dev ifb0"));
 }
 
-FIXTURE_TEARDOWN(impair)
+static void vtcp_impair_teardown(void)
 {
 	vtcp_sh("tc qdisc del dev vtcp0 root 2>/dev/null;"
 		"tc qdisc del dev vtcp0 ingress 2>/dev/null;"
 		"ip link del ifb0 2>/dev/null; ip link del vtcpveth 2>/dev/null;"
 		"ip netns del " NS " 2>/dev/null;"
 		"ethtool -K vtcp0 gso on tso on gro on rx-gro-hw on >/dev/null");
+}
+
+FIXTURE_SETUP(impair)
+{
+	vtcp_impair_setup(_metadata, variant->bytes, &self->bytes);
+}
+
+FIXTURE_TEARDOWN(impair)
+{
+	vtcp_impair_teardown();
 }
 
 static double vtcp_now_s(void)
@@ -208,23 +227,95 @@ out:
 	return mbit;
 }
 
-static void vtcp_impair_case(struct __test_metadata *_metadata,
-			     const char *netem, size_t bytes, bool to_vtcp)
+/* Which of vtcp's mechanisms are on (1) or off (0), with Linux's alike. */
+struct vtcp_mechs {
+	int sack;		/* VTCP_OPT_SACK; net.ipv4.tcp_sack */
+	int rack;		/* VTCP_OPT_RACK; tcp_recovery, tcp_early_retrans */
+	int ecn;		/* the host asks for ECN: tcp_ecn=1 (else 2) */
+	const char *name;
+};
+
+static const struct vtcp_mechs vtcp_defaults = { 1, 1, 0, "" };
+
+/* The same switches for the host's TCP, in both namespaces. */
+static int vtcp_host_mechs(const struct vtcp_mechs *m)
 {
+	static const char *const nss[] = { "", "ip netns exec " NS " " };
+	int i, ret = 0;
+
+	for (i = 0; i < 2; i++)
+		ret |= vtcp_sh("%ssh -c 'cd /proc/sys/net/ipv4 && echo %d > tcp_sack && "
+			       "echo %d > tcp_recovery && echo %d > tcp_early_retrans && "
+			       "echo %d > tcp_ecn'",
+			       nss[i], m->sack, m->rack, m->rack ? 3 : 0,
+			       m->ecn ? 1 : 2);
+	return ret;
+}
+
+/* The sender's side of the story: a Linux counter in a namespace. */
+static long vtcp_mib(bool in_ns, const char *file, const char *table,
+		     const char *name)
+{
+	char cmd[512];
+	long v = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "%sawk '/^%s:/ { if (!h) { split($0, n); h = 1 } else "
+		 "{ for (i = 2; i <= NF; i++) if (n[i] == \"%s\") print $i } }' "
+		 "/proc/net/%s", in_ns ? "ip netns exec " NS " " : "", table,
+		 name, file);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (fscanf(p, "%ld", &v) != 1)
+		v = -1;
+	pclose(p);
+	return v;
+}
+
+struct vtcp_host_tx {
+	long retrans, timeouts, probes;
+};
+
+static struct vtcp_host_tx vtcp_host_tx(bool in_ns)
+{
+	struct vtcp_host_tx t = {
+		vtcp_mib(in_ns, "snmp", "Tcp", "RetransSegs"),
+		vtcp_mib(in_ns, "netstat", "TcpExt", "TCPTimeouts"),
+		vtcp_mib(in_ns, "netstat", "TcpExt", "TCPLossProbes"),
+	};
+
+	return t;
+}
+
+static void vtcp_impair_case(struct __test_metadata *_metadata,
+			     const char *netem, size_t bytes, bool to_vtcp,
+			     const struct vtcp_mechs *m)
+{
+	struct vtcp_host_tx h0, h1, r0, r1;
+	struct vtcp_info info;
 	double v, ref;
 	int lfd, hfd, vfd;
 
+	ASSERT_EQ(0, vtcp_host_mechs(m));
 	/* The impaired direction carries the data. */
 	ASSERT_EQ(0, vtcp_sh("tc qdisc replace dev %s root netem limit 100000 %s",
 			     to_vtcp ? "vtcp0" : "ifb0", netem));
 	lfd = vtcp_listen_on("vtcp0", VTCP4, PORT, 4);
 	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, vtcp_set_opt(lfd, VTCP_OPT_SACK, m->sack));
+	ASSERT_EQ(0, vtcp_set_opt(lfd, VTCP_OPT_RACK, m->rack));
 	hfd = vtcp_host_connect(VTCP4, PORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
+	h0 = vtcp_host_tx(false);
 	v = to_vtcp ? vtcp_transfer(hfd, vfd, bytes) : vtcp_transfer(vfd, hfd, bytes);
 	EXPECT_LT(0, v) TH_LOG("the transfer failed: %s", strerror((int)-v));
+	h1 = vtcp_host_tx(false);
+	memset(&info, 0, sizeof(info));
+	ioctl(vfd, VTCP_IOC_INFO, &info);
 	close(hfd);
 	close(vfd);
 	close(lfd);
@@ -233,21 +324,93 @@ static void vtcp_impair_case(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vtcp_sh("%s tc qdisc replace dev %s root netem limit 100000 %s",
 			     to_vtcp ? "" : "ip netns exec " NS,
 			     to_vtcp ? "vtcpveth" : "eth0", netem));
+	/* The reference's sender: the initial namespace if data goes to NS. */
+	r0 = vtcp_host_tx(!to_vtcp);
 	ref = vtcp_reference(bytes, to_vtcp);
 	EXPECT_LT(0, ref) TH_LOG("the host-to-host reference failed");
-	ksft_print_msg("impair %-48s %-12s %5zu KiB: vtcp %8.2f Mbit/s, host-to-host %8.2f Mbit/s, ratio %.2f\n",
+	r1 = vtcp_host_tx(!to_vtcp);
+	vtcp_host_mechs(&vtcp_defaults);
+	ksft_print_msg("impair %-48s %-12s %5zu KiB: vtcp %8.2f Mbit/s, host-to-host %8.2f Mbit/s, ratio %.2f%s%s\n",
 		       netem, to_vtcp ? "host->vtcp" : "vtcp->host", bytes >> 10,
-		       v, ref, ref > 0 ? v / ref : 0);
+		       v, ref, ref > 0 ? v / ref : 0, *m->name ? " " : "", m->name);
+	if (to_vtcp)
+		ksft_print_msg("  senders: host->vtcp %ld resent, %ld RTOs, %ld probes; host-to-host %ld resent, %ld RTOs, %ld probes\n",
+			       h1.retrans - h0.retrans, h1.timeouts - h0.timeouts,
+			       h1.probes - h0.probes, r1.retrans - r0.retrans,
+			       r1.timeouts - r0.timeouts, r1.probes - r0.probes);
+	else
+		ksft_print_msg("  senders: vtcp %u resent, %u RTOs, %u recoveries; host-to-host %ld resent, %ld RTOs, %ld probes\n",
+			       info.total_retrans, info.rto_expirations,
+			       info.fast_retrans, r1.retrans - r0.retrans,
+			       r1.timeouts - r0.timeouts, r1.probes - r0.probes);
 }
 
 TEST_F_TIMEOUT(impair, host_to_vtcp, 900)
 {
-	vtcp_impair_case(_metadata, variant->netem, self->bytes, true);
+	vtcp_impair_case(_metadata, variant->netem, self->bytes, true,
+			 &vtcp_defaults);
 }
 
 TEST_F_TIMEOUT(impair, vtcp_to_host, 900)
 {
-	vtcp_impair_case(_metadata, variant->netem, self->bytes, false);
+	vtcp_impair_case(_metadata, variant->netem, self->bytes, false,
+			 &vtcp_defaults);
+}
+
+/* The same cases with one mechanism off on both sides, or ECN marks. */
+FIXTURE(impair_mech) {
+	size_t bytes;
+};
+
+FIXTURE_VARIANT(impair_mech) {
+	const char *netem;
+	size_t bytes;
+	struct vtcp_mechs m;
+};
+
+FIXTURE_VARIANT_ADD(impair_mech, loss_1_no_rack) {
+	"loss 1%", 8 << 20, { 1, 0, 0, "(RACK-TLP off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, loss_1_no_sack) {
+	"loss 1%", 8 << 20, { 0, 1, 0, "(SACK off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, loss_5_no_rack) {
+	"loss 5%", 4 << 20, { 1, 0, 0, "(RACK-TLP off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, loss_5_no_sack) {
+	"loss 5%", 4 << 20, { 0, 1, 0, "(SACK off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, reorder_25_no_rack) {
+	"delay 5ms reorder 25% 50%", 4 << 20, { 1, 0, 0, "(RACK-TLP off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, reorder_25_no_sack) {
+	"delay 5ms reorder 25% 50%", 4 << 20, { 0, 1, 0, "(SACK off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, mix_no_rack) {
+	"delay 20ms 5ms loss 2% duplicate 2% reorder 10%", 2 << 20,
+	{ 1, 0, 0, "(RACK-TLP off)" } };
+FIXTURE_VARIANT_ADD(impair_mech, mix_no_sack) {
+	"delay 20ms 5ms loss 2% duplicate 2% reorder 10%", 2 << 20,
+	{ 0, 1, 0, "(SACK off)" } };
+/* netem marks CE where it would drop, if the packet is ECN-capable. */
+FIXTURE_VARIANT_ADD(impair_mech, ecn_mark_5) {
+	"loss 5% ecn", 4 << 20, { 1, 1, 1, "(ECN)" } };
+
+FIXTURE_SETUP(impair_mech)
+{
+	vtcp_impair_setup(_metadata, variant->bytes, &self->bytes);
+}
+
+FIXTURE_TEARDOWN(impair_mech)
+{
+	vtcp_host_mechs(&vtcp_defaults);
+	vtcp_impair_teardown();
+}
+
+TEST_F_TIMEOUT(impair_mech, host_to_vtcp, 900)
+{
+	vtcp_impair_case(_metadata, variant->netem, self->bytes, true,
+			 &variant->m);
+}
+
+TEST_F_TIMEOUT(impair_mech, vtcp_to_host, 900)
+{
+	vtcp_impair_case(_metadata, variant->netem, self->bytes, false,
+			 &variant->m);
 }
 
 TEST_HARNESS_MAIN

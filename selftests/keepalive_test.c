@@ -23,13 +23,6 @@ FIXTURE(keepalive) {
 	int lfd, hfd, vfd;
 };
 
-static int vtcp_setopt(int fd, __u32 name, __u64 value)
-{
-	struct vtcp_opt opt = { .name = name, .value = value };
-
-	return ioctl(fd, VTCP_IOC_SETOPT, &opt) ? -errno : 0;
-}
-
 FIXTURE_VARIANT(keepalive) {
 	bool on;
 };
@@ -45,10 +38,10 @@ FIXTURE_SETUP(keepalive)
 	self->lfd = vtcp_listen_on("vtcp0", VTCP4, PORT, 4);
 	ASSERT_LE(0, self->lfd);
 	/* Set on the listener, inherited by what it accepts. */
-	ASSERT_EQ(0, vtcp_setopt(self->lfd, VTCP_OPT_KEEPALIVE, variant->on));
-	ASSERT_EQ(0, vtcp_setopt(self->lfd, VTCP_OPT_KEEPIDLE, IDLE));
-	ASSERT_EQ(0, vtcp_setopt(self->lfd, VTCP_OPT_KEEPINTVL, INTVL));
-	ASSERT_EQ(0, vtcp_setopt(self->lfd, VTCP_OPT_KEEPCNT, CNT));
+	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPALIVE, variant->on));
+	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPIDLE, IDLE));
+	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPINTVL, INTVL));
+	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPCNT, CNT));
 	self->hfd = vtcp_host_connect(VTCP4, PORT);
 	ASSERT_LE(0, self->hfd);
 	self->vfd = vtcp_accept_on(self->lfd, 0, NULL);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The congestion control algorithms vtcp has, found by name, and NewReno
- * (RFC 5681 window growth; its loss response lives in recovery.c).
+ * The congestion control algorithms vtcp has, found by name: CUBIC (the
+ * default, cubic.c) and NewReno (RFC 5681 window growth, here; the loss
+ * response of both lives in recovery.c).
  */
 
 #include <kunit/visibility.h>
@@ -10,7 +11,9 @@
 
 #include "cc.h"
 
+/* The first is the default. */
 static const struct vtcp_cc_ops *const vtcp_ccs[] = {
+	&vtcp_cc_cubic,
 	&vtcp_cc_newreno,
 };
 
@@ -29,6 +32,7 @@ const struct vtcp_cc_ops *vtcp_cc_default(void)
 {
 	return vtcp_ccs[0];
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_cc_default);
 
 /*
  * Slow start (RFC 5681 3.1) counting every byte acknowledged, not at most
@@ -78,6 +82,7 @@ static void vtcp_newreno_cong_avoid(struct vtcp_tcb *tcb, u32 acked, u64 now)
 		tcb->cwnd += tcb->mss;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_cc_slow_start);
 
 const struct vtcp_cc_ops vtcp_cc_newreno = {
 	.name		= "newreno",

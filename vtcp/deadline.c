@@ -51,6 +51,7 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 	tcb->stats.rto_expirations++;
 	vtcp_enter_loss(tcb, now);
 	tcb->backoff++;
+	vtcp_retransmit_head(tcb, now);
 	vtcp_output(tcb, now);
 }
 
@@ -143,14 +144,27 @@ static void (*const vtcp_expire[VTCP_TIMER_MAX])(struct vtcp_tcb *, u64) = {
 	[VTCP_TIMER_DELACK]	= vtcp_delack_expire,
 	[VTCP_TIMER_KEEPALIVE]	= vtcp_keepalive_expire,
 	[VTCP_TIMER_LINGER]	= vtcp_linger_expire,
+	[VTCP_TIMER_REORDER]	= vtcp_rack_reo_expire,
+	[VTCP_TIMER_TLP]	= vtcp_tlp_expire,
+};
+
+/*
+ * The order deadlines due together run in: RACK's reorder timer and the
+ * loss probe before the RTO, which they exist to make unnecessary (the
+ * probe restarts it, RFC 8985 7.3).
+ */
+static const u8 vtcp_expire_order[VTCP_TIMER_MAX] = {
+	VTCP_TIMER_REORDER, VTCP_TIMER_TLP, VTCP_TIMER_RTO, VTCP_TIMER_PERSIST,
+	VTCP_TIMER_DELACK, VTCP_TIMER_KEEPALIVE, VTCP_TIMER_LINGER,
 };
 
 void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
 {
-	int t;
+	int i, t;
 
 	lockdep_assert_held(&tcb->lock);
-	for (t = 0; t < VTCP_TIMER_MAX; t++) {
+	for (i = 0; i < VTCP_TIMER_MAX; i++) {
+		t = vtcp_expire_order[i];
 		if (!tcb->deadline[t] || tcb->deadline[t] > now)
 			continue;
 		tcb->deadline[t] = 0;

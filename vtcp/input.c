@@ -8,6 +8,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
+#include <net/inet_ecn.h>
 #include <net/tcp.h>
 
 #include "cc.h"
@@ -64,6 +65,15 @@ static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 		tcb->ts_recent = o->tsval;
 		tcb->ts_recent_ns = now;
 	}
+	/*
+	 * RFC 3168 6.1.1: ECN is in use after an ECN-setup SYN (ECE and CWR)
+	 * answered by an ECN-setup SYN-ACK (ECE without CWR). A SYN-ACK with
+	 * both is no answer to ours; a SYN with one of them asks nothing.
+	 */
+	tcb->ecn_ok = (tcb->cfg.flags & VTCP_CFG_ECN) &&
+		      (seg->flags & (TCPHDR_ECE | TCPHDR_CWR)) ==
+		      ((seg->flags & TCPHDR_ACK) ? TCPHDR_ECE :
+		       TCPHDR_ECE | TCPHDR_CWR);
 }
 
 /* LISTEN (RFC 9293 3.10.7.2): @tcb is the child the SYN makes. */
@@ -265,9 +275,13 @@ static void vtcp_ack_unacceptable(struct vtcp_tcb *tcb,
 		vtcp_send_challenge_ack(tcb, now);
 }
 
-/* Forget the records and bytes below @ack; returns an RTT sample or 0. */
+/*
+ * Forget the records and bytes below @ack; returns an RTT sample or 0.
+ * With @as, the records delivered by this ACK (not SACKed before) are
+ * RACK's deliveries too.
+ */
 static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
-			    bool *any_retrans)
+			    bool *any_retrans, const struct vtcp_ack_sample *as)
 {
 	struct vtcp_txseg *seg, *tmp;
 	u64 sent = 0;
@@ -279,6 +293,8 @@ static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 				*any_retrans = true;
 			else
 				sent = max(sent, seg->xmit_ns);
+			if (as && !(seg->flags & VTCP_TXSEG_SACKED))
+				vtcp_rack_delivered(tcb, seg, as->tsecr, now);
 			vtcp_txseg_free(&tcb->sndq, seg);
 			continue;
 		}
@@ -301,13 +317,13 @@ static u32 vtcp_clean_acked(struct vtcp_tcb *tcb, u32 ack, u64 now,
 
 /* New data acknowledged: snd_una moves to @ack. */
 static void vtcp_ack_new(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
-			 u64 now)
+			 struct vtcp_ack_sample *as, u64 now)
 {
 	u32 acked = seg->ack - tcb->snd_una;
 	bool any_retrans = false;
 	u32 rtt_us;
 
-	rtt_us = vtcp_clean_acked(tcb, seg->ack, now, &any_retrans);
+	rtt_us = vtcp_clean_acked(tcb, seg->ack, now, &any_retrans, as);
 	if (!rtt_us && any_retrans && tcb->ts_ok &&
 	    (seg->opt.present & VTCP_TCPOPT_TS) && seg->opt.tsecr) {
 		/* A timestamp echo tells which transmission was acked. */
@@ -316,23 +332,27 @@ static void vtcp_ack_new(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 		if (ms < VTCP_RTO_MAX_US / USEC_PER_MSEC)
 			rtt_us = max(ms, 1U) * USEC_PER_MSEC;
 	}
-	if (rtt_us) {
-		vtcp_rtt_sample(tcb, rtt_us);
-		if (tcb->cfg.cc->rtt_sample)
-			tcb->cfg.cc->rtt_sample(tcb, rtt_us, now);
-	}
 	tcb->stats.bytes_acked += acked;
 	tcb->snd_una = seg->ack;
 	tcb->backoff = 0;
 	tcb->probes = 0;
 	tcb->retrans_start_ns = 0;
 	tcb->events |= VTCP_EV_WRITABLE;
+	as->acked = acked;
+	if (rtt_us) {
+		vtcp_rtt_sample(tcb, rtt_us);
+		if (tcb->cfg.cc->rtt_sample)
+			tcb->cfg.cc->rtt_sample(tcb, rtt_us, now);
+	}
 
 	/* RFC 6298 5.2 and 5.3 */
 	tcb->deadline[VTCP_TIMER_RTO] = 0;
-	if (tcb->snd_una != tcb->snd_nxt)
+	if (tcb->snd_una != tcb->snd_nxt) {
 		vtcp_restart_rto(tcb, now);
-	vtcp_recovery_ack(tcb, acked, false, now);
+	} else {
+		tcb->deadline[VTCP_TIMER_REORDER] = 0;
+		tcb->deadline[VTCP_TIMER_TLP] = 0;
+	}
 }
 
 /* Our SYN is acknowledged (SYN-SENT or SYN-RECEIVED). */
@@ -341,7 +361,7 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 	bool any_retrans = false;
 	u32 rtt_us;
 
-	rtt_us = vtcp_clean_acked(tcb, seg->ack, now, &any_retrans);
+	rtt_us = vtcp_clean_acked(tcb, seg->ack, now, &any_retrans, NULL);
 	if (rtt_us)
 		vtcp_rtt_sample(tcb, rtt_us);
 	/*
@@ -376,7 +396,10 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 					    u64 now)
 {
 	u32 wnd = seg->wnd << wshift;
-	bool dupack;
+	struct vtcp_ack_sample as = {
+		.prior_una = tcb->snd_una,
+		.prior_sacked = tcb->sndq.sacked + vtcp_reno_sacked(tcb),
+	};
 
 	if (!vtcp_ack_acceptable(tcb, seg)) {
 		vtcp_send_challenge_ack(tcb, now);
@@ -384,14 +407,24 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 	}
 
 	/* RFC 5681 2: the duplicate ACK, exactly. */
-	dupack = seg->ack == tcb->snd_una && !seg->len &&
-		 !(seg->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
-		 tcb->snd_una != tcb->snd_nxt && wnd == tcb->snd_wnd;
+	as.dupack = seg->ack == tcb->snd_una && !seg->len &&
+		    !(seg->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+		    tcb->snd_una != tcb->snd_nxt && wnd == tcb->snd_wnd;
+	if (tcb->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS))
+		as.tsecr = seg->opt.tsecr;
+	as.ece = tcb->ecn_ok && (seg->flags & TCPHDR_ECE);
 
 	if (vtcp_seq_gt(seg->ack, tcb->snd_una))
-		vtcp_ack_new(tcb, seg, now);
-	else if (dupack)
-		vtcp_recovery_ack(tcb, 0, true, now);
+		vtcp_ack_new(tcb, seg, &as, now);
+	if (tcb->sack_ok && vtcp_seq_geq(seg->ack, as.prior_una))
+		vtcp_sack_input(tcb, &seg->opt, seg->ack, &as, now);
+	if (as.acked || as.dupack || as.sacked || as.dsack ||
+	    (as.has_sack && tcb->snd_una != tcb->snd_nxt)) {
+		vtcp_recovery_ack(tcb, &as, now);
+		/* RFC 8985 7.2: an ACK of new data restarts the probe. */
+		if (as.acked)
+			vtcp_tlp_schedule(tcb, now);
+	}
 
 	/*
 	 * Window update (RFC 9293 3.10.7.4, SND.WL1 and SND.WL2), only from
@@ -464,10 +497,23 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 	bool had_ooo = !RB_EMPTY_ROOT(&tcb->rcvq.ooo);
 	int ret;
 
+	/*
+	 * Data after a silence longer than the RTO: the sender is starting
+	 * again, from a small window; ACK every segment for a while.
+	 */
+	if (tcb->last_data_ns &&
+	    now - tcb->last_data_ns > (u64)tcb->rto_us * NSEC_PER_USEC)
+		vtcp_enter_quickack(tcb);
+	tcb->last_data_ns = now;
+
 	if (seg->seq == tcb->rcv_nxt) {
 		if (vtcp_rcvq_ready_add(tcb, seg, seg->seq, seg->len))
 			return VTCP_DROP_MEMORY;
 		tcb->rcv_nxt += seg->len;
+		vtcp_rcv_rtt_measure(tcb, seg, now);
+		/* The end of a write: the reader's taking it will ACK it. */
+		if ((seg->flags & TCPHDR_PSH) || seg->len < tcb->rcv_mss)
+			tcb->ack_pushed = 1;
 		tcb->stats.bytes_received += seg->len;
 		if (had_ooo) {
 			u32 nxt = vtcp_rcvq_ooo_advance(tcb, tcb->rcv_nxt);
@@ -565,6 +611,11 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt)) {
 			vtcp_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
 			/*
+			 * The peer resent, most likely after an RTO: it is
+			 * in slow start, and every ACK counts (as Linux).
+			 */
+			vtcp_enter_quickack(tcb);
+			/*
 			 * Our ACK was lost and the peer resent: echo this
 			 * copy's timestamp (RFC 7323 4.3 (2)), or the peer's
 			 * RTT sample would include its RTO (ibid. case C)
@@ -649,6 +700,22 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	drop = vtcp_input_ack(tcb, seg, wshift, now);
 	if (drop || tcb->state == VTCP_CLOSED)
 		return drop;
+
+	/*
+	 * RFC 3168 6.1.3: a CE mark on data is echoed with ECE on every ACK
+	 * until the sender's CWR says it reduced its window; the first one
+	 * is echoed at once.
+	 */
+	if (tcb->ecn_ok) {
+		if (seg->flags & TCPHDR_CWR)
+			tcb->ecn_echo = 0;
+		if (seg->len && INET_ECN_is_ce(seg->ecn)) {
+			if (!tcb->ecn_echo)
+				tcb->ack_now = 1;
+			tcb->ecn_echo = 1;
+			tcb->stats.ce_received++;
+		}
+	}
 
 	/* Seventh, the text. */
 	new_data = false;

@@ -12,6 +12,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
+#include <net/inet_ecn.h>
 #include <net/tcp.h>
 
 #include "isn.h"
@@ -42,12 +43,15 @@ u32 vtcp_in_flight(const struct vtcp_tcb *tcb)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_in_flight);
 
-/* Payload bytes the receive buffer can still take beyond rcv_nxt. */
+/*
+ * Payload bytes the receive buffer can still take beyond rcv_nxt: the
+ * buffer as auto-tuning sized it (rcvq.c), less what waits for the reader.
+ */
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 {
 	u32 used = tcb->rcvq.ready_bytes;
 
-	return tcb->cfg.rcvbuf > used ? tcb->cfg.rcvbuf - used : 0;
+	return tcb->rcvbuf_auto > used ? tcb->rcvbuf_auto - used : 0;
 }
 
 /*
@@ -58,7 +62,7 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 /* The least step the window's right edge moves by (receiver SWS). */
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
 {
-	return min_t(u32, tcb->cfg.rcvbuf / 2, max_t(u32, tcb->rcv_mss, 536));
+	return min_t(u32, tcb->rcvbuf_auto / 2, max_t(u32, tcb->rcv_mss, 536));
 }
 
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
@@ -86,6 +90,9 @@ static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
 	memset(out, 0, sizeof(*out));
 	out->seq = seq;
 	out->flags = flags | TCPHDR_ACK;
+	/* RFC 3168 6.1.3: ECE on every ACK until the peer's CWR. */
+	if (tcb->ecn_echo && !(flags & TCPHDR_RST))
+		out->flags |= TCPHDR_ECE;
 	out->ack = tcb->rcv_nxt;
 	out->wnd = vtcp_select_window(tcb);
 	if (tcb->ts_ok) {
@@ -112,6 +119,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		tcb->last_ack_sent = out->ack;
 		tcb->ack_segs = 0;
 		tcb->ack_now = 0;
+		tcb->ack_pushed = 0;
 		tcb->deadline[VTCP_TIMER_DELACK] = 0;
 		if (tcb->dsack && !WARN_ON_ONCE(!tcb->nsack)) {
 			/* A D-SACK block is reported once (RFC 2883 4). */
@@ -144,6 +152,20 @@ void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now)
 	tcb->challenge_count++;
 	tcb->stats.challenge_acks++;
 	vtcp_send_ack(tcb, now);
+}
+
+/*
+ * ACK every segment for a while (as Linux's quick-ACK mode): as many as
+ * half the window holds, at most VTCP_QUICKACKS.
+ */
+void vtcp_enter_quickack(struct vtcp_tcb *tcb)
+{
+	u32 wnd = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
+		  tcb->rcv_adv - tcb->rcv_nxt : 0;
+	u32 n = clamp_t(u32, wnd / (2 * max_t(u32, tcb->rcv_mss, 1)), 2,
+			VTCP_QUICKACKS);
+
+	tcb->quickacks = max_t(u32, tcb->quickacks, n);
 }
 
 /* ACK now or within VTCP_DELACK_US, as the receiver's policy says. */
@@ -190,6 +212,12 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 		out.flags |= TCPHDR_ACK;
 		out.ack = tcb->rcv_nxt;
 		tcb->rcv_adv = tcb->rcv_nxt + out.wnd;
+		/* RFC 3168 6.1.1: an ECN-setup SYN-ACK has ECE, not CWR. */
+		if (tcb->ecn_ok)
+			out.flags |= TCPHDR_ECE;
+	} else if (tcb->cfg.flags & VTCP_CFG_ECN) {
+		/* An ECN-setup SYN. */
+		out.flags |= TCPHDR_ECE | TCPHDR_CWR;
 	}
 	if (tcb->ws_ok) {
 		out.opt.present |= VTCP_TCPOPT_WSCALE;
@@ -208,7 +236,7 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 		/* RFC 5482: the user timeout counts from the first send. */
 		if (!tcb->retrans_start_ns)
 			tcb->retrans_start_ns = seg->xmit_ns;
-		seg->xmit_ns = now;
+		vtcp_txseg_sent(&tcb->sndq, seg, now);
 		seg->xmits++;
 		seg->flags |= VTCP_TXSEG_EVER_RETRANS;
 		tcb->stats.retrans_segs++;
@@ -232,7 +260,7 @@ static u32 vtcp_seg_max(const struct vtcp_tcb *tcb)
 }
 
 static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
-			    u64 now)
+			    bool retrans, u64 now)
 {
 	u32 end = vtcp_sndq_end(&tcb->sndq);
 	struct vtcp_out out;
@@ -247,6 +275,19 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	out.len = len;
 	if (len > tcb->mss)
 		out.gso_size = tcb->mss;
+	/*
+	 * RFC 3168 6.1.2, 6.1.5: new data is ECN-capable, a retransmission
+	 * is not; CWR rides on the first new data after a reduction.
+	 */
+	if (tcb->ecn_ok && len && !retrans) {
+		out.ecn = INET_ECN_ECT_0;
+		if (tcb->ecn_cwr) {
+			out.flags |= TCPHDR_CWR;
+			tcb->ecn_cwr = 0;
+		}
+	}
+	if (tcb->ca_state == VTCP_CA_RECOVERY)
+		tcb->prr_out += len + fin;
 	tcb->last_snd_ns = now;
 	vtcp_xmit(tcb, &out);
 }
@@ -293,10 +334,14 @@ static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
 		vtcp_restart_rto(tcb, now);
 }
 
-/* Resend a record marked lost, split to what cwnd and the queue allow. */
+/*
+ * Resend a record (marked lost, or the loss probe's), split to what cwnd
+ * and the queue allow.
+ */
 static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 			    u32 room, u64 now)
 {
+	struct vtcp_txseg *first = vtcp_txseg_first(&tcb->sndq);
 	bool fin = seg->flags & VTCP_TXSEG_FIN;
 	u32 len = vtcp_txseg_len(seg) - fin;
 	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
@@ -308,39 +353,55 @@ static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 		len = max;
 		fin = false;
 	}
+	/* RFC 5482: the user timeout counts from the oldest data's send. */
 	if (!tcb->retrans_start_ns)
-		tcb->retrans_start_ns = seg->xmit_ns;
-	seg->xmit_ns = now;
+		tcb->retrans_start_ns = first->xmit_ns;
+	if (tcb->undo_ok) {
+		tcb->undo_retrans += DIV_ROUND_UP(len, tcb->mss) + fin;
+		if (!tcb->undo_tsval)
+			tcb->undo_tsval = vtcp_ts_now(tcb, now);
+	}
+	vtcp_txseg_sent(&tcb->sndq, seg, now);
 	seg->xmits++;
 	seg->flags |= VTCP_TXSEG_EVER_RETRANS;
 	vtcp_txseg_mark(&tcb->sndq, seg, VTCP_TXSEG_RETRANS);
 	tcb->stats.retrans_segs++;
 	tcb->stats.bytes_retrans += len;
-	vtcp_send_range(tcb, seg->seq, len, fin, now);
+	vtcp_send_range(tcb, seg->seq, len, fin, true, now);
 	vtcp_arm_rto(tcb, now);
 	return true;
 }
 
 /*
- * Resend what is marked lost, as cwnd allows; except that in fast recovery
- * the segment at SND.UNA goes at once whatever cwnd says: on the third
- * duplicate ACK (RFC 5681 3.2 step 2) and on a partial ACK (RFC 6582 3.2
- * step 5), as the RFCs' inflated window would let it.
+ * The RTO fired: the first segment goes again whatever cwnd says (RFC
+ * 6298 5.4), as Linux's retransmit timer does. With RACK, segments sent
+ * just before the RTO still count as in flight and may fill cwnd.
+ */
+void vtcp_retransmit_head(struct vtcp_tcb *tcb, u64 now)
+{
+	struct vtcp_txseg *seg = vtcp_txseg_first(&tcb->sndq);
+
+	if (seg && (seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
+				  VTCP_TXSEG_SACKED)) == VTCP_TXSEG_LOST)
+		vtcp_retransmit(tcb, seg, tcb->mss, now);
+}
+
+/*
+ * Resend what is marked lost, lowest first (RFC 6675 NextSeg rule 1), as
+ * cwnd allows. Without SACK, in fast recovery the segment at SND.UNA goes
+ * at once whatever cwnd says: on a partial ACK (RFC 6582 3.2 step 5), as
+ * NewReno's inflated window would let it.
  */
 static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
 {
 	struct vtcp_txseg *seg;
 
-	if (!tcb->sndq.lost)
-		return;
-	vtcp_txseg_for_each(seg, &tcb->sndq) {
+	while ((seg = vtcp_txseg_next_lost(&tcb->sndq))) {
 		u32 flight = vtcp_in_flight(tcb);
 
-		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
-				   VTCP_TXSEG_SACKED)) != VTCP_TXSEG_LOST)
-			continue;
 		if (flight >= tcb->cwnd &&
-		    !(tcb->ca_state == VTCP_CA_RECOVERY && seg->seq == tcb->snd_una))
+		    !(!tcb->sack_ok && tcb->ca_state == VTCP_CA_RECOVERY &&
+		      seg->seq == tcb->snd_una))
 			break;
 		if (!vtcp_retransmit(tcb, seg, tcb->cwnd > flight ?
 				     tcb->cwnd - flight : 0, now))
@@ -366,8 +427,8 @@ static bool vtcp_may_send_short(const struct vtcp_tcb *tcb, u32 len,
 		return tcb->sws_override ||
 		       (tcb->max_wnd && len >= tcb->max_wnd / 2);
 	}
-	/* The last of the data: a pending FIN pushes it out. */
-	if (tcb->fin_queued)
+	/* The last of the data: a pending FIN or a loss probe pushes it. */
+	if (tcb->fin_queued || tcb->tlp_push)
 		return true;
 	if (tcb->cfg.flags & VTCP_CFG_CORK)
 		return false;
@@ -375,41 +436,50 @@ static bool vtcp_may_send_short(const struct vtcp_tcb *tcb, u32 len,
 	return (tcb->cfg.flags & VTCP_CFG_NODELAY) || tcb->snd_nxt == tcb->snd_una;
 }
 
+/*
+ * New data, as the windows allow (RFC 6675 NextSeg rule 2). A loss probe
+ * (tcb->tlp_push) sends one segment whatever cwnd and Nagle say.
+ */
 static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 {
 	u32 end = vtcp_sndq_end(&tcb->sndq);
+	bool sent = false;
 
-	while (!tcb->fin_sent) {
+	while (!tcb->fin_sent && !(sent && tcb->tlp_push)) {
 		u32 unsent = end - tcb->snd_nxt;
 		u32 wnd_end = tcb->snd_una + tcb->snd_wnd;
 		u32 wnd_room = vtcp_seq_gt(wnd_end, tcb->snd_nxt) ?
 			       wnd_end - tcb->snd_nxt : 0;
 		u32 flight = vtcp_in_flight(tcb);
 		u32 cwnd_room = tcb->cwnd > flight ? tcb->cwnd - flight : 0;
-		u32 len = min3(unsent, wnd_room, cwnd_room);
+		u32 len;
 		bool fin;
 
+		if (tcb->tlp_push)
+			cwnd_room = max_t(u32, cwnd_room, tcb->mss);
+		len = min3(unsent, wnd_room, cwnd_room);
+
 		if (!unsent && !tcb->fin_queued)
-			return;
+			break;
 		len = min(len, vtcp_seg_max(tcb));
 		if (len)
 			len = vtcp_sndq_span(&tcb->sndq, tcb->snd_nxt, len,
 					     VTCP_MAX_PIECES);
 		if (len < tcb->mss &&
 		    !vtcp_may_send_short(tcb, len, unsent, wnd_room, cwnd_room))
-			return;
+			break;
 		/* The FIN rides on the last data if the window has room. */
 		fin = tcb->fin_queued && len == unsent && wnd_room > len;
 		if (!len && !fin)
-			return;
+			break;
 		if (!vtcp_txseg_add(&tcb->sndq, tcb->snd_nxt,
 				    tcb->snd_nxt + len + fin,
 				    fin ? VTCP_TXSEG_FIN : 0, now)) {
 			/* Out of memory: try again when the RTO fires. */
 			vtcp_arm_rto(tcb, now);
-			return;
+			break;
 		}
-		vtcp_send_range(tcb, tcb->snd_nxt, len, fin, now);
+		vtcp_send_range(tcb, tcb->snd_nxt, len, fin, false, now);
 		tcb->snd_nxt += len + fin;
 		tcb->stats.bytes_sent += len;
 		if (fin) {
@@ -418,7 +488,42 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 		}
 		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
 		vtcp_arm_rto(tcb, now);
+		sent = true;
 	}
+	/* RFC 8985 7.2: new data went out; a probe watches its tail. */
+	if (sent && !tcb->tlp_push)
+		vtcp_tlp_schedule(tcb, now);
+}
+
+/*
+ * RFC 8985 7.3: the loss probe. One segment of new data if the peer's
+ * window takes it, whatever cwnd says; else the last segment sent, again.
+ * Returns whether something went, and in @retrans whether it was old data.
+ */
+bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now)
+{
+	u32 nxt = tcb->snd_nxt;
+	struct vtcp_txseg *seg;
+	u32 data;
+
+	tcb->tlp_push = 1;
+	vtcp_output_new(tcb, now);
+	tcb->tlp_push = 0;
+	*retrans = false;
+	if (tcb->snd_nxt != nxt)
+		return true;
+	seg = vtcp_txseg_last(&tcb->sndq);
+	if (!seg || (seg->flags & (VTCP_TXSEG_SACKED | VTCP_TXSEG_SYN)))
+		return false;
+	data = vtcp_txseg_len(seg) - !!(seg->flags & VTCP_TXSEG_FIN);
+	if (data > tcb->mss) {
+		seg = vtcp_txseg_split(&tcb->sndq, seg, seg->end -
+				       !!(seg->flags & VTCP_TXSEG_FIN) - tcb->mss);
+		if (!seg)
+			return false;
+	}
+	*retrans = true;
+	return vtcp_retransmit(tcb, seg, tcb->mss, now);
 }
 
 /*

@@ -21,9 +21,12 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now);
 void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now);
+void vtcp_enter_quickack(struct vtcp_tcb *tcb);
 void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when);
 u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb);
 void vtcp_restart_rto(struct vtcp_tcb *tcb, u64 now);
 void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now);
+bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now);
+void vtcp_retransmit_head(struct vtcp_tcb *tcb, u64 now);
 
 #endif /* _VTCP_OUTPUT_H */

@@ -17,6 +17,10 @@ struct vtcp_skb_cb {
 
 #define VTCP_SKB_CB(skb) ((struct vtcp_skb_cb *)&((skb)->cb[0]))
 
+#define VTCP_RCVBUF_INIT	(128U << 10)	/* auto-tuning starts here */
+#define VTCP_RCV_SPACE_INIT	10		/* segments read per RTT, at first */
+#define VTCP_RCV_RTT_MAX_MS	60000U		/* a larger echo is stale */
+
 void vtcp_rcvq_init(struct vtcp_rcvq *q);
 void vtcp_rcvq_purge(struct vtcp_rcvq *q);
 u32 vtcp_rcvq_mem_limit(const struct vtcp_tcb *tcb);
@@ -28,6 +32,10 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		      u32 len);
 u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt);
 bool vtcp_rcvq_ooo_covers(const struct vtcp_rcvq *q, u32 seq, u32 end);
+
+void vtcp_rcv_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
+			  u64 now);
+void vtcp_rcvbuf_adjust(struct vtcp_tcb *tcb, u64 now);
 
 void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end);
 void vtcp_sack_trim(struct vtcp_tcb *tcb);

@@ -11,7 +11,10 @@
  *
  * Records: one struct vtcp_txseg per transmitted (GSO) segment, oldest
  * first, carrying what loss recovery needs: send time, SACKed, lost,
- * retransmitted. The queue keeps the scoreboard totals over them.
+ * retransmitted. The queue keeps the scoreboard totals over them. The
+ * records are also in an rbtree by sequence number, so that a SACK block
+ * finds its place in O(log n), and those still in the network in a list by
+ * send time, which RACK walks from the oldest (as Linux's tsorted queue).
  */
 
 #include <kunit/visibility.h>
@@ -39,7 +42,11 @@ void vtcp_sndq_setup(struct vtcp_sndq *q, u32 seq)
 {
 	memset(q, 0, sizeof(*q));
 	q->seq = seq;
+	q->lost_hint = seq;
+	q->lost_scan = seq;
 	INIT_LIST_HEAD(&q->segs);
+	INIT_LIST_HEAD(&q->tsorted);
+	q->tree = RB_ROOT;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_sndq_setup);
 
@@ -220,6 +227,23 @@ static u32 *vtcp_txseg_total(struct vtcp_sndq *q, u16 flag)
 	return NULL;
 }
 
+/*
+ * A record is in the network unless it is SACKed or marked lost and not
+ * resent since; only those stay on the send-time list. A record leaves the
+ * list here; it joins it again (at the tail) only when it is resent.
+ */
+static void vtcp_txseg_update(struct vtcp_sndq *q, struct vtcp_txseg *seg)
+{
+	u16 f = seg->flags;
+
+	if ((f & VTCP_TXSEG_SACKED) ||
+	    (f & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS)) == VTCP_TXSEG_LOST)
+		list_del_init(&seg->tsorted);
+	if ((f & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS | VTCP_TXSEG_SACKED)) ==
+	    VTCP_TXSEG_LOST && vtcp_seq_lt(seg->seq, q->lost_hint))
+		q->lost_hint = seg->seq;
+}
+
 /* Set a scoreboard flag on @seg, keeping the queue's totals. */
 void vtcp_txseg_mark(struct vtcp_sndq *q, struct vtcp_txseg *seg, u16 flag)
 {
@@ -230,6 +254,9 @@ void vtcp_txseg_mark(struct vtcp_sndq *q, struct vtcp_txseg *seg, u16 flag)
 	seg->flags |= flag;
 	if (total)
 		*total += vtcp_txseg_len(seg);
+	if (flag == VTCP_TXSEG_SACKED)
+		q->nr_sacked++;
+	vtcp_txseg_update(q, seg);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_mark);
 
@@ -242,6 +269,96 @@ void vtcp_txseg_unmark(struct vtcp_sndq *q, struct vtcp_txseg *seg, u16 flag)
 	seg->flags &= ~flag;
 	if (total)
 		*total -= vtcp_txseg_len(seg);
+	if (flag == VTCP_TXSEG_SACKED)
+		q->nr_sacked--;
+	vtcp_txseg_update(q, seg);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_unmark);
+
+/* @seg was (re)sent at @now: it is the newest in the network. */
+void vtcp_txseg_sent(struct vtcp_sndq *q, struct vtcp_txseg *seg, u64 now)
+{
+	seg->xmit_ns = now;
+	list_move_tail(&seg->tsorted, &q->tsorted);
+}
+
+/* The record holding @seq, or NULL. */
+struct vtcp_txseg *vtcp_txseg_find(const struct vtcp_sndq *q, u32 seq)
+{
+	struct rb_node *n = q->tree.rb_node;
+
+	while (n) {
+		struct vtcp_txseg *seg = rb_entry(n, struct vtcp_txseg, rb);
+
+		if (vtcp_seq_lt(seq, seg->seq))
+			n = n->rb_left;
+		else if (vtcp_seq_geq(seq, seg->end))
+			n = n->rb_right;
+		else
+			return seg;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_find);
+
+/* The first record ending after @seq (holding it, or the next), or NULL. */
+struct vtcp_txseg *vtcp_txseg_find_after(const struct vtcp_sndq *q, u32 seq)
+{
+	struct rb_node *n = q->tree.rb_node;
+	struct vtcp_txseg *found = NULL;
+
+	while (n) {
+		struct vtcp_txseg *seg = rb_entry(n, struct vtcp_txseg, rb);
+
+		if (vtcp_seq_gt(seg->end, seq)) {
+			found = seg;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_find_after);
+
+/*
+ * NextSeg rule 1 (RFC 6675 4): the first record marked lost, not resent
+ * and not SACKed, or NULL. sndq.lost_hint moves past what was looked at, so
+ * a walk covers each record about once however often it is asked.
+ */
+struct vtcp_txseg *vtcp_txseg_next_lost(struct vtcp_sndq *q)
+{
+	struct vtcp_txseg *seg;
+
+	if (!q->lost)
+		return NULL;
+	for (seg = vtcp_txseg_find_after(q, q->lost_hint); seg;
+	     seg = vtcp_txseg_next(q, seg)) {
+		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
+				   VTCP_TXSEG_SACKED)) == VTCP_TXSEG_LOST) {
+			q->lost_hint = seg->seq;
+			return seg;
+		}
+		q->lost_hint = seg->end;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_next_lost);
+
+/* Link @seg into the tree, which holds no record overlapping it. */
+static void vtcp_txseg_insert(struct vtcp_sndq *q, struct vtcp_txseg *seg)
+{
+	struct rb_node **link = &q->tree.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (vtcp_seq_lt(seg->seq, rb_entry(parent, struct vtcp_txseg, rb)->seq))
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&seg->rb, parent, link);
+	rb_insert_color(&seg->rb, &q->tree);
 }
 
 /* The peer acknowledged [seq, at) of @seg: keep only the rest. */
@@ -273,6 +390,8 @@ struct vtcp_txseg *vtcp_txseg_add(struct vtcp_sndq *q, u32 seq, u32 end,
 	seg->xmit_ns = now;
 	seg->xmits = 1;
 	list_add_tail(&seg->node, &q->segs);
+	list_add_tail(&seg->tsorted, &q->tsorted);
+	vtcp_txseg_insert(q, seg);
 	return seg;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_add);
@@ -297,6 +416,14 @@ struct vtcp_txseg *vtcp_txseg_split(struct vtcp_sndq *q,
 	seg->end = at;
 	seg->flags &= ~VTCP_TXSEG_FIN;
 	list_add(&tail->node, &seg->node);
+	/* Sent with @seg: right after it in send order, if in the network. */
+	if (list_empty(&seg->tsorted))
+		INIT_LIST_HEAD(&tail->tsorted);
+	else
+		list_add(&tail->tsorted, &seg->tsorted);
+	if (seg->flags & VTCP_TXSEG_SACKED)
+		q->nr_sacked++;
+	vtcp_txseg_insert(q, tail);
 	return tail;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_split);
@@ -307,6 +434,8 @@ void vtcp_txseg_free(struct vtcp_sndq *q, struct vtcp_txseg *seg)
 	vtcp_txseg_unmark(q, seg, VTCP_TXSEG_LOST);
 	vtcp_txseg_unmark(q, seg, VTCP_TXSEG_RETRANS);
 	list_del(&seg->node);
+	list_del(&seg->tsorted);
+	rb_erase(&seg->rb, &q->tree);
 	kmem_cache_free(vtcp_txseg_cache, seg);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_free);

@@ -32,8 +32,38 @@ void vtcp_txseg_trim(struct vtcp_sndq *q, struct vtcp_txseg *seg, u32 at);
 void vtcp_txseg_free(struct vtcp_sndq *q, struct vtcp_txseg *seg);
 void vtcp_txseg_mark(struct vtcp_sndq *q, struct vtcp_txseg *seg, u16 flag);
 void vtcp_txseg_unmark(struct vtcp_sndq *q, struct vtcp_txseg *seg, u16 flag);
+void vtcp_txseg_sent(struct vtcp_sndq *q, struct vtcp_txseg *seg, u64 now);
+struct vtcp_txseg *vtcp_txseg_find(const struct vtcp_sndq *q, u32 seq);
+struct vtcp_txseg *vtcp_txseg_find_after(const struct vtcp_sndq *q, u32 seq);
+struct vtcp_txseg *vtcp_txseg_next_lost(struct vtcp_sndq *q);
 
 #define vtcp_txseg_for_each(seg, q) list_for_each_entry(seg, &(q)->segs, node)
+
+static inline struct vtcp_txseg *vtcp_txseg_first(struct vtcp_sndq *q)
+{
+	return list_first_entry_or_null(&q->segs, struct vtcp_txseg, node);
+}
+
+static inline struct vtcp_txseg *vtcp_txseg_last(struct vtcp_sndq *q)
+{
+	return list_empty(&q->segs) ? NULL :
+	       list_last_entry(&q->segs, struct vtcp_txseg, node);
+}
+
+/* The record after @seg in sequence order, or NULL. */
+static inline struct vtcp_txseg *vtcp_txseg_next(struct vtcp_sndq *q,
+						 struct vtcp_txseg *seg)
+{
+	return list_is_last(&seg->node, &q->segs) ? NULL :
+	       list_next_entry(seg, node);
+}
+
+static inline struct vtcp_txseg *vtcp_txseg_prev(struct vtcp_sndq *q,
+						 struct vtcp_txseg *seg)
+{
+	return list_is_first(&seg->node, &q->segs) ? NULL :
+	       list_prev_entry(seg, node);
+}
 
 static inline u32 vtcp_txseg_len(const struct vtcp_txseg *seg)
 {

@@ -113,6 +113,12 @@ int vtcp_opt_set(struct vtcp_cfg *cfg, const struct vtcp_opt *opt, bool opened)
 		return 0;
 	case VTCP_OPT_NOSIGPIPE:
 		return vtcp_opt_flag(cfg, VTCP_CFG_NOSIGPIPE, v);
+	case VTCP_OPT_ECN:
+		if (opened)
+			return -EISCONN;
+		return vtcp_opt_flag(cfg, VTCP_CFG_ECN, v);
+	case VTCP_OPT_RACK:
+		return vtcp_opt_flag(cfg, VTCP_CFG_RACK, v);
 	case VTCP_OPT_ERROR:
 		return -EINVAL;	/* read only */
 	}
@@ -177,6 +183,12 @@ int vtcp_opt_get(const struct vtcp_cfg *cfg, struct vtcp_opt *opt)
 	case VTCP_OPT_NOSIGPIPE:
 		v = !!(cfg->flags & VTCP_CFG_NOSIGPIPE);
 		break;
+	case VTCP_OPT_ECN:
+		v = !!(cfg->flags & VTCP_CFG_ECN);
+		break;
+	case VTCP_OPT_RACK:
+		v = !!(cfg->flags & VTCP_CFG_RACK);
+		break;
 	case VTCP_OPT_ERROR:
 		v = 0;	/* the caller fills it from the connection */
 		break;
@@ -228,7 +240,8 @@ void vtcp_conn_info(struct vtcp_conn *conn, struct vtcp_info *info)
 	info->ca_state = tcb->ca_state;
 	info->options = (tcb->ts_ok ? VTCP_INFO_OPT_TIMESTAMPS : 0) |
 			(tcb->sack_ok ? VTCP_INFO_OPT_SACK : 0) |
-			(tcb->ws_ok ? VTCP_INFO_OPT_WSCALE : 0);
+			(tcb->ws_ok ? VTCP_INFO_OPT_WSCALE : 0) |
+			(tcb->ecn_ok ? VTCP_INFO_OPT_ECN : 0);
 	info->snd_wscale = tcb->snd_wscale;
 	info->rcv_wscale = tcb->rcv_wscale;
 	info->backoff = tcb->backoff;

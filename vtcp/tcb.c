@@ -32,7 +32,8 @@ void vtcp_cfg_default(struct vtcp_cfg *cfg)
 	cfg->syn_retries = 6;
 	cfg->synack_retries = 5;
 	cfg->retries = 15;
-	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE;
+	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE |
+		     VTCP_CFG_ECN | VTCP_CFG_RACK;
 	cfg->cc = vtcp_cc_default();
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
@@ -58,6 +59,9 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	memset(tcb, 0, sizeof(*tcb));
 	spin_lock_init(&tcb->lock);
 	tcb->ops = ops;
+	/* A buffer size the user sets is the one used (as SO_RCVBUF). */
+	if (cfg->rcvbuf != tcb->cfg.rcvbuf)
+		tcb->rcvbuf_auto = cfg->rcvbuf;
 	tcb->cfg = *cfg;
 	if (!tcb->cfg.cc)
 		tcb->cfg.cc = vtcp_cc_default();
@@ -71,10 +75,12 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	tcb->rto_us = VTCP_RTO_INIT_US;
 	tcb->ssthresh = U32_MAX / 2;
 	tcb->reordering = VTCP_DUPTHRESH;
+	tcb->rack_reo_mult = 1;
 	tcb->ws_ok = !!(cfg->flags & VTCP_CFG_WSCALE);
 	tcb->sack_ok = !!(cfg->flags & VTCP_CFG_SACK);
 	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
 	tcb->rcv_wscale = tcb->ws_ok ? vtcp_wscale_for(cfg->rcvbuf) : 0;
+	tcb->rcvbuf_auto = min(cfg->rcvbuf, VTCP_RCVBUF_INIT);
 	/* RFC 7323 5.4: a random offset per connection. */
 	tcb->ts_offset = get_random_u32();
 	vtcp_sndq_setup(&tcb->sndq, 0);
@@ -95,6 +101,8 @@ static void vtcp_tcb_set_iss(struct vtcp_tcb *tcb, u32 iss)
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss;
 	tcb->recover = iss;
+	tcb->ecn_high = iss;
+	tcb->rack_fack = iss;
 	vtcp_sndq_setup(&tcb->sndq, iss + 1);
 }
 
@@ -252,6 +260,20 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 	lockdep_assert_held(&tcb->lock);
 	if (!vtcp_state_synchronized(tcb->state) || tcb->fin_received)
 		return;
+	vtcp_rcvbuf_adjust(tcb, now);
+	/*
+	 * An ACK is owed: send it now if the reader took everything after
+	 * the end of a write, or more than a segment is unacknowledged (as
+	 * Linux's tcp_cleanup_rbuf): the sender may be waiting for it, and
+	 * the delayed ACK timer would stall it for 40 ms.
+	 */
+	if (tcb->last_ack_sent != tcb->rcv_nxt &&
+	    ((tcb->ack_pushed && !tcb->rcvq.ready_bytes) ||
+	     tcb->rcv_nxt - tcb->last_ack_sent > tcb->rcv_mss)) {
+		tcb->ack_now = 1;
+		vtcp_output(tcb, now);
+		return;
+	}
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
 	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
@@ -276,6 +298,9 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
 	       (!(cfg->flags & VTCP_CFG_CORK) &&
 		(tcb->cfg.flags & VTCP_CFG_CORK)) ||
 	       cfg->sndbuf > tcb->cfg.sndbuf;
+	/* A buffer size the user sets is the one used (as SO_RCVBUF). */
+	if (cfg->rcvbuf != tcb->cfg.rcvbuf)
+		tcb->rcvbuf_auto = cfg->rcvbuf;
 	tcb->cfg = *cfg;
 	if (!tcb->cfg.cc)
 		tcb->cfg.cc = vtcp_cc_default();

@@ -66,6 +66,8 @@ enum vtcp_timer {
 	VTCP_TIMER_DELACK,	/* delayed ACK */
 	VTCP_TIMER_KEEPALIVE,	/* idle probes (RFC 1122 4.2.3.6) */
 	VTCP_TIMER_LINGER,	/* TIME-WAIT, or an orphan's FIN-WAIT-2 */
+	VTCP_TIMER_REORDER,	/* RACK: a segment's reordering window ends */
+	VTCP_TIMER_TLP,		/* RACK-TLP: the probe timeout (PTO) */
 	VTCP_TIMER_MAX
 };
 
@@ -105,13 +107,22 @@ enum {
 	VTCP_CFG_SACK		= BIT(3),	/* offer and accept SACK */
 	VTCP_CFG_TIMESTAMPS	= BIT(4),
 	VTCP_CFG_WSCALE		= BIT(5),
+	VTCP_CFG_ECN		= BIT(6),	/* offer and accept ECN */
+	VTCP_CFG_RACK		= BIT(7),	/* RACK-TLP loss detection */
 	VTCP_CFG_ABORT_ON_CLOSE	= BIT(8),	/* close sends RST */
 	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* for the file, not the engine */
 };
 
-/* An in-flight transmission: one (GSO) segment covering [seq, end). */
+/*
+ * An in-flight transmission: one (GSO) segment covering [seq, end). Every
+ * record is in the sequence-ordered list and tree; the ones still in the
+ * network (neither SACKed nor marked lost and waiting to be resent) are
+ * also in the send-time ordered list that RACK walks.
+ */
 struct vtcp_txseg {
-	struct list_head node;
+	struct list_head node;		/* by sequence number */
+	struct list_head tsorted;	/* in flight, by send time */
+	struct rb_node rb;		/* by sequence number */
 	u64 xmit_ns;		/* time of the latest (re)transmission */
 	u32 seq;
 	u32 end;
@@ -149,10 +160,17 @@ struct vtcp_sndq {
 	u32 bytes;		/* bytes buffered */
 	u32 seq;		/* sequence number of the first buffered byte */
 	struct list_head segs;	/* struct vtcp_txseg, oldest first */
+	struct rb_root tree;	/* the same records, for lookups by seq */
+	struct list_head tsorted;	/* in flight, oldest send first */
 	/* Scoreboard totals over segs, in sequence space units. */
 	u32 sacked;
 	u32 lost;
 	u32 retrans;
+	u32 nr_sacked;		/* records SACKed */
+	/* No record below this is lost and waiting to be resent. */
+	u32 lost_hint;
+	/* RFC 6675 IsLost(): every hole below this is marked lost. */
+	u32 lost_scan;
 };
 
 /*
@@ -180,8 +198,13 @@ struct vtcp_stats {
 	u32 data_segs_in;
 	u32 retrans_segs;
 	u32 rto_expirations;
+	u32 tlp_probes;
+	u32 undos;		/* reductions undone: spurious retransmits */
+	u32 ece_received;	/* ECE reactions (once per window) */
+	u32 ce_received;	/* data segments marked CE */
 	u32 fast_retrans;
 	u32 dsacks;
+	u32 dsack_segs;		/* segments D-SACKed, duplicates or not */
 	u32 ooo_segs;
 	u32 challenge_acks;
 	u32 zero_window_probes;
@@ -206,7 +229,13 @@ struct vtcp_tcb {
 	   ws_ok:1;
 	u8 ipv6:1,		/* for the default MSS (RFC 9293 3.7.1) */
 	   ack_now:1,		/* an ACK goes out before we return */
-	   sws_override:1;	/* the persist timer lets a small segment go */
+	   sws_override:1,	/* the persist timer lets a small segment go */
+	   ecn_ok:1,		/* ECN negotiated (RFC 3168 6.1.1) */
+	   ecn_echo:1,		/* receiver: a CE mark to echo with ECE */
+	   ecn_cwr:1,		/* sender: CWR goes on the next new data */
+	   sack_reneged:1;	/* the peer dropped data it had SACKed */
+	u8 tlp_push:1,		/* the loss probe: one segment, any cwnd */
+	   ack_pushed:1;	/* a PSH or short segment awaits its ACK */
 	u8 events;		/* VTCP_EV_*, cleared by the datapath */
 	s16 err;		/* -errno for the user, or 0 */
 	u16 gso_max;		/* largest segment the datapath takes, bytes */
@@ -243,6 +272,7 @@ struct vtcp_tcb {
 	u32 rttvar_us;
 	u32 rto_us;
 	u32 rtt_min_us;
+	u32 rcv_rtt_us;		/* receiver's RTT estimate (auto-tuning) */
 	u8 backoff;		/* consecutive RTO expirations */
 	u8 probes;		/* unanswered zero-window or keepalive probes */
 	u64 retrans_start_ns;	/* first retransmission of the oldest data */
@@ -251,26 +281,36 @@ struct vtcp_tcb {
 	/* Congestion control (RFC 5681) and loss recovery. */
 	u32 cwnd;		/* bytes */
 	u32 ssthresh;
-	u32 prior_cwnd;
+	u32 prior_cwnd;		/* before the reduction, for an undo */
+	u32 prior_ssthresh;
 	u32 recover;		/* snd_nxt when recovery began (RFC 6582) */
 	u32 bytes_acked_ca;	/* congestion avoidance accounting */
 	u32 prr_delivered;	/* RFC 6937 */
 	u32 prr_out;
-	u32 recovery_flight;
+	u32 recovery_flight;	/* RecoverFS */
+	u32 ecn_high;		/* snd_nxt at the last ECE response */
+	u32 undo_marker;	/* snd_una when the reduction began */
+	u32 undo_tsval;		/* our TSval on its first retransmission */
+	u32 undo_retrans;	/* its retransmissions not yet D-SACKed */
 	u8 ca_state;		/* VTCP_CA_* */
-	u8 reordering;		/* dupthresh, in segments */
+	u8 reordering;		/* DupThresh, in segments, as observed */
+	u8 undo_ok:1;		/* undo_* describe the latest reduction */
 	u32 dupacks;		/* a window's worth: may exceed 255 */
-	u64 cc_priv[8];
+	u64 cc_priv[10];
 
-	/* RACK (RFC 8985). */
+	/* RACK-TLP (RFC 8985). */
 	u64 rack_xmit_ns;	/* send time of the newest delivered data */
-	u32 rack_end_seq;
-	u32 rack_rtt_us;
-	u32 rack_reo_wnd_us;
-	u32 rack_dsack_round;
-	u8 rack_reo_mult;
-	u8 tlp_outstanding:1;
-	u32 tlp_high_seq;
+	u32 rack_end_seq;	/* ...and its end */
+	u32 rack_rtt_us;	/* RTT of that delivery */
+	u32 rack_fack;		/* highest sequence delivered */
+	u32 rack_dsack_round;	/* snd_nxt when reo_wnd last grew */
+	u16 rack_reo_mult;	/* reo_wnd in quarters of the min RTT */
+	u8 rack_reo_persist;	/* recoveries left before it resets */
+	u8 rack_reord:1,	/* reordering seen */
+	   rack_dsack_valid:1,	/* rack_dsack_round is set */
+	   tlp_retrans:1,	/* the probe resent old data */
+	   tlp_active:1;	/* a probe is unanswered: tlp_high_seq */
+	u32 tlp_high_seq;	/* snd_nxt when the probe went */
 
 	/* Receiver: delayed ACK and SACK blocks to report. */
 	u8 ack_segs;		/* full segments since the last ACK */
@@ -279,14 +319,18 @@ struct vtcp_tcb {
 	u8 dsack:1;		/* sack[0] is a D-SACK block (RFC 2883) */
 	struct vtcp_sack_block sack[VTCP_MAX_SACK_BLOCKS];
 	u32 rcvbuf_auto;	/* receive buffer after auto-tuning */
-	u32 rcvq_space_seq;	/* auto-tuning: rcv_nxt at measurement start */
+	u32 rcvq_space;		/* bytes read in the last measured RTT */
+	u32 rcvq_space_seq;	/* auto-tuning: read point at its start */
 	u64 rcvq_space_ns;
+	u32 rcv_rtt_seq;	/* RTT without timestamps: this edge... */
+	u64 rcv_rtt_ns;		/* ...was advertised then */
 
 	/* Challenge ACK rate limit (RFC 5961 7). */
 	u64 challenge_start_ns;
 	u16 challenge_count;
 
 	u64 last_rcv_ns;	/* last segment from the peer */
+	u64 last_data_ns;	/* last data from the peer */
 	u64 last_snd_ns;	/* last data sent */
 	u64 deadline[VTCP_TIMER_MAX];	/* absolute ns; 0: not armed */
 

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "harness.h"
+#include "output.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define SND_NXT		(VTCP_T_ISS + 1)
@@ -450,6 +451,72 @@ static void rfc9293_window_update_resumes_flow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_RTO], c->now + 200 * MS);
 }
 
+/*
+ * A receiver with timestamps and window scaling, rcvbuf @rcvbuf: each
+ * round the peer fills the window (its segments echo our timestamp of 10
+ * ms before: a 10 ms receiver RTT), the reader takes up to @read bytes,
+ * and 10 ms pass.
+ */
+static struct vtcp_t_conn *vtcp_t_autotune(struct kunit *test, u32 rcvbuf,
+					   u32 read, int rounds)
+{
+	struct vtcp_opts opt = {
+		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE | VTCP_TCPOPT_TS,
+		.mss = MSS, .wscale = 7, .tsval = 1,
+	};
+	u8 *buf = kunit_kmalloc(test, 65536, GFP_KERNEL);
+	struct vtcp_t_conn *c;
+	struct vtcp_cfg cfg;
+	int r;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	vtcp_t_cfg(&cfg);
+	cfg.flags |= VTCP_CFG_WSCALE | VTCP_CFG_TIMESTAMPS;
+	cfg.rcvbuf = rcvbuf;
+	c = vtcp_t_open(test, &cfg, VTCP_T_ISS, VTCP_T_IRS, &opt, VTCP_T_WND);
+	KUNIT_EXPECT_EQ(test, c->tcb.rcvbuf_auto, 128U << 10);
+	for (r = 0; r < rounds; r++) {
+		struct vtcp_t_seg seg = {
+			.flags = TCPHDR_ACK, .ack = SND_NXT,
+			.wnd = VTCP_T_WND,
+			.opt = { .present = VTCP_TCPOPT_TS, .tsval = 2 + r },
+		};
+		u32 wnd = c->tcb.rcv_adv - c->tcb.rcv_nxt, sent, left = read;
+
+		seg.opt.tsecr = vtcp_ts_now(&c->tcb, c->now - 10 * MS);
+		for (sent = 0; sent < wnd; sent += seg.len) {
+			seg.seq = c->tcb.rcv_nxt;
+			seg.len = min(wnd - sent, 8000U);
+			KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &seg));
+		}
+		while (left && c->tcb.rcvq.ready_bytes)
+			left -= vtcp_t_read(c, buf, min(left, 65536U));
+		vtcp_t_drain(c);
+		KUNIT_EXPECT_LE(test, c->tcb.rcvbuf_auto, rcvbuf);
+		c->now += 10 * MS;
+	}
+	KUNIT_EXPECT_EQ(test, c->tcb.rcv_rtt_us, 10000U);
+	return c;
+}
+
+/*
+ * Receive-buffer auto-tuning (as Linux's tcp_rcv_space_adjust): the buffer
+ * starts at 128 KiB; once per receiver RTT, if the reader took more than
+ * ever before, it grows to twice that and more, up to the user's rcvbuf,
+ * and the window follows. A reader that keeps up never holds the sender
+ * back; a slow one keeps a small buffer.
+ */
+static void vtcp_rcvbuf_autotuning_follows_the_reader(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_autotune(test, 1 << 20, U32_MAX, 4);
+
+	KUNIT_EXPECT_EQ(test, c->tcb.rcvbuf_auto, 1U << 20);
+	KUNIT_EXPECT_GE(test, c->tcb.rcv_adv - c->tcb.rcv_nxt, (1U << 20) - 128);
+
+	c = vtcp_t_autotune(test, 1 << 20, 2000, 6);
+	KUNIT_EXPECT_EQ(test, c->tcb.rcvbuf_auto, 128U << 10);
+}
+
 static struct kunit_case vtcp_flow_cases[] = {
 	KUNIT_CASE(rfc5681_delayed_ack_every_second_segment_within_bound),
 	KUNIT_CASE(vtcp_quickack_at_connection_start),
@@ -469,6 +536,7 @@ static struct kunit_case vtcp_flow_cases[] = {
 	KUNIT_CASE(rfc5482_zero_window_ends_at_user_timeout),
 	KUNIT_CASE(rfc5482_zero_window_timeout_counts_from_closing),
 	KUNIT_CASE(rfc9293_window_update_resumes_flow),
+	KUNIT_CASE(vtcp_rcvbuf_autotuning_follows_the_reader),
 	{}
 };
 

@@ -5,10 +5,12 @@
 
 #include <kunit/test.h>
 #include <linux/highmem.h>
+#include <linux/stdarg.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
+#include "cc.h"
 #include "harness.h"
 #include "rcvq.h"
 #include "sndq.h"
@@ -61,13 +63,17 @@ static void vtcp_t_conn_free(void *arg)
 	kfree(c);
 }
 
-/* Defaults for tests: no options, a 64 KiB window, no scaling. */
+/*
+ * Defaults for tests: no options (nor ECN, nor RACK), a 64 KiB window, no
+ * scaling, and NewReno, whose arithmetic RFC 5681's tests check.
+ */
 void vtcp_t_cfg(struct vtcp_cfg *cfg)
 {
 	vtcp_cfg_default(cfg);
 	cfg->flags = 0;
 	cfg->rcvbuf = 65535;
 	cfg->sndbuf = 256 * 1024;
+	cfg->cc = vtcp_cc_find("newreno");
 }
 
 struct vtcp_t_conn *vtcp_t_conn_new(struct kunit *test,
@@ -223,6 +229,42 @@ enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 	};
 
 	return vtcp_t_input(c, &s);
+}
+
+enum vtcp_drop_reason vtcp_t_sack(struct vtcp_t_conn *c, u32 ack, int n, ...)
+{
+	struct vtcp_t_seg s = {
+		.flags = TCPHDR_ACK, .seq = c->tcb.rcv_nxt, .ack = ack,
+		.wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_SACK, .nsack = n },
+	};
+	va_list ap;
+	int i;
+
+	KUNIT_ASSERT_LE(c->test, n, VTCP_MAX_SACK_BLOCKS);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		s.opt.sack[i].start = va_arg(ap, u32);
+		s.opt.sack[i].end = va_arg(ap, u32);
+	}
+	va_end(ap);
+	return vtcp_t_input(c, &s);
+}
+
+struct vtcp_t_conn *vtcp_t_sack_sender(struct kunit *test, u16 flags)
+{
+	struct vtcp_opts opt = {
+		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_SACK_OK,
+		.mss = VTCP_T_MSS,
+	};
+	struct vtcp_t_conn *c;
+	struct vtcp_cfg cfg;
+
+	vtcp_t_cfg(&cfg);
+	cfg.flags |= VTCP_CFG_SACK | flags;
+	c = vtcp_t_open(test, &cfg, VTCP_T_ISS, VTCP_T_IRS, &opt, VTCP_T_WND);
+	KUNIT_ASSERT_TRUE(test, c->tcb.sack_ok);
+	return c;
 }
 
 struct vtcp_t_out *vtcp_t_expect_seg(struct vtcp_t_conn *c, u8 flags, u32 seq,

@@ -65,6 +65,17 @@ void vtcp_t_set_cfg(struct vtcp_t_conn *c, const struct vtcp_cfg *cfg);
 enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 				 u32 wnd);
 
+/*
+ * An ACK from the peer at RCV.NXT with @n SACK blocks, given as @n pairs
+ * of start and end after @n, the first block first.
+ */
+enum vtcp_drop_reason vtcp_t_sack(struct vtcp_t_conn *c, u32 ack, int n, ...);
+/*
+ * Opens as the client with SACK in use (and @flags besides, e.g.
+ * VTCP_CFG_RACK) after a 10 ms handshake: SRTT and min RTT 10 ms.
+ */
+struct vtcp_t_conn *vtcp_t_sack_sender(struct kunit *test, u16 flags);
+
 struct vtcp_t_out *vtcp_t_pop(struct vtcp_t_conn *c);
 unsigned int vtcp_t_pending(const struct vtcp_t_conn *c);
 void vtcp_t_drain(struct vtcp_t_conn *c);

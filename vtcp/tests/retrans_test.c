@@ -336,8 +336,9 @@ static struct vtcp_t_conn *vtcp_t_ten_out(struct kunit *test,
 
 /*
  * RFC 5681 3.2: the third duplicate ACK, not the second, resends the
- * segment at SND.UNA at once, whatever cwnd says; ssthresh and cwnd drop
- * to half the flight.
+ * segment at SND.UNA at once; ssthresh drops to half the flight. cwnd is
+ * PRR's (RFC 6937): the pipe (10 sent, 3 duplicate-ACKed, 1 lost: 6) plus
+ * the one segment the first ACK of recovery always lets go.
  */
 static void rfc5681_fast_retransmit_on_third_duplicate_ack(struct kunit *test)
 {
@@ -353,7 +354,7 @@ static void rfc5681_fast_retransmit_on_third_duplicate_ack(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 5 * MSS);
-	KUNIT_EXPECT_EQ(test, c->tcb.cwnd, 5 * MSS);
+	KUNIT_EXPECT_EQ(test, c->tcb.cwnd, 7 * MSS);
 	KUNIT_EXPECT_EQ(test, c->tcb.recover, SND_NXT + 10 * MSS);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.fast_retrans, 1U);
 	/* More duplicates do not resend it again. */

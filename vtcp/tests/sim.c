@@ -19,6 +19,9 @@
 #include <linux/uio.h>
 #include <net/tcp.h>
 
+#include <net/inet_ecn.h>
+
+#include "cc.h"
 #include "rcvq.h"
 #include "sim.h"
 #include "sndq.h"
@@ -123,17 +126,35 @@ static void vtcp_sim_send(struct vtcp_sim *sim, int from, struct vtcp_sim_pkt *p
 	const struct vtcp_sim_link_params *lp = &sim->p->link;
 	struct vtcp_sim_link *link = &sim->link[from];
 	u64 depart = max(sim->now, link->busy_until);
+	u64 queued = depart - sim->now;
 
+	sim->res->packets++;
+	if ((lp->queue_us && queued > (u64)lp->queue_us * NSEC_PER_USEC) ||
+	    (lp->ecn_mark_us && queued > (u64)lp->ecn_mark_us * NSEC_PER_USEC &&
+	     !INET_ECN_is_capable(pkt->seg.ecn))) {
+		/* The buffer is full, or the AQM drops what it cannot mark. */
+		sim->res->lost++;
+		vtcp_sim_pkt_free(pkt);
+		return;
+	}
+	if (lp->ecn_mark_us && queued > (u64)lp->ecn_mark_us * NSEC_PER_USEC) {
+		pkt->seg.ecn = INET_ECN_CE;
+		sim->res->marked++;
+	}
 	if (lp->rate_mbps)
 		depart += div_u64((u64)wire_bytes * 8 * 1000, lp->rate_mbps);
 	link->busy_until = depart;
-	sim->res->packets++;
 	if (vtcp_sim_chance(sim, lp->loss_ppm)) {
 		sim->res->lost++;
 		vtcp_sim_pkt_free(pkt);
 		return;
 	}
-	pkt->at = depart + (u64)lp->delay_us * NSEC_PER_USEC;
+	pkt->at = depart;
+	/* netem's reorder: some packets skip the delay, overtaking others. */
+	if (vtcp_sim_chance(sim, lp->skip_ppm))
+		sim->res->reordered++;
+	else
+		pkt->at += (u64)lp->delay_us * NSEC_PER_USEC;
 	if (lp->jitter_us)
 		pkt->at += prandom_u32_state(&sim->rnd) %
 			   (lp->jitter_us * NSEC_PER_USEC);
@@ -176,6 +197,7 @@ static int vtcp_sim_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		pkt->seg.len = n;
 		pkt->seg.wnd = out->wnd;
 		pkt->seg.flags = out->flags;
+		pkt->seg.ecn = out->ecn;
 		if (!last)
 			pkt->seg.flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
 		pkt->seg.opt = out->opt;
@@ -325,6 +347,9 @@ static void vtcp_sim_end_init(struct vtcp_sim *sim, int id)
 	cfg.flags = p->cfg_flags;
 	cfg.rcvbuf = p->rcvbuf;
 	cfg.sndbuf = 1 << 20;
+	if (p->cc)
+		cfg.cc = vtcp_cc_find(p->cc);
+	KUNIT_EXPECT_NOT_NULL(sim->test, cfg.cc);
 	end->sim = sim;
 	end->id = id;
 	vtcp_tcb_init(&end->tcb, &vtcp_sim_ops, &cfg, p->mss, p->gso_max);
@@ -417,6 +442,8 @@ void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
 		res->retrans_segs += tcb->stats.retrans_segs;
 		res->rto_expirations += tcb->stats.rto_expirations;
 		res->fast_retrans += tcb->stats.fast_retrans;
+		res->tlp_probes += tcb->stats.tlp_probes;
+		res->undos += tcb->stats.undos;
 		vtcp_tcb_destroy(tcb);
 	}
 	list_for_each_entry_safe(pkt, tmp, &sim->pkts, node) {

@@ -18,11 +18,20 @@
 struct vtcp_sim_link_params {
 	u32 loss_ppm;		/* per packet, parts per million */
 	u32 reorder_ppm;	/* held back by reorder_ns more */
+	u32 skip_ppm;		/* sent without the delay, as netem's reorder */
 	u32 dup_ppm;		/* delivered twice */
 	u32 rate_mbps;		/* bottleneck; 0: none */
 	u32 delay_us;		/* one way */
 	u32 jitter_us;		/* uniform in [0, jitter) on top */
 	u32 reorder_us;
+	/*
+	 * The bottleneck's buffer, in microseconds of its rate (0: no
+	 * limit): a packet finding a fuller queue is dropped. With
+	 * @ecn_mark_us, a step AQM (as DCTCP's) acts on a queue longer than
+	 * that: it marks ECN-capable packets CE and drops the others.
+	 */
+	u32 queue_us;
+	u32 ecn_mark_us;
 };
 
 struct vtcp_sim_params {
@@ -35,6 +44,7 @@ struct vtcp_sim_params {
 	u32 iss[2];		/* 0: chosen from the seed */
 	u32 read_bytes_per_ms;	/* a slow reader; 0: reads at once */
 	u16 cfg_flags;		/* VTCP_CFG_* for both ends */
+	const char *cc;		/* congestion control; NULL: the default */
 	u32 seed;
 };
 
@@ -42,8 +52,8 @@ struct vtcp_sim_result {
 	u64 open_ns;		/* connect() to ESTABLISHED (client) */
 	u64 done_ns;		/* to the last byte read, either way */
 	u64 closed_ns;		/* to both CLOSED */
-	u64 packets, lost, duplicated, reordered;
-	u32 retrans_segs, rto_expirations, fast_retrans;
+	u64 packets, lost, duplicated, reordered, marked;
+	u32 retrans_segs, rto_expirations, fast_retrans, tlp_probes, undos;
 };
 
 /* Run one case to the end; every check is a KUnit expectation. */

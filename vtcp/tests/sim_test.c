@@ -10,12 +10,26 @@
 #include "sim.h"
 
 #define MIB		SZ_1M
-#define OPTS		(VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE)
 #define PCT		10000U	/* ppm */
+
+/* What each case turns on: the defaults, then one mechanism off at a time. */
+#define BASE		(VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE | VTCP_CFG_ECN)
+#define OPTS		(BASE | VTCP_CFG_SACK | VTCP_CFG_RACK)	/* the default */
+#define NORACK		(BASE | VTCP_CFG_SACK)	/* SACK, RFC 6675 IsLost() */
+#define NOSACK		BASE			/* NewReno recovery */
 
 /* 100 Mbit/s, 10 ms each way: a 20 ms path with a 250 KB BDP. */
 #define PATH		.rate_mbps = 100, .delay_us = 10000
 
+/* A 20 ms buffer at the bottleneck, and a step AQM marking at 2 ms. */
+#define QUEUE		PATH, .queue_us = 20000
+#define AQM		QUEUE, .ecn_mark_us = 2000
+
+/*
+ * Each lossy case runs with the defaults (SACK, RACK-TLP, CUBIC), then
+ * with RACK off (RFC 6675 loss detection), SACK off (NewReno recovery)
+ * and NewReno for CUBIC.
+ */
 static const struct vtcp_sim_params vtcp_sim_cases[] = {
 	{ .name = "clean", .link = { PATH },
 	  .bytes = { 8 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
@@ -23,16 +37,58 @@ static const struct vtcp_sim_params vtcp_sim_cases[] = {
 	{ .name = "loss1", .link = { PATH, .loss_ppm = 1 * PCT },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 2 },
+	{ .name = "loss1_no_rack", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 2 },
+	{ .name = "loss1_no_sack", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 2 },
+	{ .name = "loss1_newreno", .link = { PATH, .loss_ppm = 1 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 2 },
 	{ .name = "loss5", .link = { PATH, .loss_ppm = 5 * PCT },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 3 },
+	{ .name = "loss5_no_rack", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 3 },
+	{ .name = "loss5_no_sack", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 3 },
+	{ .name = "loss5_newreno", .link = { PATH, .loss_ppm = 5 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 3 },
 	{ .name = "loss20", .link = { PATH, .loss_ppm = 20 * PCT },
 	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 4 },
+	{ .name = "loss20_no_rack", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 4 },
+	{ .name = "loss20_no_sack", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 4 },
+	{ .name = "loss20_newreno", .link = { PATH, .loss_ppm = 20 * PCT },
+	  .bytes = { 2 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 4 },
 	{ .name = "reorder", .link = { PATH, .reorder_ppm = 2 * PCT,
 				       .reorder_us = 3000, .jitter_us = 200 },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 5 },
+	{ .name = "reorder_no_rack", .link = { PATH, .reorder_ppm = 2 * PCT,
+					       .reorder_us = 3000, .jitter_us = 200 },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 5 },
+	{ .name = "reorder_no_sack", .link = { PATH, .reorder_ppm = 2 * PCT,
+					       .reorder_us = 3000, .jitter_us = 200 },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NOSACK, .seed = 5 },
+	/* As netem's reorder 25%: those packets skip the 10 ms delay. */
+	{ .name = "skip_delay", .link = { PATH, .skip_ppm = 25 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 12 },
+	{ .name = "skip_delay_no_rack", .link = { PATH, .skip_ppm = 25 * PCT },
+	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
+	  .cfg_flags = NORACK, .seed = 12 },
 	{ .name = "dup", .link = { PATH, .dup_ppm = 5 * PCT },
 	  .bytes = { 4 * MIB, 0 }, .rcvbuf = MIB, .mss = 1448,
 	  .cfg_flags = OPTS, .seed = 6 },
@@ -48,6 +104,20 @@ static const struct vtcp_sim_params vtcp_sim_cases[] = {
 	{ .name = "slow_reader", .link = { PATH },
 	  .bytes = { 1 * MIB, 0 }, .rcvbuf = 65536, .mss = 1448,
 	  .read_bytes_per_ms = 256, .cfg_flags = OPTS, .seed = 9 },
+	/* Losses from a full buffer: slow start's exit and the window curve. */
+	{ .name = "buffer", .link = { QUEUE },
+	  .bytes = { 16 * MIB, 0 }, .rcvbuf = 4 * MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 10 },
+	{ .name = "buffer_newreno", .link = { QUEUE },
+	  .bytes = { 16 * MIB, 0 }, .rcvbuf = 4 * MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .cc = "newreno", .seed = 10 },
+	/* An AQM that marks ECN-capable packets and drops the others. */
+	{ .name = "aqm_ecn", .link = { AQM },
+	  .bytes = { 16 * MIB, 0 }, .rcvbuf = 4 * MIB, .mss = 1448,
+	  .cfg_flags = OPTS, .seed = 11 },
+	{ .name = "aqm_no_ecn", .link = { AQM },
+	  .bytes = { 16 * MIB, 0 }, .rcvbuf = 4 * MIB, .mss = 1448,
+	  .cfg_flags = OPTS & ~VTCP_CFG_ECN, .seed = 11 },
 };
 
 static void vtcp_sim_case_desc(const struct vtcp_sim_params *p, char *desc)
@@ -69,11 +139,12 @@ static void vtcp_sim_transfer(struct kunit *test)
 	us = max_t(u64, div_u64(res.done_ns, NSEC_PER_USEC), 1);
 	mbps10 = div64_u64(bytes * 80, us);
 	kunit_info(test,
-		   "sim %s: loss=%u%% reorder=%u%% dup=%u%%: %llu MiB in %llu.%03llu s virtual, goodput %llu.%llu Mbit/s (%llu packets, %llu lost, %u resent, %u RTOs, %u fast retransmits)\n",
+		   "sim %s: loss=%u%% reorder=%u%% dup=%u%%: %llu MiB in %llu.%03llu s virtual, goodput %llu.%llu Mbit/s (%llu packets, %llu lost, %llu CE, %u resent, %u RTOs, %u fast retransmits, %u TLPs, %u undone)\n",
 		   p->name, l->loss_ppm / PCT, l->reorder_ppm / PCT, l->dup_ppm / PCT,
 		   bytes / MIB, us / USEC_PER_SEC, (us % USEC_PER_SEC) / 1000,
-		   mbps10 / 10, mbps10 % 10, res.packets, res.lost,
-		   res.retrans_segs, res.rto_expirations, res.fast_retrans);
+		   mbps10 / 10, mbps10 % 10, res.packets, res.lost, res.marked,
+		   res.retrans_segs, res.rto_expirations, res.fast_retrans,
+		   res.tlp_probes, res.undos);
 	KUNIT_EXPECT_GT(test, res.done_ns, 0ULL);
 }
 

@@ -34,9 +34,10 @@ static struct vtcp_t_conn *vtcp_t_wrap_conn(struct kunit *test)
 
 /*
  * 20 segments from 2^32 - 8191 on; the ninth, which spans the wrap, and
- * the eleventh are lost: three duplicates resend the first, a partial ACK
- * the second (after the wrap), the full ACK ends recovery. Every byte
- * sent is the byte written.
+ * the eleventh are lost: three duplicates whose SACK blocks cover three
+ * segments above it resend the first (RFC 6675 IsLost), a partial ACK
+ * whose blocks cover five above the second resends that one (after the
+ * wrap), the full ACK ends recovery. Every byte sent is the byte written.
  */
 static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 {
@@ -62,9 +63,19 @@ static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 	vtcp_t_drain(c);
 	/* Segments 8 (across the wrap) and 10 are lost; 9, 11, ... arrive. */
 	una += 8 * MSS;
-	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
-				vtcp_t_ack(c, IRS + 1, una, VTCP_T_WND));
+	for (i = 0; i < 3; i++) {
+		struct vtcp_t_seg dup = {
+			.flags = TCPHDR_ACK, .seq = IRS + 1, .ack = una,
+			.wnd = VTCP_T_WND,
+			.opt = { .present = VTCP_TCPOPT_SACK, .nsack = 1 + !!i,
+				 .sack = { { una + 3 * MSS, una + (3 + i) * MSS },
+					   { una + MSS, una + 2 * MSS } } },
+		};
+
+		if (!i)
+			dup.opt.sack[0] = dup.opt.sack[1];
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &dup));
+	}
 	while ((o = vtcp_t_pop(c)) && o->out.seq != una)
 		;
 	KUNIT_ASSERT_NOT_NULL(test, o);
@@ -73,8 +84,16 @@ static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 	vtcp_t_drain(c);
 	/* Partial ACK up to segment 10: it goes at once. */
-	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
-			vtcp_t_ack(c, IRS + 1, una + 2 * MSS, VTCP_T_WND));
+	{
+		struct vtcp_t_seg partial = {
+			.flags = TCPHDR_ACK, .seq = IRS + 1, .ack = una + 2 * MSS,
+			.wnd = VTCP_T_WND,
+			.opt = { .present = VTCP_TCPOPT_SACK, .nsack = 1,
+				 .sack = { { una + 3 * MSS, una + 8 * MSS } } },
+		};
+
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &partial));
+	}
 	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, una + 2 * MSS, IRS + 1, MSS);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_EXPECT_EQ(test, 0, memcmp(o->data, data + 10 * MSS, MSS));

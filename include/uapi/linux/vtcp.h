@@ -100,7 +100,7 @@ enum vtcp_opt_name {
 	VTCP_OPT_USER_TIMEOUT,	/* ms data may stay unacknowledged; 0: off */
 	VTCP_OPT_SNDBUF,	/* bytes */
 	VTCP_OPT_RCVBUF,	/* bytes */
-	VTCP_OPT_CONGESTION,	/* str: an algorithm's name, e.g. "newreno" */
+	VTCP_OPT_CONGESTION,	/* str: "cubic" (default) or "newreno" */
 	VTCP_OPT_MAXSEG,	/* MSS clamp, before the connection opens */
 	VTCP_OPT_LINGER_ABORT,	/* 0 or 1: close sends RST, drops data */
 	VTCP_OPT_SACK,		/* 0 or 1, before the connection opens */
@@ -109,6 +109,8 @@ enum vtcp_opt_name {
 	VTCP_OPT_TIME_WAIT,	/* ms in TIME-WAIT */
 	VTCP_OPT_ERROR,		/* get only: pending error (-errno), cleared */
 	VTCP_OPT_NOSIGPIPE,	/* 0 or 1: write() gets -EPIPE, no SIGPIPE */
+	VTCP_OPT_ECN,		/* 0 or 1 (default): ECN, before the connection opens */
+	VTCP_OPT_RACK,		/* 0 or 1 (default): RACK-TLP loss detection */
 	VTCP_OPT_MAX
 };
 

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sender's SACK scoreboard (RFC 2018, RFC 6675, RFC 2883).
+ *
+ * Every SACK block the peer sends marks the records it covers SACKED,
+ * splitting records at the block's edges, so that the scoreboard says
+ * exactly which bytes the peer holds: vtcp_in_flight() (RFC 6675's pipe)
+ * and the transmit loop (NextSeg) read it, and a SACKed retransmission is
+ * no longer in flight. A first block that lies below the cumulative ACK or
+ * inside the second block is a D-SACK (RFC 2883 4): it reports a duplicate,
+ * which RACK's reordering window and the undo of a needless reduction
+ * feed on, and marks nothing.
+ *
+ * Which holes are lost is RACK's call (rack.c); with RACK off,
+ * vtcp_sack_mark_lost() applies RFC 6675's IsLost().
+ */
+
+#include <kunit/visibility.h>
+#include <linux/kernel.h>
+#include <linux/sort.h>
+
+#include "recovery.h"
+#include "seq.h"
+#include "sndq.h"
+
+/* Mark [start, end) SACKed; returns the bytes newly SACKed. */
+static u32 vtcp_sack_tag(struct vtcp_tcb *tcb, u32 start, u32 end, u32 tsecr,
+			 u64 now)
+{
+	struct vtcp_sndq *q = &tcb->sndq;
+	struct vtcp_txseg *seg = vtcp_txseg_find_after(q, start), *part;
+	u32 newly = 0;
+
+	while (seg && vtcp_seq_lt(seg->seq, end)) {
+		if (seg->flags & VTCP_TXSEG_SACKED) {
+			seg = vtcp_txseg_next(q, seg);
+			continue;
+		}
+		/* The block covers part of the record: split at its edges. */
+		if (vtcp_seq_lt(seg->seq, start)) {
+			part = vtcp_txseg_split(q, seg, start);
+			if (!part)
+				break;
+			seg = part;
+			continue;
+		}
+		if (vtcp_seq_gt(seg->end, end) &&
+		    !vtcp_txseg_split(q, seg, end))
+			break;
+		vtcp_rack_delivered(tcb, seg, tsecr, now);
+		vtcp_txseg_unmark(q, seg, VTCP_TXSEG_RETRANS);
+		vtcp_txseg_unmark(q, seg, VTCP_TXSEG_LOST);
+		vtcp_txseg_mark(q, seg, VTCP_TXSEG_SACKED);
+		newly += vtcp_txseg_len(seg);
+		seg = vtcp_txseg_next(q, seg);
+	}
+	return newly;
+}
+
+static int vtcp_sack_cmp(const void *a, const void *b)
+{
+	const struct vtcp_sack_block *x = a, *y = b;
+
+	return vtcp_seq_lt(x->start, y->start) ? -1 : x->start != y->start;
+}
+
+/*
+ * The SACK blocks of an ACK for @ack, SND.UNA already moved to it. Blocks
+ * are taken in sequence order, so that RACK sees deliveries in the order
+ * RFC 8985 6.2 asks for; a block reaching past SND.NXT is bogus and
+ * ignored, as is anything below SND.UNA.
+ */
+void vtcp_sack_input(struct vtcp_tcb *tcb, const struct vtcp_opts *opt,
+		     u32 ack, struct vtcp_ack_sample *as, u64 now)
+{
+	struct vtcp_sack_block b[VTCP_MAX_SACK_BLOCKS];
+	const struct vtcp_sack_block *s = opt->sack;
+	int i, n = 0, first = 0;
+
+	if (!(opt->present & VTCP_TCPOPT_SACK) || !opt->nsack)
+		return;
+	as->has_sack = 1;
+	if (vtcp_seq_lt(s[0].start, ack) ||
+	    (opt->nsack > 1 && vtcp_seq_geq(s[0].start, s[1].start) &&
+	     vtcp_seq_leq(s[0].end, s[1].end))) {
+		tcb->stats.dsacks++;
+		tcb->stats.dsack_segs += DIV_ROUND_UP(s[0].end - s[0].start,
+						      tcb->mss);
+		first = 1;
+		/*
+		 * More duplicates than we ever resent: the network copies
+		 * packets, and this says nothing of our retransmissions (as
+		 * Linux's tcp_dsack_seen()).
+		 */
+		if (tcb->stats.dsack_segs <= tcb->stats.retrans_segs) {
+			as->dsack = 1;
+			as->dsack_start = s[0].start;
+			as->dsack_end = s[0].end;
+			vtcp_undo_dsack(tcb, s[0].start, s[0].end);
+		}
+	}
+	for (i = first; i < opt->nsack; i++) {
+		u32 start = s[i].start, end = s[i].end;
+
+		if (vtcp_seq_gt(end, tcb->snd_nxt) ||
+		    vtcp_seq_leq(end, tcb->snd_una))
+			continue;
+		if (vtcp_seq_lt(start, tcb->snd_una))
+			start = tcb->snd_una;
+		b[n].start = start;
+		b[n++].end = end;
+	}
+	sort(b, n, sizeof(b[0]), vtcp_sack_cmp, NULL);
+	for (i = 0; i < n; i++)
+		as->sacked += vtcp_sack_tag(tcb, b[i].start, b[i].end,
+					    as->tsecr, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_sack_input);
+
+/*
+ * RFC 6675 4, IsLost(): a hole is lost once DupThresh discontiguous SACKed
+ * runs, or more than (DupThresh - 1) * SMSS SACKed bytes, lie above it.
+ * Walks down from the highest SACKed record to the point an earlier call
+ * already covered (sndq.lost_scan), so each record is judged about once.
+ */
+void vtcp_sack_mark_lost(struct vtcp_tcb *tcb)
+{
+	struct vtcp_sndq *q = &tcb->sndq;
+	u32 limit = (tcb->reordering - 1) * tcb->mss;
+	u32 bytes = 0, runs = 0, from = 0;
+	struct vtcp_txseg *seg;
+	bool run = false;
+
+	if (!q->sacked)
+		return;
+	for (seg = vtcp_txseg_find(q, tcb->rack_fack - 1); seg;
+	     seg = vtcp_txseg_prev(q, seg)) {
+		if (seg->flags & VTCP_TXSEG_SACKED) {
+			bytes += vtcp_txseg_len(seg);
+			runs += !run;
+			run = true;
+			continue;
+		}
+		run = false;
+		if (runs < tcb->reordering && bytes <= limit)
+			continue;
+		if (!from)
+			from = seg->end;
+		if (vtcp_seq_leq(seg->end, q->lost_scan))
+			break;
+		vtcp_txseg_mark(q, seg, VTCP_TXSEG_LOST);
+	}
+	if (from && vtcp_seq_gt(from, q->lost_scan))
+		q->lost_scan = from;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_sack_mark_lost);
+
+/*
+ * Forget every SACK: the peer reneged (RFC 2018 8), dropping data it had
+ * SACKed, so only a cumulative ACK proves anything now.
+ */
+void vtcp_sack_clear(struct vtcp_tcb *tcb)
+{
+	struct vtcp_txseg *seg;
+
+	vtcp_txseg_for_each(seg, &tcb->sndq)
+		vtcp_txseg_unmark(&tcb->sndq, seg, VTCP_TXSEG_SACKED);
+	tcb->sndq.lost_scan = tcb->snd_una;
+	tcb->rack_fack = tcb->snd_una;
+}
