@@ -65,6 +65,7 @@ static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 		tcb->ts_recent = o->tsval;
 		tcb->ts_recent_ns = now;
 	}
+	vtcp_mss_less_options(tcb);
 	/*
 	 * RFC 3168 6.1.1: ECN is in use after an ECN-setup SYN (ECE and CWR)
 	 * answered by an ECN-setup SYN-ACK (ECE without CWR). A SYN-ACK with

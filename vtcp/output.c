@@ -81,6 +81,20 @@ u16 vtcp_select_window(struct vtcp_tcb *tcb)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_select_window);
 
+/*
+ * RFC 6691, RFC 9293 3.7.1 (MUST-16): an MSS counts no TCP options, so a
+ * segment's data shrinks by the options it carries. Timestamps ride on
+ * every segment, both ways: taken off once, when they are agreed on; SACK
+ * blocks where they ride (vtcp_send_range()).
+ */
+void vtcp_mss_less_options(struct vtcp_tcb *tcb)
+{
+	if (!tcb->ts_ok)
+		return;
+	tcb->mss -= min_t(u16, TCPOLEN_TSTAMP_ALIGNED, tcb->mss - 64);
+	tcb->rcv_mss -= min_t(u16, TCPOLEN_TSTAMP_ALIGNED, tcb->rcv_mss - 64);
+}
+
 /* Fields every segment of a synchronized connection carries. */
 static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
 			  u8 flags, u64 now)
@@ -264,6 +278,7 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 {
 	u32 end = vtcp_sndq_end(&tcb->sndq);
 	struct vtcp_out out;
+	u32 mss = tcb->mss;
 	u8 flags = 0;
 
 	if (fin)
@@ -273,8 +288,12 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	vtcp_out_init(tcb, &out, seq, flags, now);
 	out.data_seq = seq;
 	out.len = len;
-	if (len > tcb->mss)
-		out.gso_size = tcb->mss;
+	/* SACK blocks take their room from the data (RFC 6691). */
+	if (out.opt.nsack)
+		mss -= TCPOLEN_SACK_BASE_ALIGNED +
+		       out.opt.nsack * TCPOLEN_SACK_PERBLOCK;
+	if (len > mss)
+		out.gso_size = mss;
 	/*
 	 * RFC 3168 6.1.2, 6.1.5: new data is ECN-capable, a retransmission
 	 * is not; CWR rides on the first new data after a reduction.

@@ -14,6 +14,7 @@ u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb);
 u16 vtcp_select_window(struct vtcp_tcb *tcb);
+void vtcp_mss_less_options(struct vtcp_tcb *tcb);
 
 void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now);

@@ -157,6 +157,7 @@ void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
 	if (!tcb->ws_ok)
 		tcb->rcv_wscale = 0;
 	tcb->sack_ok = ts && (tcb->cfg.flags & VTCP_CFG_SACK) && sack;
+	vtcp_mss_less_options(tcb);
 	tcb->snd_wl1 = tcb->irs;
 	tcb->state = VTCP_SYN_RECEIVED;
 	tcb->last_rcv_ns = now;

@@ -123,9 +123,10 @@ static void rfc6298_karn_no_sample_from_ack_covering_a_resend(struct kunit *test
 /* RFC 7323 4.1: a timestamp echo times even a retransmitted segment. */
 static void rfc7323_timestamp_echo_times_retransmission(struct kunit *test)
 {
+	/* The peer's MSS leaves MSS bytes of data beside the timestamps. */
 	struct vtcp_opts opt = {
-		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_TS, .mss = MSS,
-		.tsval = 7, .tsecr = 0,
+		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_TS,
+		.mss = MSS + TCPOLEN_TSTAMP_ALIGNED, .tsval = 7, .tsecr = 0,
 	};
 	struct vtcp_t_seg ack = {
 		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = SND_NXT + MSS,

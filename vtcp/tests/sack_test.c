@@ -269,9 +269,10 @@ static void vtcp_t_ts_ack(struct vtcp_t_conn *c, u32 ack, u32 tsval,
  */
 static void rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit(struct kunit *test)
 {
+	/* The peer's MSS leaves MSS bytes of data beside the timestamps. */
 	struct vtcp_opts opt = {
 		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_SACK_OK | VTCP_TCPOPT_TS,
-		.mss = MSS, .tsval = 100,
+		.mss = MSS + TCPOLEN_TSTAMP_ALIGNED, .tsval = 100,
 	};
 	struct vtcp_t_conn *c;
 	struct vtcp_cfg cfg;
@@ -310,6 +311,32 @@ static void rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit(struct kuni
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 }
 
+/*
+ * RFC 6691 2: the SACK blocks a data segment carries come off its data.
+ * Holding out-of-order data, a full write leaves as a train of segments
+ * of MSS less one block (12 bytes), not as MSS-sized segments.
+ */
+static void rfc6691_sack_blocks_come_off_the_data(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_sack_sender(test, 0);
+	struct vtcp_t_seg ooo = {
+		.flags = TCPHDR_ACK, .seq = RCV_NXT + 100, .ack = S,
+		.wnd = VTCP_T_WND, .len = 10,
+	};
+	struct vtcp_t_out *o;
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ooo));
+	vtcp_t_drain(c);
+	KUNIT_ASSERT_EQ(test, 1, (int)c->tcb.nsack);
+	KUNIT_ASSERT_EQ(test, (int)MSS, vtcp_t_write(c, NULL, MSS));
+	o = vtcp_t_pop(c);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_EXPECT_EQ(test, o->out.opt.nsack, 1);
+	KUNIT_EXPECT_EQ(test, o->out.len, MSS);
+	KUNIT_EXPECT_EQ(test, (u32)o->out.gso_size,
+			MSS - TCPOLEN_SACK_BASE_ALIGNED - TCPOLEN_SACK_PERBLOCK);
+}
+
 static struct kunit_case vtcp_sack_cases[] = {
 	KUNIT_CASE(rfc6675_sack_block_splits_records_at_its_edges),
 	KUNIT_CASE(rfc2883_dsack_is_detected_and_marks_nothing),
@@ -319,6 +346,7 @@ static struct kunit_case vtcp_sack_cases[] = {
 	KUNIT_CASE(rfc2018_reneged_sacks_are_forgotten_at_the_rto),
 	KUNIT_CASE(rfc3708_dsack_undoes_a_needless_fast_retransmit),
 	KUNIT_CASE(rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit),
+	KUNIT_CASE(rfc6691_sack_blocks_come_off_the_data),
 	{}
 };
 
