@@ -530,6 +530,20 @@ static void op_bad_ioctl(int s)
 		problem("ioctl %#lx: not ENOTTY (%m)", cmd);
 }
 
+/* One to four buffers of random sizes and places; their total in *len. */
+static int rnd_iov(struct iovec iov[4], size_t *len)
+{
+	int i, valid, cnt = 1 + rnd_below(4);
+
+	*len = 0;
+	for (i = 0; i < cnt; i++) {
+		iov[i].iov_len = rnd_below(BUF_SIZE / 4);
+		iov[i].iov_base = rnd_ptr(iov[i].iov_len, &valid);
+		*len += iov[i].iov_len;
+	}
+	return cnt;
+}
+
 static void op_read(int s)
 {
 	size_t len = chance(30) ? rnd_below(16) : rnd_below(BUF_SIZE + 1);
@@ -539,14 +553,8 @@ static void op_read(int s)
 
 	if (chance(20)) {
 		struct iovec iov[4];
-		int i, cnt = 1 + rnd_below(4);
+		int cnt = rnd_iov(iov, &len);
 
-		len = 0;
-		for (i = 0; i < cnt; i++) {
-			iov[i].iov_len = rnd_below(BUF_SIZE / 4);
-			iov[i].iov_base = rnd_ptr(iov[i].iov_len, &valid);
-			len += iov[i].iov_len;
-		}
 		n = readv(fds[s].fd, iov, cnt);
 	} else {
 		n = read(fds[s].fd, p, len);
@@ -573,14 +581,8 @@ static void op_write(int s)
 
 	if (chance(20)) {
 		struct iovec iov[4];
-		int i, cnt = 1 + rnd_below(4);
+		int cnt = rnd_iov(iov, &len);
 
-		len = 0;
-		for (i = 0; i < cnt; i++) {
-			iov[i].iov_len = rnd_below(BUF_SIZE / 4);
-			iov[i].iov_base = rnd_ptr(iov[i].iov_len, &valid);
-			len += iov[i].iov_len;
-		}
 		n = writev(fds[s].fd, iov, cnt);
 	} else {
 		n = write(fds[s].fd, p, len);
@@ -760,28 +762,14 @@ static void *host_client(void *arg)
 	memset(data, 'h', sizeof(data));
 	while (!stop) {
 		const char *addr = (st & 1) ? VTCP_ADDR4 : VTCP_ADDR6;
-		struct sockaddr_storage ss = {};
+		struct sockaddr_storage ss;
 		socklen_t len;
 		int fd, i;
 
 		st ^= st << 13;
 		st ^= st >> 7;
 		st ^= st << 17;
-		if (strchr(addr, ':')) {
-			struct sockaddr_in6 *s6 = (void *)&ss;
-
-			s6->sin6_family = AF_INET6;
-			s6->sin6_port = htons(LPORT_BASE + st % NLPORTS);
-			inet_pton(AF_INET6, addr, &s6->sin6_addr);
-			len = sizeof(*s6);
-		} else {
-			struct sockaddr_in *s4 = (void *)&ss;
-
-			s4->sin_family = AF_INET;
-			s4->sin_port = htons(LPORT_BASE + st % NLPORTS);
-			inet_pton(AF_INET, addr, &s4->sin_addr);
-			len = sizeof(*s4);
-		}
+		len = vtcp_host_sockaddr(&ss, addr, LPORT_BASE + st % NLPORTS);
 		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			continue;

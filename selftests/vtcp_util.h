@@ -200,28 +200,37 @@ static inline int vtcp_connect_to(const char *dev, const char *laddr,
 	return fd;
 }
 
-/* A host TCP socket connected (blocking) to @addr:@port, or -errno. */
-static inline int vtcp_host_connect(const char *addr, unsigned short port)
+/* @addr (IPv4 or IPv6, numeric) and @port as a sockaddr; its length. */
+static inline socklen_t vtcp_host_sockaddr(struct sockaddr_storage *ss,
+					   const char *addr,
+					   unsigned short port)
 {
-	struct sockaddr_storage ss = {};
-	socklen_t len;
-	int fd;
-
+	memset(ss, 0, sizeof(*ss));
 	if (strchr(addr, ':')) {
-		struct sockaddr_in6 *s6 = (void *)&ss;
+		struct sockaddr_in6 *s6 = (void *)ss;
 
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(port);
 		inet_pton(AF_INET6, addr, &s6->sin6_addr);
-		len = sizeof(*s6);
+		return sizeof(*s6);
 	} else {
-		struct sockaddr_in *s4 = (void *)&ss;
+		struct sockaddr_in *s4 = (void *)ss;
 
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(port);
 		inet_pton(AF_INET, addr, &s4->sin_addr);
-		len = sizeof(*s4);
+		return sizeof(*s4);
 	}
+}
+
+/* A host TCP socket connected (blocking) to @addr:@port, or -errno. */
+static inline int vtcp_host_connect(const char *addr, unsigned short port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	len = vtcp_host_sockaddr(&ss, addr, port);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -237,25 +246,11 @@ static inline int vtcp_host_connect(const char *addr, unsigned short port)
 /* A host TCP listener on @addr:@port, or -errno. */
 static inline int vtcp_host_listen(const char *addr, unsigned short port)
 {
-	struct sockaddr_storage ss = {};
+	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd, one = 1;
 
-	if (strchr(addr, ':')) {
-		struct sockaddr_in6 *s6 = (void *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		inet_pton(AF_INET6, addr, &s6->sin6_addr);
-		len = sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (void *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		inet_pton(AF_INET, addr, &s4->sin_addr);
-		len = sizeof(*s4);
-	}
+	len = vtcp_host_sockaddr(&ss, addr, port);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

@@ -176,29 +176,16 @@ err_release_conn:
 	return ret;
 }
 
-static long vtcp_ioctl_setopt(struct file *file, const struct vtcp_opt *opt)
+static int vtcp_cfg_opt(struct vtcp_cfg *cfg, struct vtcp_opt *opt, bool set)
 {
-	struct vtcp_conn *conn = vtcp_file_conn(file);
-	struct vtcp_handle *h = file->private_data;
-	struct vtcp_listener *lsn;
-	int ret;
-
-	if (conn)
-		return vtcp_conn_setopt(conn, opt);
-	mutex_lock(&h->lock);
-	lsn = h->lsn;
-	if (lsn) {
-		spin_lock_bh(&lsn->lock);
-		ret = vtcp_opt_set(&lsn->cfg, opt, false);
-		spin_unlock_bh(&lsn->lock);
-	} else {
-		ret = vtcp_opt_set(&h->cfg, opt, false);
-	}
-	mutex_unlock(&h->lock);
-	return ret;
+	return set ? vtcp_opt_set(cfg, opt, false) : vtcp_opt_get(cfg, opt);
 }
 
-static long vtcp_ioctl_getopt(struct file *file, struct vtcp_opt *opt)
+/*
+ * SETOPT and GETOPT: on a connection, or on the settings a handle's next
+ * listener or connection starts with (a listener's, once it listens).
+ */
+static long vtcp_ioctl_opt(struct file *file, struct vtcp_opt *opt, bool set)
 {
 	struct vtcp_conn *conn = vtcp_file_conn(file);
 	struct vtcp_handle *h = file->private_data;
@@ -206,15 +193,16 @@ static long vtcp_ioctl_getopt(struct file *file, struct vtcp_opt *opt)
 	int ret;
 
 	if (conn)
-		return vtcp_conn_getopt(conn, opt);
+		return set ? vtcp_conn_setopt(conn, opt) :
+			     vtcp_conn_getopt(conn, opt);
 	mutex_lock(&h->lock);
 	lsn = h->lsn;
 	if (lsn) {
 		spin_lock_bh(&lsn->lock);
-		ret = vtcp_opt_get(&lsn->cfg, opt);
+		ret = vtcp_cfg_opt(&lsn->cfg, opt, set);
 		spin_unlock_bh(&lsn->lock);
 	} else {
-		ret = vtcp_opt_get(&h->cfg, opt);
+		ret = vtcp_cfg_opt(&h->cfg, opt, set);
 	}
 	mutex_unlock(&h->lock);
 	return ret;
@@ -296,13 +284,13 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 	case VTCP_IOC_SETOPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
 		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
 				   VTCP_OPT_SIZE_VER0);
-		return ret ?: vtcp_ioctl_setopt(file, &u.opt);
+		return ret ?: vtcp_ioctl_opt(file, &u.opt, true);
 
 	case VTCP_IOC_GETOPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
 		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
 				   VTCP_OPT_SIZE_VER0);
 		if (!ret)
-			ret = vtcp_ioctl_getopt(file, &u.opt);
+			ret = vtcp_ioctl_opt(file, &u.opt, false);
 		if (!ret && copy_to_user(argp, &u.opt, sizeof(u.opt)))
 			ret = -EFAULT;
 		return ret;
