@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
@@ -310,6 +311,45 @@ static inline int vtcp_read_all(int fd, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+struct vtcp_writer {
+	int fd;
+	const void *buf;
+	size_t len;
+	int ret;
+};
+
+static inline void *vtcp_writer_main(void *arg)
+{
+	struct vtcp_writer *w = arg;
+
+	w->ret = vtcp_write_all(w->fd, w->buf, w->len);
+	return NULL;
+}
+
+/*
+ * Move @len bytes of @in from @wfd to @rfd into @out, writing from a
+ * thread while reading: more than the buffers between the two ends hold
+ * (receive buffers start small and grow as the reader reads, as Linux's).
+ * Returns 0 or -errno.
+ */
+static inline int vtcp_pass(int wfd, int rfd, const void *in, void *out,
+				size_t len)
+{
+	struct vtcp_writer w = { .fd = wfd, .buf = in, .len = len };
+	pthread_t t;
+	int ret;
+
+	ret = pthread_create(&t, NULL, vtcp_writer_main, &w);
+	if (ret)
+		return -ret;
+	ret = vtcp_read_all(rfd, out, len);
+	if (ret)
+		/* Unblock the writer: nobody reads any more. */
+		shutdown(wfd, SHUT_RDWR);
+	pthread_join(t, NULL);
+	return ret ?: w.ret;
 }
 
 /* A reproducible byte stream: byte @off of stream @seed. */
