@@ -122,7 +122,7 @@ static void __attribute__((used, noreturn)) start_c(long *sp)
 		  info.error == 0 && info.__pad == 0 && info.__pad2 == 0);
 	/* The 64-bit counters, at the same offsets as for 64-bit callers. */
 	CHECK(12, info.bytes_received == 5 && info.bytes_sent == 0);
-	CHECK(13, same(info.congestion, "newreno", 8));
+	CHECK(13, same(info.congestion, "cubic", 6));
 	CHECK(14, info.local.port == nport && info.remote.port == acc.remote.port);
 	opt.name = VTCP_OPT_SNDBUF;
 	opt.value = 0;

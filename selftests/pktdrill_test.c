@@ -79,7 +79,8 @@
  *                           one tolerance
  *   expect-errno ERRNO|0    the pending error (VTCP_OPT_ERROR, which clears it)
  *   expect-info FIELD VALUE a vtcp_info field (snd_mss, rcv_wscale,
- *                           options: ts,sack,ws ...), within one tolerance
+ *                           options: ts,sack,ws,ecn ...), within one
+ *                           tolerance
  *   wait                    nothing (a point in time: nothing unexpected
  *                           may have been sent by then)
  *
@@ -275,6 +276,7 @@ static const struct pd_name pd_optnames[] = {
 	{ "SACK", VTCP_OPT_SACK }, { "TIMESTAMPS", VTCP_OPT_TIMESTAMPS },
 	{ "WINDOW_SCALING", VTCP_OPT_WINDOW_SCALING },
 	{ "TIME_WAIT", VTCP_OPT_TIME_WAIT }, { "NOSIGPIPE", VTCP_OPT_NOSIGPIPE },
+	{ "ECN", VTCP_OPT_ECN }, { "RACK", VTCP_OPT_RACK },
 	{ NULL, 0 }
 };
 
@@ -1337,8 +1339,10 @@ static long pd_parse_info_value(struct pd_run *r, const char *field,
 				v |= VTCP_INFO_OPT_SACK;
 			else if (!strcmp(tok, "ws"))
 				v |= VTCP_INFO_OPT_WSCALE;
+			else if (!strcmp(tok, "ecn"))
+				v |= VTCP_INFO_OPT_ECN;
 			else
-				pd_fail(r, "options are ts, sack, ws or none, not '%s'", tok);
+				pd_fail(r, "options are ts, sack, ws, ecn or none, not '%s'", tok);
 		}
 		return v;
 	}

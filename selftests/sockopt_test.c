@@ -156,10 +156,15 @@ TEST_F(opt, congestion_control_is_chosen_by_name)
 	for (i = 0; i < 3; i++) {
 		memset(o.str, 0x55, sizeof(o.str));
 		ASSERT_EQ(0, ioctl(fds[i], VTCP_IOC_GETOPT, &o));
-		EXPECT_STREQ("newreno", o.str);
+		EXPECT_STREQ("cubic", o.str);	/* the default */
 		/* Padded with zeros, not left as passed. */
 		EXPECT_EQ(0, o.str[15]);
 		strcpy(o.str, "newreno");
+		EXPECT_EQ(0, ioctl(fds[i], VTCP_IOC_SETOPT, &o));
+		memset(o.str, 0x55, sizeof(o.str));
+		ASSERT_EQ(0, ioctl(fds[i], VTCP_IOC_GETOPT, &o));
+		EXPECT_STREQ("newreno", o.str);
+		strcpy(o.str, "cubic");
 		EXPECT_EQ(0, ioctl(fds[i], VTCP_IOC_SETOPT, &o));
 		strcpy(o.str, "no-such-algo");
 		EXPECT_EQ(-1, ioctl(fds[i], VTCP_IOC_SETOPT, &o));
@@ -469,7 +474,7 @@ TEST_F(opt, info_is_consistent_during_a_transfer)
 	EXPECT_LE(info.data_segs_out, info.segs_out);
 	EXPECT_LT(0, info.segs_in);
 	EXPECT_EQ(VTCP_CA_STATE_OPEN, info.ca_state);
-	EXPECT_STREQ("newreno", info.congestion);
+	EXPECT_STREQ("cubic", info.congestion);
 	EXPECT_EQ(if_nametoindex("vtcp0"), info.ifindex);
 	EXPECT_EQ(0, info.rcv_queued);
 	/* The endpoints are those ACCEPT reported. */
@@ -513,7 +518,7 @@ TEST_F(opt, info_on_a_listener_tells_what_it_listens_on)
 	EXPECT_EQ(htons(8000), info.local.port);
 	EXPECT_EQ(inet_addr(VTCP_ADDR4), info.local.addr4);
 	EXPECT_EQ(if_nametoindex("vtcp0"), info.ifindex);
-	EXPECT_STREQ("newreno", info.congestion);
+	EXPECT_STREQ("cubic", info.congestion);
 	EXPECT_EQ(0, info.remote.family);
 	close(h);
 }
