@@ -252,6 +252,20 @@ static int vtcp_host_mechs(const struct vtcp_mechs *m)
 	return ret;
 }
 
+/* Every packet vtcp0 dropped so far, whatever the reason. */
+static long long vtcp_drops_total(void)
+{
+	long long v = -1;
+	FILE *p = popen("ethtool -S vtcp0 | awk '/drop_/ { s += $2 } END { print s + 0 }'", "r");
+
+	if (!p)
+		return -1;
+	if (fscanf(p, "%lld", &v) != 1)
+		v = -1;
+	pclose(p);
+	return v;
+}
+
 /* The sender's side of the story: a Linux counter in a namespace. */
 static long vtcp_mib(bool in_ns, const char *file, const char *table,
 		     const char *name)
@@ -294,6 +308,7 @@ static void vtcp_impair_case(struct __test_metadata *_metadata,
 			     const struct vtcp_mechs *m)
 {
 	struct vtcp_host_tx h0, h1, r0, r1;
+	long long drops0;
 	struct vtcp_info info;
 	double v, ref;
 	int lfd, hfd, vfd;
@@ -311,6 +326,7 @@ static void vtcp_impair_case(struct __test_metadata *_metadata,
 	vfd = vtcp_accept_on(lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
 	h0 = vtcp_host_tx(false);
+	drops0 = vtcp_drops_total();
 	v = to_vtcp ? vtcp_transfer(hfd, vfd, bytes) : vtcp_transfer(vfd, hfd, bytes);
 	EXPECT_LT(0, v) TH_LOG("the transfer failed: %s", strerror((int)-v));
 	h1 = vtcp_host_tx(false);
@@ -333,12 +349,17 @@ static void vtcp_impair_case(struct __test_metadata *_metadata,
 	ksft_print_msg("impair %-48s %-12s %5zu KiB: vtcp %8.2f Mbit/s, host-to-host %8.2f Mbit/s, ratio %.2f%s%s\n",
 		       netem, to_vtcp ? "host->vtcp" : "vtcp->host", bytes >> 10,
 		       v, ref, ref > 0 ? v / ref : 0, *m->name ? " " : "", m->name);
-	if (to_vtcp)
+	if (to_vtcp) {
 		ksft_print_msg("  senders: host->vtcp %ld resent, %ld RTOs, %ld probes; host-to-host %ld resent, %ld RTOs, %ld probes\n",
 			       h1.retrans - h0.retrans, h1.timeouts - h0.timeouts,
 			       h1.probes - h0.probes, r1.retrans - r0.retrans,
 			       r1.timeouts - r0.timeouts, r1.probes - r0.probes);
-	else
+		/* The receiver's side: what vtcp dropped, how it answered. */
+		ksft_print_msg("  vtcp receiving: %lld discarded by vtcp0 (duplicates too), %u segments in, %u out (ACKs), %u out of order, %u D-SACKs seen, rcv_wnd %u\n",
+			       vtcp_drops_total() - drops0, info.segs_in,
+			       info.segs_out, info.ooo_segs, info.dsacks,
+			       info.rcv_wnd);
+	} else
 		ksft_print_msg("  senders: vtcp %u resent, %u RTOs, %u recoveries; host-to-host %ld resent, %ld RTOs, %ld probes\n",
 			       info.total_retrans, info.rto_expirations,
 			       info.fast_retrans, r1.retrans - r0.retrans,
