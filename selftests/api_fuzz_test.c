@@ -344,7 +344,7 @@ static void op_connect(int s)
 	case ECONNABORTED: case ENETDOWN:
 		/* The handle has its connection, whatever became of it. */
 		if (fds[s].kind == K_LISTENER)
-			problem("CONNECT went on on a listener");
+			problem("CONNECT went ahead on a listener");
 		set_kind(s, K_CONN);
 	}
 }
@@ -722,9 +722,46 @@ static void op_fork(void)
 			refresh_kind(i);
 }
 
+static void op_setopt(int s)
+{
+	op_opt(s, 1);
+}
+
+static void op_getopt(int s)
+{
+	op_opt(s, 0);
+}
+
+static void op_poll_all(int s)
+{
+	op_poll();
+}
+
+static void op_fork_child(int s)
+{
+	op_fork();
+}
+
+/*
+ * The operations on a handle, each with the end of its share of 100 (the
+ * first 6 open a handle); their counts go to ops[1..].
+ */
+static const struct {
+	unsigned int upto;
+	void (*fn)(int s);
+} op_table[] = {
+	{ 10, op_close }, { 16, op_listen }, { 22, op_connect },
+	{ 32, op_accept }, { 37, op_info }, { 43, op_setopt },
+	{ 47, op_getopt }, { 49, op_shutdown }, { 50, op_abort },
+	{ 52, op_bad_ioctl }, { 66, op_read }, { 78, op_write },
+	{ 84, op_poll_all }, { 87, op_epoll }, { 89, op_splice },
+	{ 91, op_dup }, { 94, op_blocking }, { 95, op_fork_child },
+	{ 100, op_read },
+};
+
 static void one_op(void)
 {
-	unsigned int r = rnd_below(100);
+	unsigned int i, r = rnd_below(100);
 	int s = pick();
 
 	if (s < 0 || r < 6) {
@@ -732,25 +769,10 @@ static void one_op(void)
 		op_open();
 		return;
 	}
-	if (r < 10) { ops[1]++; op_close(s); }
-	else if (r < 16) { ops[2]++; op_listen(s); }
-	else if (r < 22) { ops[3]++; op_connect(s); }
-	else if (r < 32) { ops[4]++; op_accept(s); }
-	else if (r < 37) { ops[5]++; op_info(s); }
-	else if (r < 43) { ops[6]++; op_opt(s, 1); }
-	else if (r < 47) { ops[7]++; op_opt(s, 0); }
-	else if (r < 49) { ops[8]++; op_shutdown(s); }
-	else if (r < 50) { ops[9]++; op_abort(s); }
-	else if (r < 52) { ops[10]++; op_bad_ioctl(s); }
-	else if (r < 66) { ops[11]++; op_read(s); }
-	else if (r < 78) { ops[12]++; op_write(s); }
-	else if (r < 84) { ops[13]++; op_poll(); }
-	else if (r < 87) { ops[14]++; op_epoll(s); }
-	else if (r < 89) { ops[15]++; op_splice(s); }
-	else if (r < 91) { ops[16]++; op_dup(s); }
-	else if (r < 94) { ops[17]++; op_blocking(s); }
-	else if (r < 95) { ops[18]++; op_fork(); }
-	else { ops[19]++; op_read(s); }
+	for (i = 0; r >= op_table[i].upto; i++)
+		;
+	ops[i + 1]++;
+	op_table[i].fn(s);
 }
 
 /* The host's side: connect to vtcp's listeners, talk a little, go away. */
@@ -828,7 +850,7 @@ static void *host_server(void *arg)
 				int c = accept4(pfd[i].fd, NULL, NULL,
 						SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-				if (c >= 0 && n < (int)(sizeof(pfd) / sizeof(pfd[0])))
+				if (c >= 0 && n < (int)(ARRAY_SIZE(pfd)))
 					pfd[n++] = (struct pollfd){ .fd = c,
 								    .events = POLLIN };
 				else if (c >= 0)
@@ -918,7 +940,7 @@ TEST_F_TIMEOUT(fuzz, random_calls_on_many_handles_stay_sane, 1200)
 	close(epfd);
 
 	printf("# %llu calls:", total);
-	for (i = 0; i < 20; i++)
+	for (i = 0; i <= (int)ARRAY_SIZE(op_table); i++)
 		printf(" %ld", ops[i]);
 	printf("; %d signals\n", (int)alarms);
 	printf("# %ld listens, %ld connects, %ld accepts, %ld bytes read, %ld written\n",

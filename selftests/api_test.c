@@ -115,7 +115,7 @@ TEST_F(api, unknown_ioctl_is_enotty_on_every_kind_of_handle)
 
 	ASSERT_LE(0, unbound);
 	for (k = 0; k < 3; k++) {
-		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 			unsigned long cmd = cmds[i];
 
 			EXPECT_EQ(-ENOTTY, vtcp_ioctl_err(fds[k], cmd, arg))
@@ -225,7 +225,7 @@ TEST_F(api, structure_smaller_than_its_first_version_is_einval)
 	int fd = vtcp_open();
 
 	ASSERT_LE(0, fd);
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		int target = c[i].fd < 0 ? fd : c[i].fd;
 
 		EXPECT_EQ(-EINVAL, vtcp_ioctl_err(target,
@@ -255,7 +255,7 @@ TEST_F(api, larger_structure_with_nonzero_tail_is_e2big)
 	int fd = vtcp_open();
 
 	ASSERT_LE(0, fd);
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		int target = c[i].fd < 0 ? fd : c[i].fd;
 		char buf[512] = {};
 		struct vtcp_listen *l = (void *)buf;

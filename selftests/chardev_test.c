@@ -52,7 +52,7 @@ TEST_F(chardev, unknown_ioctl_is_enotty)
 	long arg = 0;
 
 	ASSERT_LE(0, fd);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(fd, cmds[i], &arg));
 		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %#lx", cmds[i]);

@@ -178,7 +178,7 @@ TEST_F(hostile, each_malformed_class_is_dropped_and_counted)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vtcp_malformed) / sizeof(vtcp_malformed[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vtcp_malformed); i++) {
 		const struct vtcp_malformed *m = &vtcp_malformed[i];
 		struct vtcp_seg_desc d;
 		struct vtcp_seg_seen s;

@@ -362,6 +362,17 @@ static int vtcp_blocked_join(struct vtcp_blocked *b, int ms)
  * waiting to be accepted and an active one; a reader and an acceptor
  * sleep meanwhile. Each wakes up and learns it; nothing is left.
  */
+/* The descriptors of either device fixture, those that were opened. */
+static void vtcp_lc_close(int lfd, int vfd, int cfd, int h1, int h2, int hc)
+{
+	int fds[] = { lfd, vfd, cfd, h1, h2, hc };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 FIXTURE(lifecycle_dev) {
 	int lfd, vfd, cfd, h1, h2, hc;
 };
@@ -403,13 +414,8 @@ FIXTURE_SETUP(lifecycle_dev)
 
 FIXTURE_TEARDOWN(lifecycle_dev)
 {
-	int fds[] = { self->lfd, self->vfd, self->cfd, self->h1, self->h2,
-		      self->hc };
-	unsigned int i;
-
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	vtcp_lc_close(self->lfd, self->vfd, self->cfd, self->h1, self->h2,
+		      self->hc);
 	vtcp_sh("ip link del " VTCP_LC_DEV " 2>/dev/null");
 }
 
@@ -650,13 +656,8 @@ FIXTURE_SETUP(lifecycle_netns)
 
 FIXTURE_TEARDOWN(lifecycle_netns)
 {
-	int fds[] = { self->lfd, self->vfd, self->cfd, self->h1, self->h2,
-		      self->hc };
-	unsigned int i;
-
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	vtcp_lc_close(self->lfd, self->vfd, self->cfd, self->h1, self->h2,
+		      self->hc);
 	vtcp_sh("ip netns del " VTCP_LC_NS " 2>/dev/null; "
 		"ip link del vtcplcv0 2>/dev/null; "
 		"ip route del 203.0.113.0/24 2>/dev/null");

@@ -99,6 +99,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <linux/virtio_net.h>
+#include "kselftest.h"
 #include "vtcp_util.h"
 #include "vtcp_pkt.h"
 
@@ -425,24 +426,30 @@ static int pd_parse_secs(struct pd_parser *p, const char *s, int64_t *ns)
 	return 0;
 }
 
+/* TCP flags and their letters in scripts, in the order they are printed. */
+static const struct {
+	uint8_t bit;
+	char c;
+} pd_flag_names[] = {
+	{ VTCP_TH_FIN, 'F' }, { VTCP_TH_SYN, 'S' }, { VTCP_TH_RST, 'R' },
+	{ VTCP_TH_PSH, 'P' }, { VTCP_TH_ACK, '.' }, { VTCP_TH_URG, 'U' },
+	{ VTCP_TH_ECE, 'E' }, { VTCP_TH_CWR, 'W' },
+};
+
 static int pd_parse_flags(struct pd_parser *p, const char *s, uint8_t *flags)
 {
+	unsigned int i;
+
 	*flags = 0;
 	if (!strcmp(s, "-"))
 		return 0;
 	for (; *s; s++) {
-		switch (*s) {
-		case 'F': *flags |= VTCP_TH_FIN; break;
-		case 'S': *flags |= VTCP_TH_SYN; break;
-		case 'R': *flags |= VTCP_TH_RST; break;
-		case 'P': *flags |= VTCP_TH_PSH; break;
-		case '.': *flags |= VTCP_TH_ACK; break;
-		case 'U': *flags |= VTCP_TH_URG; break;
-		case 'E': *flags |= VTCP_TH_ECE; break;
-		case 'W': *flags |= VTCP_TH_CWR; break;
-		default:
+		for (i = 0; i < ARRAY_SIZE(pd_flag_names); i++)
+			if (pd_flag_names[i].c == *s)
+				break;
+		if (i == ARRAY_SIZE(pd_flag_names))
 			PD_PARSE_ERR(p, "bad flag '%c'", *s);
-		}
+		*flags |= pd_flag_names[i].bit;
 	}
 	return 0;
 }
@@ -778,17 +785,12 @@ err:
 
 static void pd_fmt_flags(uint8_t f, char *buf)
 {
-	static const struct { uint8_t bit; char c; } order[] = {
-		{ VTCP_TH_FIN, 'F' }, { VTCP_TH_SYN, 'S' }, { VTCP_TH_RST, 'R' },
-		{ VTCP_TH_PSH, 'P' }, { VTCP_TH_ACK, '.' }, { VTCP_TH_URG, 'U' },
-		{ VTCP_TH_ECE, 'E' }, { VTCP_TH_CWR, 'W' },
-	};
 	unsigned int i;
 	char *p = buf;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (f & order[i].bit)
-			*p++ = order[i].c;
+	for (i = 0; i < ARRAY_SIZE(pd_flag_names); i++)
+		if (f & pd_flag_names[i].bit)
+			*p++ = pd_flag_names[i].c;
 	if (p == buf)
 		*p++ = '-';
 	*p = '\0';

@@ -47,7 +47,7 @@ static const struct vtcp_opt_case vtcp_opts[] = {
 	  { 0, 600001, ~B(0) }, 3 },
 	{ VTCP_OPT_NOSIGPIPE, "NOSIGPIPE", { 1, 0 }, 2, { 2 }, 1 },
 };
-#define VTCP_NOPTS	(sizeof(vtcp_opts) / sizeof(vtcp_opts[0]))
+#define VTCP_NOPTS	(ARRAY_SIZE(vtcp_opts))
 
 FIXTURE(opt) {
 	struct vtcp_pair p;
@@ -139,7 +139,7 @@ TEST_F(opt, defaults_are_documented_ones)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		__u64 v = ~0ULL;
 
 		EXPECT_EQ(0, vtcp_get_opt(self->unbound, d[i].name, &v));
@@ -226,13 +226,13 @@ TEST_F(opt, listener_options_are_inherited_by_accepted_connections)
 	unsigned int i;
 	int h, v;
 
-	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(s); i++)
 		ASSERT_EQ(0, vtcp_set_opt(self->p.lfd, s[i].name, s[i].value));
 	h = vtcp_host_connect(VTCP_ADDR4, 8000);
 	ASSERT_LE(0, h);
 	v = vtcp_accept_on(self->p.lfd, 0, NULL);
 	ASSERT_LE(0, v);
-	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
 		__u64 got = 0, old = 7;
 
 		EXPECT_EQ(0, vtcp_get_opt(v, s[i].name, &got));
