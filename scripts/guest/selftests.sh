@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest job: run every selftest binary in $VTCP_SELFTESTS (or those named in
-# $VTCP_ONLY, comma-separated: a space would split the kernel parameter). Each binary's TAP sits between VTCP-TAP-BEGIN/END markers; its
+# $VTCP_ONLY, comma-separated: a space would split the kernel parameter),
+# each with the arguments in $VTCP_ARGS, comma-separated too (for example
+# VTCP_ARGS=-r,impair.loss_1.vtcp_to_host to run one case of the harness).
+# Each binary's TAP sits between VTCP-TAP-BEGIN/END markers; its
 # output is collected in a file first so kernel messages on the console never
 # split a TAP line. vtcp is loaded before each binary and must unload after
 # it: a module that cannot unload is a failure of its own.
@@ -19,7 +22,7 @@ for t in $(echo "${VTCP_ONLY:-$(ls "$dir")}" | tr ',' ' '); do
 	[ -x "$dir/$t" ] || continue
 	insmod "$VTCP_DIR/vtcp.ko" 2>/dev/null
 	out=/tmp/$t.tap
-	( cd /tmp && "$dir/$t" ) > $out 2>&1
+	( cd /tmp && "$dir/$t" $(echo "$VTCP_ARGS" | tr "," " ") ) > $out 2>&1
 	rc=$?
 	echo "VTCP-TAP-BEGIN $t"
 	cat $out
