@@ -9,16 +9,22 @@
  * retransmissions and losses at the tail of a short flight, and it
  * tolerates reordering by the window: zero while no reordering has been
  * seen (in recovery, or with DupThresh segments SACKed), else a quarter of
- * the minimum RTT, twice as much for each round that brings a D-SACK (a
- * needless retransmission; RFC 8985 adds a quarter, see below), back to
- * one quarter after 16 recoveries without. A segment not yet late arms
- * the reorder timer (VTCP_TIMER_REORDER) for when it will be.
+ * the minimum RTT, four times as much for each round that brings a D-SACK (a
+ * needless retransmission; RFC 8985 adds a quarter, see below), halved
+ * after 16 recoveries without one. A segment not yet late arms the
+ * reorder timer (VTCP_TIMER_REORDER) for when it will be.
  *
- * Why doubling: when some packets skip a queue that others wait in (as
- * netem's reorder does), min_RTT is far below the reordering, and a
- * quarter of it per round would take hundreds of round trips of needless
- * retransmissions to catch up (and Linux caps the steps at 255); doubling
- * takes a few. SRTT still bounds the window.
+ * Where vtcp departs from RFC 8985, and why. When some packets skip a
+ * queue that others wait in (as netem's reorder does), min_RTT is far
+ * below the reordering: a quarter of it per round would take hundreds of
+ * round trips of needless retransmissions to catch up (and Linux caps the
+ * steps at 255), multiplying takes a few. Such reordering can also exceed
+ * SRTT, which the skipping packets pull down, so once D-SACKs have pushed
+ * the window past SRTT it may reach SRTT + 4 RTTVAR (the RFC stops at
+ * SRTT), and it stops growing there. And 16 recoveries without a D-SACK
+ * halve it rather than reset it: a path that keeps reordering, with losses
+ * of its own, would otherwise relearn the whole window every 16 losses,
+ * one needless retransmission per round.
  *
  * Reordering seen also raises DupThresh (tcb->reordering, as Linux's
  * tp->reordering): the distance in segments by which a segment sent once
@@ -92,6 +98,12 @@ void vtcp_rack_delivered(struct vtcp_tcb *tcb, const struct vtcp_txseg *seg,
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_delivered);
 
+/* The widest reordering window: SRTT, or more once D-SACKs proved it. */
+static u32 vtcp_rack_reo_max_us(const struct vtcp_tcb *tcb)
+{
+	return tcb->srtt_us + 4 * tcb->rttvar_us;
+}
+
 /* RFC 8985 6.2 step 4: the reordering window, RACK.reo_wnd. */
 u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 {
@@ -102,11 +114,14 @@ u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 			return 0;
 	}
 	return min_t(u64, (u64)tcb->rack_reo_mult * (tcb->rtt_min_us / 4),
-		     tcb->srtt_us);
+		     vtcp_rack_reo_max_us(tcb));
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_reo_wnd_us);
 
-/* RFC 8985 6.2 step 4: a D-SACK widens the window, once per round. */
+/*
+ * RFC 8985 6.2 step 4: a D-SACK widens the window, once per round, until
+ * it reaches its ceiling.
+ */
 void vtcp_rack_update_reo_wnd(struct vtcp_tcb *tcb, bool dsack)
 {
 	if (tcb->rack_dsack_valid &&
@@ -115,7 +130,10 @@ void vtcp_rack_update_reo_wnd(struct vtcp_tcb *tcb, bool dsack)
 	if (!tcb->rack_dsack_valid && dsack) {
 		tcb->rack_dsack_valid = 1;
 		tcb->rack_dsack_round = tcb->snd_nxt;
-		tcb->rack_reo_mult = min_t(u32, 2 * tcb->rack_reo_mult, U16_MAX);
+		if ((u64)tcb->rack_reo_mult * (tcb->rtt_min_us / 4) <
+		    vtcp_rack_reo_max_us(tcb))
+			tcb->rack_reo_mult = min_t(u32, 4 * tcb->rack_reo_mult,
+						   U16_MAX);
 		tcb->rack_reo_persist = VTCP_REO_PERSIST;
 	}
 }

@@ -204,11 +204,17 @@ static void vtcp_enter_recovery(struct vtcp_tcb *tcb, u64 now)
 	tcb->stats.fast_retrans++;
 }
 
-/* RFC 8985 6.2: after 16 recoveries without a D-SACK, reo_wnd resets. */
+/*
+ * RFC 8985 6.2: after 16 recoveries without a D-SACK, reo_wnd shrinks;
+ * halved (see rack.c), and again after 16 more while it is wider.
+ */
 static void vtcp_recovery_done(struct vtcp_tcb *tcb)
 {
-	if (tcb->rack_reo_persist && !--tcb->rack_reo_persist)
-		tcb->rack_reo_mult = 1;
+	if (tcb->rack_reo_persist && !--tcb->rack_reo_persist) {
+		tcb->rack_reo_mult = max_t(u16, tcb->rack_reo_mult / 2, 1);
+		if (tcb->rack_reo_mult > 1)
+			tcb->rack_reo_persist = VTCP_REO_PERSIST;
+	}
 	tcb->ca_state = VTCP_CA_OPEN;
 	tcb->dupacks = 0;
 }

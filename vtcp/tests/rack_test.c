@@ -34,7 +34,8 @@ static struct vtcp_t_conn *vtcp_t_rack(struct kunit *test, u32 n, u32 sent)
 /*
  * RFC 8985 6.2 step 4: no window while no reordering was seen and either
  * recovery is under way or DupThresh segments are SACKed; else min_RTT/4
- * times the multiplier, at most SRTT.
+ * times the multiplier, at most SRTT + 4 RTTVAR (the RFC's SRTT; see
+ * rack.c).
  */
 static void rfc8985_reo_wnd_is_zero_until_reordering_is_seen(struct kunit *test)
 {
@@ -53,17 +54,22 @@ static void rfc8985_reo_wnd_is_zero_until_reordering_is_seen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtcp_rack_reo_wnd_us(tcb), 2500U);
 	tcb->rack_reo_mult = 3;
 	KUNIT_EXPECT_EQ(test, vtcp_rack_reo_wnd_us(tcb), 7500U);
+	/* Past SRTT only as D-SACKs drive it, up to SRTT + 4 RTTVAR. */
 	tcb->rack_reo_mult = 5;
-	KUNIT_EXPECT_EQ(test, vtcp_rack_reo_wnd_us(tcb), 10000U);	/* SRTT */
+	KUNIT_EXPECT_EQ(test, vtcp_rack_reo_wnd_us(tcb), 12500U);
+	tcb->rack_reo_mult = 100;
+	KUNIT_EXPECT_EQ(test, vtcp_rack_reo_wnd_us(tcb),
+			tcb->srtt_us + 4 * tcb->rttvar_us);
 	tcb->sndq.sacked = 0;
 	tcb->ca_state = VTCP_CA_OPEN;
 }
 
 /*
  * RFC 8985 6.2 step 4: a D-SACK widens the window, once per round trip
- * (until SND.UNA passes what was SND.NXT then), here doubling it (the RFC
- * adds a quarter min RTT; see rack.c); after 16 recoveries without one it
- * is back to one quarter.
+ * (until SND.UNA passes what was SND.NXT then), here four times as wide
+ * (the RFC adds a quarter min RTT; see rack.c) until it reaches its
+ * ceiling; after 16 recoveries without one it halves (the RFC goes back
+ * to one quarter).
  */
 static void rfc8985_dsack_widens_reo_wnd_once_per_round(struct kunit *test)
 {
@@ -73,14 +79,14 @@ static void rfc8985_dsack_widens_reo_wnd_once_per_round(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 1);
 	vtcp_rack_update_reo_wnd(tcb, true);
-	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 2);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 4);
 	KUNIT_EXPECT_EQ(test, tcb->rack_reo_persist, 16);
 	vtcp_rack_update_reo_wnd(tcb, true);
-	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 2);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 4);
 	c->now += 10 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_ack(c, RCV_NXT, base, VTCP_T_WND));
 	vtcp_rack_update_reo_wnd(tcb, true);
-	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 4);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 16);
 
 	/* The last of 16 recoveries without a D-SACK. */
 	tcb->rack_reo_persist = 1;
@@ -95,7 +101,16 @@ static void rfc8985_dsack_widens_reo_wnd_once_per_round(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_ack(c, RCV_NXT, base + 10 * MSS, VTCP_T_WND));
 	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_OPEN);
-	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 1);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 8);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_persist, 16);
+
+	/* At the ceiling, a D-SACK keeps the window where it is. */
+	tcb->rack_reo_mult = 1000;
+	c->now += 20 * MS;
+	vtcp_t_write(c, NULL, MSS);
+	vtcp_t_drain(c);
+	vtcp_rack_update_reo_wnd(tcb, true);
+	KUNIT_EXPECT_EQ(test, tcb->rack_reo_mult, 1000);
 }
 
 /*
