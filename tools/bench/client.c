@@ -133,44 +133,21 @@ static int crr_run(struct crr *c, const struct bench_opts *o)
 
 int main(int argc, char **argv)
 {
-	struct bench_opts o = { .warm_ms = 300, .dur_ms = 2000,
-				.bufsize = 128 << 10 };
-	struct crr c = { .kind = BENCH_HOST, .dev = "vtcp0" };
-	const char *mode = NULL;
-	int streams = 1, i, opt;
+	struct bench_args a = BENCH_ARGS_INIT;
+	struct crr c = {};
+	int streams, i, opt;
+	const char *mode;
 	int fds[64];
 
-	while ((opt = getopt(argc, argv, "k:d:l:c:p:m:n:w:t:B:r:T:i")) != -1) {
+	while ((opt = getopt(argc, argv, BENCH_COMMON_OPTS "l:c:r:T:")) != -1) {
+		if (bench_common_opt(&a, opt, optarg))
+			continue;
 		switch (opt) {
-		case 'k':
-			c.kind = bench_kind_parse(optarg);
-			break;
-		case 'd':
-			c.dev = optarg;
-			break;
 		case 'l':
 			c.laddr = optarg;
 			break;
 		case 'c':
 			c.raddr = optarg;
-			break;
-		case 'p':
-			c.port = atoi(optarg);
-			break;
-		case 'm':
-			mode = optarg;
-			break;
-		case 'n':
-			streams = atoi(optarg);
-			break;
-		case 'w':
-			o.warm_ms = atoi(optarg);
-			break;
-		case 't':
-			o.dur_ms = atoi(optarg);
-			break;
-		case 'B':
-			o.bufsize = strtoul(optarg, NULL, 0);
 			break;
 		case 'r':
 			c.every = atoi(optarg);
@@ -178,20 +155,22 @@ int main(int argc, char **argv)
 		case 'T':
 			bench_vtcp_time_wait_ms = atoi(optarg);
 			break;
-		case 'i':
-			o.info = 1;
-			break;
 		default:
 			usage();
 		}
 	}
-	if (!mode || !c.raddr || !c.port || streams < 1 || streams > 64 ||
-	    !o.bufsize || (c.kind == BENCH_VTCP && !c.laddr))
+	if (!bench_args_ok(&a, 64) || !c.raddr ||
+	    (a.kind == BENCH_VTCP && !c.laddr))
 		usage();
+	c.kind = a.kind;
+	c.dev = a.dev;
+	c.port = a.port;
+	mode = a.mode;
+	streams = a.streams;
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!strcmp(mode, "crr"))
-		return crr_run(&c, &o);
+		return crr_run(&c, &a.o);
 	if (!strcmp(mode, "rr"))
 		streams = 1;
 	for (i = 0; i < streams; i++) {
@@ -204,10 +183,10 @@ int main(int argc, char **argv)
 				  strerror(-fds[i]));
 	}
 	if (!strcmp(mode, "send"))
-		return bench_send_run(fds, streams, &o);
+		return bench_send_run(fds, streams, &a.o);
 	if (!strcmp(mode, "recv"))
-		return bench_recv_run(fds, streams, &o);
+		return bench_recv_run(fds, streams, &a.o);
 	if (!strcmp(mode, "rr"))
-		return bench_rr_run(fds[0], &o);
+		return bench_rr_run(fds[0], &a.o);
 	usage();
 }

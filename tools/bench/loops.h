@@ -18,6 +18,62 @@ struct bench_opts {
 	int info;			/* print VTCP_IOC_INFO of vtcp fds */
 };
 
+/* The command line both ends take: -k -d -p -m -n -w -t -B -i. */
+struct bench_args {
+	struct bench_opts o;
+	enum bench_kind kind;
+	const char *dev, *mode;
+	int port, streams;
+};
+
+#define BENCH_ARGS_INIT { .o = { .warm_ms = 300, .dur_ms = 2000, \
+				 .bufsize = 128 << 10 }, \
+			  .kind = BENCH_HOST, .dev = "vtcp0", .streams = 1 }
+#define BENCH_COMMON_OPTS "k:d:p:m:n:w:t:B:i"
+
+/* Take option @opt if it is a common one: 1, else 0. */
+static inline int bench_common_opt(struct bench_args *a, int opt,
+				   const char *arg)
+{
+	switch (opt) {
+	case 'k':
+		a->kind = bench_kind_parse(arg);
+		return 1;
+	case 'd':
+		a->dev = arg;
+		return 1;
+	case 'p':
+		a->port = atoi(arg);
+		return 1;
+	case 'm':
+		a->mode = arg;
+		return 1;
+	case 'n':
+		a->streams = atoi(arg);
+		return 1;
+	case 'w':
+		a->o.warm_ms = atoi(arg);
+		return 1;
+	case 't':
+		a->o.dur_ms = atoi(arg);
+		return 1;
+	case 'B':
+		a->o.bufsize = strtoul(arg, NULL, 0);
+		return 1;
+	case 'i':
+		a->o.info = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the common options make sense, with at most @max streams. */
+static inline int bench_args_ok(const struct bench_args *a, int max)
+{
+	return a->mode && a->port && a->streams >= 1 &&
+	       a->streams <= max && a->o.bufsize;
+}
+
 /*
  * Bulk receiver: read all @n fds at once (a thread each) and count bytes
  * in a window of dur_ms that starts warm_ms after the first byte. Prints

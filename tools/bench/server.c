@@ -49,72 +49,42 @@ static int crr_serve(enum bench_kind kind, int lfd)
 
 int main(int argc, char **argv)
 {
-	struct bench_opts o = { .warm_ms = 300, .dur_ms = 2000,
-				.bufsize = 128 << 10 };
-	const char *dev = "vtcp0", *bind_addr = NULL, *mode = NULL;
-	enum bench_kind kind = BENCH_HOST;
-	int port = 0, streams = 1, lfd, i, opt;
+	struct bench_args a = BENCH_ARGS_INIT;
+	const char *bind_addr = NULL;
+	int streams, lfd, i, opt;
 	int fds[64];
 
-	while ((opt = getopt(argc, argv, "k:d:b:p:m:n:w:t:B:i")) != -1) {
-		switch (opt) {
-		case 'k':
-			kind = bench_kind_parse(optarg);
-			break;
-		case 'd':
-			dev = optarg;
-			break;
-		case 'b':
-			bind_addr = optarg;
-			break;
-		case 'p':
-			port = atoi(optarg);
-			break;
-		case 'm':
-			mode = optarg;
-			break;
-		case 'n':
-			streams = atoi(optarg);
-			break;
-		case 'w':
-			o.warm_ms = atoi(optarg);
-			break;
-		case 't':
-			o.dur_ms = atoi(optarg);
-			break;
-		case 'B':
-			o.bufsize = strtoul(optarg, NULL, 0);
-			break;
-		case 'i':
-			o.info = 1;
-			break;
-		default:
+	while ((opt = getopt(argc, argv, BENCH_COMMON_OPTS "b:")) != -1) {
+		if (bench_common_opt(&a, opt, optarg))
+			continue;
+		if (opt != 'b')
 			usage();
-		}
+		bind_addr = optarg;
 	}
-	if (!mode || !port || streams < 1 || streams > 64 || !o.bufsize)
+	if (!bench_args_ok(&a, 64))
 		usage();
+	streams = a.streams;
 	signal(SIGPIPE, SIG_IGN);
 
-	lfd = bench_listen(kind, dev, bind_addr, port, 1024);
+	lfd = bench_listen(a.kind, a.dev, bind_addr, a.port, 1024);
 	printf("ready\n");
 	fflush(stdout);
 
-	if (!strcmp(mode, "crr"))
-		return crr_serve(kind, lfd);
-	if (!strcmp(mode, "rr"))
+	if (!strcmp(a.mode, "crr"))
+		return crr_serve(a.kind, lfd);
+	if (!strcmp(a.mode, "rr"))
 		streams = 1;
 	for (i = 0; i < streams; i++) {
-		fds[i] = bench_accept(kind, lfd);
+		fds[i] = bench_accept(a.kind, lfd);
 		if (fds[i] < 0)
 			bench_die("accept: %s", strerror(-fds[i]));
 	}
 	close(lfd);
-	if (!strcmp(mode, "recv"))
-		return bench_recv_run(fds, streams, &o);
-	if (!strcmp(mode, "send"))
-		return bench_send_run(fds, streams, &o);
-	if (!strcmp(mode, "rr"))
+	if (!strcmp(a.mode, "recv"))
+		return bench_recv_run(fds, streams, &a.o);
+	if (!strcmp(a.mode, "send"))
+		return bench_send_run(fds, streams, &a.o);
+	if (!strcmp(a.mode, "rr"))
 		return bench_rr_serve(fds[0]);
 	usage();
 }
