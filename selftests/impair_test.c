@@ -92,7 +92,8 @@ static void vtcp_impair_setup(struct __test_metadata *_metadata,
 			     "ip link set vtcpveth up gso_max_segs 1 && "
 			     "ethtool -K vtcpveth " OFFLOADS " >/dev/null && "
 			     "ip -n " NS " addr add " VETH_B "/24 dev eth0 && "
-			     "ip -n " NS " link set eth0 up gso_max_segs 1 && ip -n " NS " link set lo up && "
+			     "ip -n " NS " link set eth0 up gso_max_segs 1 && "
+			     "ip -n " NS " link set lo up && "
 			     "ip netns exec " NS " ethtool -K eth0 " OFFLOADS " >/dev/null"));
 	ASSERT_EQ(0, vtcp_sh("ip link add ifb0 type ifb && ip link set ifb0 up && "
 			     "tc qdisc add dev vtcp0 handle ffff: ingress && "
