@@ -747,7 +747,7 @@ static void op_fork_child(int s)
  * first 6 open a handle); their counts go to ops[1..].
  */
 static const struct {
-	unsigned int upto;
+	unsigned int end;
 	void (*fn)(int s);
 } op_table[] = {
 	{ 10, op_close }, { 16, op_listen }, { 22, op_connect },
@@ -769,7 +769,7 @@ static void one_op(void)
 		op_open();
 		return;
 	}
-	for (i = 0; r >= op_table[i].upto; i++)
+	for (i = 0; r >= op_table[i].end; i++)
 		;
 	ops[i + 1]++;
 	op_table[i].fn(s);
@@ -850,7 +850,7 @@ static void *host_server(void *arg)
 				int c = accept4(pfd[i].fd, NULL, NULL,
 						SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-				if (c >= 0 && n < (int)(ARRAY_SIZE(pfd)))
+				if (c >= 0 && n < (int)ARRAY_SIZE(pfd))
 					pfd[n++] = (struct pollfd){ .fd = c,
 								    .events = POLLIN };
 				else if (c >= 0)

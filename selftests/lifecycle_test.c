@@ -357,11 +357,6 @@ static int vtcp_blocked_join(struct vtcp_blocked *b, int ms)
 	return -pthread_timedjoin_np(b->thread, NULL, &ts);
 }
 
-/*
- * The device goes away under a listener, an accepted connection, one
- * waiting to be accepted and an active one; a reader and an acceptor
- * sleep meanwhile. Each wakes up and learns it; nothing is left.
- */
 /* The descriptors of either device fixture, those that were opened. */
 static void vtcp_lc_close(int lfd, int vfd, int cfd, int h1, int h2, int hc)
 {
@@ -373,6 +368,11 @@ static void vtcp_lc_close(int lfd, int vfd, int cfd, int h1, int h2, int hc)
 			close(fds[i]);
 }
 
+/*
+ * The device goes away under a listener, an accepted connection, one
+ * waiting to be accepted and an active one; a reader and an acceptor
+ * sleep meanwhile. Each wakes up and learns it; nothing is left.
+ */
 FIXTURE(lifecycle_dev) {
 	int lfd, vfd, cfd, h1, h2, hc;
 };

@@ -47,7 +47,8 @@ static const struct vtcp_opt_case vtcp_opts[] = {
 	  { 0, 600001, ~B(0) }, 3 },
 	{ VTCP_OPT_NOSIGPIPE, "NOSIGPIPE", { 1, 0 }, 2, { 2 }, 1 },
 };
-#define VTCP_NOPTS	(ARRAY_SIZE(vtcp_opts))
+
+#define VTCP_NOPTS	ARRAY_SIZE(vtcp_opts)
 
 FIXTURE(opt) {
 	struct vtcp_pair p;

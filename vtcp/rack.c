@@ -104,6 +104,12 @@ static u32 vtcp_rack_reo_max_us(const struct vtcp_tcb *tcb)
 	return tcb->srtt_us + 4 * tcb->rttvar_us;
 }
 
+/* The window the multiplier asks for, before the ceiling. */
+static u64 vtcp_rack_reo_asked_us(const struct vtcp_tcb *tcb)
+{
+	return (u64)tcb->rack_reo_mult * (tcb->rtt_min_us / 4);
+}
+
 /* RFC 8985 6.2 step 4: the reordering window, RACK.reo_wnd. */
 u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 {
@@ -113,8 +119,7 @@ u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 		if (DIV_ROUND_UP(tcb->sndq.sacked, tcb->mss) >= tcb->reordering)
 			return 0;
 	}
-	return min_t(u64, (u64)tcb->rack_reo_mult * (tcb->rtt_min_us / 4),
-		     vtcp_rack_reo_max_us(tcb));
+	return min_t(u64, vtcp_rack_reo_asked_us(tcb), vtcp_rack_reo_max_us(tcb));
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_reo_wnd_us);
 
@@ -130,8 +135,7 @@ void vtcp_rack_update_reo_wnd(struct vtcp_tcb *tcb, bool dsack)
 	if (!tcb->rack_dsack_valid && dsack) {
 		tcb->rack_dsack_valid = 1;
 		tcb->rack_dsack_round = tcb->snd_nxt;
-		if ((u64)tcb->rack_reo_mult * (tcb->rtt_min_us / 4) <
-		    vtcp_rack_reo_max_us(tcb))
+		if (vtcp_rack_reo_asked_us(tcb) < vtcp_rack_reo_max_us(tcb))
 			tcb->rack_reo_mult = min_t(u32, 4 * tcb->rack_reo_mult,
 						   U16_MAX);
 		tcb->rack_reo_persist = VTCP_REO_PERSIST;

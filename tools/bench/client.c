@@ -136,7 +136,6 @@ int main(int argc, char **argv)
 	struct bench_args a = BENCH_ARGS_INIT;
 	struct crr c = {};
 	int streams, i, opt;
-	const char *mode;
 	int fds[64];
 
 	while ((opt = getopt(argc, argv, BENCH_COMMON_OPTS "l:c:r:T:")) != -1) {
@@ -165,13 +164,12 @@ int main(int argc, char **argv)
 	c.kind = a.kind;
 	c.dev = a.dev;
 	c.port = a.port;
-	mode = a.mode;
 	streams = a.streams;
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!strcmp(mode, "crr"))
+	if (!strcmp(a.mode, "crr"))
 		return crr_run(&c, &a.o);
-	if (!strcmp(mode, "rr"))
+	if (!strcmp(a.mode, "rr"))
 		streams = 1;
 	for (i = 0; i < streams; i++) {
 		in_addr_t l = c.laddr ? bench_addr4(c.laddr, 0) : 0;
@@ -182,11 +180,11 @@ int main(int argc, char **argv)
 			bench_die("connect %s:%d: %s", c.raddr, c.port,
 				  strerror(-fds[i]));
 	}
-	if (!strcmp(mode, "send"))
+	if (!strcmp(a.mode, "send"))
 		return bench_send_run(fds, streams, &a.o);
-	if (!strcmp(mode, "recv"))
+	if (!strcmp(a.mode, "recv"))
 		return bench_recv_run(fds, streams, &a.o);
-	if (!strcmp(mode, "rr"))
+	if (!strcmp(a.mode, "rr"))
 		return bench_rr_run(fds[0], &a.o);
 	usage();
 }
