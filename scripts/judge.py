@@ -28,7 +28,7 @@ BAD = re.compile(
     r"general protection fault|Kernel panic|"
     r"possible (recursive|circular) locking|inconsistent lock state|"
     r"suspicious RCU usage|lock held when returning|"
-    r"unreferenced object|ODEBUG: |Call Trace:|VTCP-TIMEOUT")
+    r"unreferenced object|ODEBUG: |Call Trace:|VTCP-TIMEOUT|VTCP-HARNESS-ERROR")
 TAP_RESULT = re.compile(r"^(ok|not ok) \d+( |$)")
 
 

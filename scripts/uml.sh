@@ -21,6 +21,11 @@ mkdir -p "$(dirname "$log")"
 mem=${VTCP_UML_MEM:-2G}
 timeout=${VTCP_GUEST_TIMEOUT:-1800}
 
+# The kernel command line carries these paths: a space would split them.
+case "$VTCP_ROOT $VTCP_BUILD $VTCP_CACHE $moddir" in
+*[[:space:]]*[[:space:]]*[[:space:]]*[[:space:]]*)
+	vtcp_die "the UML guest cannot reach a checkout, build folder or cache whose path has a space: $VTCP_ROOT, $VTCP_BUILD, $VTCP_CACHE" ;;
+esac
 vtcp_log "booting $flavor UML guest for $(basename "$job") (console in $log)"
 # UML keeps its memory in a file under TMPDIR; give every guest its own.
 umltmp=$(mktemp -d)
@@ -30,7 +35,7 @@ TMPDIR=$umltmp timeout --foreground -k 10 "$timeout" \
 	"$kdir/linux" mem="$mem" rootfstype=hostfs ro slab_nomerge \
 	init="$VTCP_ROOT/scripts/guest/init.sh" \
 	VTCP_JOB="$VTCP_ROOT/scripts/guest/$job" VTCP_DIR="$moddir/vtcp" \
-	VTCP_ROOT="$VTCP_ROOT" VTCP_BUILD="$VTCP_BUILD" "$@" \
+	VTCP_ROOT="$VTCP_ROOT" VTCP_BUILD="$VTCP_BUILD" VTCP_CACHE="$VTCP_CACHE" "$@" \
 	con=null con0=fd:0,fd:1 </dev/null 2>&1 | tee "$log" |
 	sed -u 's/^/  | /' >&2
 rc=${PIPESTATUS[0]}

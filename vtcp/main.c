@@ -8,14 +8,14 @@
 
 #include <linux/module.h>
 
-#include "chardev.h"
-#include "conn.h"
-#include "debug.h"
-#include "device.h"
-#include "isn.h"
-#include "proc.h"
-#include "sndq.h"
-#include "tw.h"
+#include "api/chardev.h"
+#include "net/conn.h"
+#include "net/debug.h"
+#include "net/device.h"
+#include "engine/isn.h"
+#include "net/proc.h"
+#include "engine/sndq.h"
+#include "net/tw.h"
 
 static int __init vtcp_init(void)
 {

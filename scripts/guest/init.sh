@@ -20,6 +20,28 @@ for d in /tmp /run /var/tmp; do
 	mkdir -p $d 2>/dev/null
 	mount -t tmpfs tmpfs $d
 done
+# Under UML the root is the host's over hostfs: a checkout, build folder or
+# cache below one of the folders just covered would vanish with it. Mount
+# each such folder again from the host, read-only (the guests only read
+# them). A QEMU guest has everything in its initramfs and needs none.
+vtcp_reveal() { # path
+	case $1 in
+	/tmp/*|/run/*|/var/tmp/*) ;;
+	*) return 0 ;;
+	esac
+	[ -e "$1" ] && return 0		# inside one revealed already
+	if ! grep -qw hostfs /proc/filesystems ||
+	   ! mkdir -p "$1" || ! mount -t hostfs -o ro,"$1" hostfs "$1"; then
+		echo "VTCP-HARNESS-ERROR: $1 is under a tmpfs of the guest and could not be mounted again from the host"
+		return 1
+	fi
+}
+# Shortest first, so that a folder inside another is found inside it.
+for p in $(printf '%s\n' "$VTCP_ROOT" "$VTCP_BUILD" "$VTCP_CACHE" \
+		"$VTCP_DIR" "$VTCP_SELFTESTS" "$VTCP_TOOLS" "${VTCP_JOB%/*}" |
+	   awk 'length { print length, $0 }' | sort -n | cut -d' ' -f2-); do
+	vtcp_reveal "$p"
+done
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # A module tree that knows vtcp, so that "ip link add ... type vtcp" can
 # autoload it (under UML the host's /lib/modules is read-only: cover it).

@@ -25,13 +25,13 @@
 #include <linux/uio.h>
 #include <uapi/linux/vtcp.h>
 
-#include "chardev.h"
+#include "api/chardev.h"
 #include "compat.h"
-#include "conn.h"
-#include "handle.h"
-#include "listen.h"
-#include "sockopt.h"
-#include "stream.h"
+#include "net/conn.h"
+#include "api/handle.h"
+#include "net/listen.h"
+#include "api/sockopt.h"
+#include "api/stream.h"
 
 /* The first version of each structure: callers may not pass less. */
 #define VTCP_LISTEN_SIZE_VER0	sizeof(struct vtcp_listen)

@@ -10,12 +10,12 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 
-#include "conn.h"
-#include "device.h"
-#include "handle.h"
-#include "isn.h"
-#include "listen.h"
-#include "stream.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "api/handle.h"
+#include "engine/isn.h"
+#include "net/listen.h"
+#include "api/stream.h"
 
 /* Ports vtcp picks for its own end of a connection (as Linux's default). */
 #define VTCP_PORT_LOW		32768

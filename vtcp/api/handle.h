@@ -5,7 +5,7 @@
 #include <linux/mutex.h>
 #include <uapi/linux/vtcp.h>
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 struct net;
 struct vtcp_conn;

@@ -12,12 +12,12 @@
 #include <linux/string.h>
 #include <uapi/linux/vtcp.h>
 
-#include "cc.h"
-#include "conn.h"
-#include "device.h"
-#include "handle.h"
-#include "listen.h"
-#include "sockopt.h"
+#include "engine/cc.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "api/handle.h"
+#include "net/listen.h"
+#include "api/sockopt.h"
 
 #define VTCP_KEEPALIVE_MAX_S	32767	/* as Linux's MAX_TCP_KEEPIDLE */
 #define VTCP_KEEPCNT_MAX	127

@@ -4,7 +4,7 @@
 
 #include <uapi/linux/vtcp.h>
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 struct vtcp_conn;
 struct vtcp_listener;

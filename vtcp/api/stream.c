@@ -17,10 +17,10 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/vtcp.h>
 
-#include "conn.h"
-#include "rcvq.h"
-#include "sndq.h"
-#include "stream.h"
+#include "net/conn.h"
+#include "engine/rcvq.h"
+#include "engine/sndq.h"
+#include "api/stream.h"
 
 static u32 vtcp_stream_wspace(const struct vtcp_tcb *tcb)
 {

@@ -9,7 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "cc.h"
+#include "engine/cc.h"
 
 /* The first is the default. */
 static const struct vtcp_cc_ops *const vtcp_ccs[] = {

@@ -6,7 +6,7 @@
 #ifndef _VTCP_CC_H
 #define _VTCP_CC_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 #define VTCP_CC_NAME_MAX	16
 

@@ -27,8 +27,8 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 
-#include "cc.h"
-#include "seq.h"
+#include "engine/cc.h"
+#include "engine/seq.h"
 
 #define CUBIC_BETA_NUM		7	/* beta_cubic = 0.7 (RFC 9438 4.6) */
 #define CUBIC_BETA_DEN		10

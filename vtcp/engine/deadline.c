@@ -8,12 +8,12 @@
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
 
-#include "keepalive.h"
-#include "output.h"
-#include "recovery.h"
-#include "rtt.h"
-#include "sndq.h"
-#include "state.h"
+#include "engine/keepalive.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
+#include "engine/rtt.h"
+#include "engine/sndq.h"
+#include "engine/state.h"
 
 /* RFC 6298 5.4-5.7, with the give-up rules of RFC 9293 3.8.3 / RFC 5482. */
 static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)

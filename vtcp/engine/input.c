@@ -11,14 +11,14 @@
 #include <net/inet_ecn.h>
 #include <net/tcp.h>
 
-#include "cc.h"
-#include "output.h"
-#include "rcvq.h"
-#include "recovery.h"
-#include "rtt.h"
-#include "seq.h"
-#include "sndq.h"
-#include "state.h"
+#include "engine/cc.h"
+#include "engine/output.h"
+#include "engine/rcvq.h"
+#include "engine/recovery.h"
+#include "engine/rtt.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
+#include "engine/state.h"
 
 #define VTCP_PAWS_IDLE_NS	(24ULL * 24 * 3600 * NSEC_PER_SEC)	/* RFC 7323 5.5 */
 

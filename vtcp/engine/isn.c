@@ -21,7 +21,7 @@
 #include <linux/random.h>
 #include <linux/time64.h>
 
-#include "isn.h"
+#include "engine/isn.h"
 
 #define VTCP_COOKIE_BITS	27
 #define VTCP_COOKIE_MASK	((1U << VTCP_COOKIE_BITS) - 1)

@@ -14,7 +14,7 @@
 #include <kunit/visibility.h>
 #include <linux/time64.h>
 
-#include "keepalive.h"
+#include "engine/keepalive.h"
 
 struct vtcp_ka_decision vtcp_keepalive_decide(const struct vtcp_cfg *cfg,
 					      u8 state, bool busy,

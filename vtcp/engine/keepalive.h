@@ -2,7 +2,7 @@
 #ifndef _VTCP_KEEPALIVE_H
 #define _VTCP_KEEPALIVE_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 enum vtcp_ka_action {
 	VTCP_KA_OFF,		/* no keepalive in this state or config */

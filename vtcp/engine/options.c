@@ -18,8 +18,8 @@
 #include <net/tcp.h>
 
 #include "compat.h"
-#include "options.h"
-#include "seq.h"
+#include "engine/options.h"
+#include "engine/seq.h"
 
 static int vtcp_opt_once(struct vtcp_opts *o, u8 bit)
 {

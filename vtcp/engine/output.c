@@ -15,12 +15,12 @@
 #include <net/inet_ecn.h>
 #include <net/tcp.h>
 
-#include "isn.h"
-#include "output.h"
-#include "recovery.h"
-#include "rtt.h"
-#include "seq.h"
-#include "sndq.h"
+#include "engine/isn.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
+#include "engine/rtt.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now)
 {

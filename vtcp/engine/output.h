@@ -2,7 +2,7 @@
 #ifndef _VTCP_OUTPUT_H
 #define _VTCP_OUTPUT_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 #define VTCP_DELACK_US		40000U		/* delayed ACK (RFC 9293: < 0.5 s) */
 #define VTCP_QUICKACKS		16		/* ACKs sent at once after open */

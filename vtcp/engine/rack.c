@@ -45,10 +45,10 @@
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
 
-#include "output.h"
-#include "recovery.h"
-#include "seq.h"
-#include "sndq.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 /* Was (t1, seq1) sent after (t2, seq2)? Ties go to the higher sequence. */
 static bool vtcp_rack_sent_after(u64 t1, u32 seq1, u64 t2, u32 seq2)

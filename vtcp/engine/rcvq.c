@@ -18,9 +18,9 @@
 #include <kunit/visibility.h>
 #include <linux/skbuff.h>
 
-#include "output.h"
-#include "rcvq.h"
-#include "seq.h"
+#include "engine/output.h"
+#include "engine/rcvq.h"
+#include "engine/seq.h"
 
 /* Payload this small in an skb this much larger is copied, not kept. */
 #define VTCP_COMPACT_MIN	512

@@ -4,7 +4,7 @@
 
 #include <linux/uio.h>
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 /* Where an skb's payload lies, once the engine holds it. */
 struct vtcp_skb_cb {

@@ -28,11 +28,11 @@
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
 
-#include "cc.h"
-#include "output.h"
-#include "recovery.h"
-#include "seq.h"
-#include "sndq.h"
+#include "engine/cc.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 /*
  * Without SACK, segments that duplicate ACKs say have left the network:

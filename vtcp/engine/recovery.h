@@ -6,7 +6,7 @@
 #ifndef _VTCP_RECOVERY_H
 #define _VTCP_RECOVERY_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 #define VTCP_DUPTHRESH		3	/* RFC 5681 3.2 */
 #define VTCP_WC_DELACK_US	200000U	/* RFC 8985 7.2: WCDelAckT */

@@ -9,7 +9,7 @@
 #include <kunit/visibility.h>
 #include <linux/minmax.h>
 
-#include "rtt.h"
+#include "engine/rtt.h"
 
 void vtcp_rtt_sample(struct vtcp_tcb *tcb, u32 rtt_us)
 {

@@ -2,7 +2,7 @@
 #ifndef _VTCP_RTT_H
 #define _VTCP_RTT_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 #define VTCP_RTO_INIT_US	1000000U	/* RFC 6298 2.1 */
 #define VTCP_RTO_MIN_US		200000U		/* as Linux; RFC 6298 says 1 s */

@@ -19,9 +19,9 @@
 #include <linux/kernel.h>
 #include <linux/sort.h>
 
-#include "recovery.h"
-#include "seq.h"
-#include "sndq.h"
+#include "engine/recovery.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 /* Mark [start, end) SACKed; returns the bytes newly SACKed. */
 static u32 vtcp_sack_tag(struct vtcp_tcb *tcb, u32 start, u32 end, u32 tsecr,

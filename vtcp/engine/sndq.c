@@ -22,8 +22,8 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "seq.h"
-#include "sndq.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 static struct kmem_cache *vtcp_txseg_cache;
 

@@ -2,7 +2,7 @@
 #ifndef _VTCP_SNDQ_H
 #define _VTCP_SNDQ_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 int vtcp_sndq_init(void);
 void vtcp_sndq_uninit(void);

@@ -6,11 +6,11 @@
 #include <linux/string.h>
 #include <net/tcp.h>
 
-#include "output.h"
-#include "rcvq.h"
-#include "seq.h"
-#include "sndq.h"
-#include "state.h"
+#include "engine/output.h"
+#include "engine/rcvq.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
+#include "engine/state.h"
 
 void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
 {

@@ -2,7 +2,7 @@
 #ifndef _VTCP_STATE_H
 #define _VTCP_STATE_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 void vtcp_set_state(struct vtcp_tcb *tcb, u8 state);
 void vtcp_tcb_done(struct vtcp_tcb *tcb);

@@ -7,16 +7,16 @@
 #include <linux/random.h>
 #include <linux/string.h>
 
-#include "cc.h"
-#include "isn.h"
-#include "keepalive.h"
-#include "output.h"
-#include "rcvq.h"
-#include "recovery.h"
-#include "rtt.h"
-#include "seq.h"
-#include "sndq.h"
-#include "state.h"
+#include "engine/cc.h"
+#include "engine/isn.h"
+#include "engine/keepalive.h"
+#include "engine/output.h"
+#include "engine/rcvq.h"
+#include "engine/recovery.h"
+#include "engine/rtt.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
+#include "engine/state.h"
 
 void vtcp_cfg_default(struct vtcp_cfg *cfg)
 {

@@ -20,7 +20,7 @@
 #include <uapi/linux/vtcp.h>
 
 #include "drop.h"
-#include "options.h"
+#include "engine/options.h"
 
 struct vtcp_tcb;
 struct vtcp_cc_ops;

@@ -16,9 +16,9 @@
 #include <linux/string.h>
 #include <net/tcp.h>
 
-#include "output.h"
-#include "seq.h"
-#include "timewait.h"
+#include "engine/output.h"
+#include "engine/seq.h"
+#include "engine/timewait.h"
 
 void vtcp_tw_state_from(const struct vtcp_tcb *tcb, struct vtcp_tw_state *tw)
 {

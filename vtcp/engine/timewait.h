@@ -2,7 +2,7 @@
 #ifndef _VTCP_TIMEWAIT_H
 #define _VTCP_TIMEWAIT_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 /*
  * What TIME-WAIT needs of a connection nobody holds any more: enough to

@@ -16,13 +16,13 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
-#include "conn.h"
-#include "device.h"
-#include "isn.h"
-#include "listen.h"
-#include "timers.h"
-#include "tw.h"
-#include "tx.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "engine/isn.h"
+#include "net/listen.h"
+#include "net/timers.h"
+#include "net/tw.h"
+#include "net/tx.h"
 
 atomic_long_t vtcp_mem = ATOMIC_LONG_INIT(0);
 atomic_t vtcp_nconns = ATOMIC_INIT(0);

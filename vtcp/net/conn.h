@@ -9,7 +9,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/wait.h>
 
-#include "tcb.h"
+#include "engine/tcb.h"
 #include "tuple.h"
 
 struct vtcp_device;

@@ -13,9 +13,9 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "conn.h"
-#include "debug.h"
-#include "tw.h"
+#include "net/conn.h"
+#include "net/debug.h"
+#include "net/tw.h"
 
 static struct dentry *vtcp_debug_dir;
 

@@ -17,11 +17,11 @@
 #include <net/rtnetlink.h>
 
 #include "compat.h"
-#include "conn.h"
-#include "device.h"
-#include "listen.h"
-#include "rx.h"
-#include "tw.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "net/listen.h"
+#include "net/rx.h"
+#include "net/tw.h"
 
 #define VTCP_DEFAULT_MTU	1500
 /*

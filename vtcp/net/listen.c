@@ -19,11 +19,11 @@
 #include <linux/slab.h>
 #include <net/tcp.h>
 
-#include "conn.h"
-#include "device.h"
-#include "isn.h"
-#include "listen.h"
-#include "tx.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "engine/isn.h"
+#include "net/listen.h"
+#include "net/tx.h"
 
 static bool vtcp_listener_matches(const struct vtcp_listener *lsn, u8 family,
 				  const union vtcp_addr *addr, __be16 port,

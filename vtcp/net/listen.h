@@ -8,8 +8,8 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
-#include "parse.h"
-#include "tcb.h"
+#include "net/parse.h"
+#include "engine/tcb.h"
 
 struct vtcp_conn;
 struct vtcp_device;

@@ -20,7 +20,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
-#include "parse.h"
+#include "net/parse.h"
 
 static enum vtcp_drop_reason vtcp_parse_ipv4(const struct sk_buff *skb,
 					     struct vtcp_pkt *pkt,

@@ -2,7 +2,7 @@
 #ifndef _VTCP_PARSE_H
 #define _VTCP_PARSE_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 #include "tuple.h"
 
 struct vtcp_pkt {

@@ -17,12 +17,12 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "conn.h"
-#include "device.h"
-#include "listen.h"
-#include "proc.h"
-#include "sndq.h"
-#include "tw.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "net/listen.h"
+#include "net/proc.h"
+#include "engine/sndq.h"
+#include "net/tw.h"
 
 static const char *const vtcp_state_names[VTCP_NR_STATES] = {
 	[VTCP_CLOSED]		= "CLOSED",

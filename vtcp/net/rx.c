@@ -20,13 +20,13 @@
 #include <net/dst.h>
 #include <net/tcp.h>
 
-#include "conn.h"
-#include "device.h"
-#include "listen.h"
-#include "parse.h"
-#include "rx.h"
-#include "tw.h"
-#include "tx.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "net/listen.h"
+#include "net/parse.h"
+#include "net/rx.h"
+#include "net/tw.h"
+#include "net/tx.h"
 
 /* The engine's input for an existing connection, behind the datapath's gates. */
 static enum vtcp_drop_reason vtcp_rx_conn(struct vtcp_conn *conn,

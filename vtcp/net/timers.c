@@ -23,8 +23,8 @@
 #include <linux/hrtimer.h>
 
 #include "compat.h"
-#include "conn.h"
-#include "timers.h"
+#include "net/conn.h"
+#include "net/timers.h"
 
 static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
 {

@@ -19,11 +19,11 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "conn.h"
-#include "device.h"
-#include "timewait.h"
-#include "tw.h"
-#include "tx.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "engine/timewait.h"
+#include "net/tw.h"
+#include "net/tx.h"
 
 enum {
 	VTCP_TW_DEAD,

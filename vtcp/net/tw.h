@@ -2,7 +2,7 @@
 #ifndef _VTCP_TW_H
 #define _VTCP_TW_H
 
-#include "parse.h"
+#include "net/parse.h"
 
 struct vtcp_conn;
 struct vtcp_device;

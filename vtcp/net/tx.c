@@ -22,10 +22,10 @@
 #include <net/tcp.h>
 
 #include "compat.h"
-#include "conn.h"
-#include "device.h"
-#include "sndq.h"
-#include "tx.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "engine/sndq.h"
+#include "net/tx.h"
 
 /* Payloads this small are copied into the skb: cheaper than page refs. */
 #define VTCP_TX_COPY_MAX	256

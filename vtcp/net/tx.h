@@ -2,7 +2,7 @@
 #ifndef _VTCP_TX_H
 #define _VTCP_TX_H
 
-#include "tcb.h"
+#include "engine/tcb.h"
 #include "tuple.h"
 
 struct net_device;

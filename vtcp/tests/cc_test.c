@@ -7,10 +7,10 @@
  */
 #include <linux/slab.h>
 
-#include "cc.h"
+#include "engine/cc.h"
 #include "harness.h"
-#include "output.h"
-#include "recovery.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define S		(VTCP_T_ISS + 1)

@@ -7,9 +7,9 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
-#include "conn.h"
-#include "device.h"
-#include "listen.h"
+#include "net/conn.h"
+#include "net/device.h"
+#include "net/listen.h"
 
 static void vtcp_demux_unregister(void *dev)
 {

@@ -7,7 +7,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 
-#include "device.h"
+#include "net/device.h"
 
 static struct sk_buff *vtcp_test_skb(struct kunit *test, unsigned int len)
 {

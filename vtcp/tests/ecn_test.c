@@ -8,7 +8,7 @@
 #include <net/inet_ecn.h>
 
 #include "harness.h"
-#include "sndq.h"
+#include "engine/sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define S		(VTCP_T_ISS + 1)

@@ -12,7 +12,7 @@
 #include <linux/slab.h>
 
 #include "harness.h"
-#include "output.h"
+#include "engine/output.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define SND_NXT		(VTCP_T_ISS + 1)

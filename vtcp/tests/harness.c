@@ -10,10 +10,10 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 
-#include "cc.h"
+#include "engine/cc.h"
 #include "harness.h"
-#include "rcvq.h"
-#include "sndq.h"
+#include "engine/rcvq.h"
+#include "engine/sndq.h"
 
 static int vtcp_t_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 {

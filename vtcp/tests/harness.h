@@ -9,7 +9,7 @@
 #include <kunit/test.h>
 #include <net/tcp.h>
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 #define VTCP_T_MAX_OUT	256
 

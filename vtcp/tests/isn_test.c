@@ -7,7 +7,7 @@
 #include <linux/in.h>
 
 #include "harness.h"
-#include "isn.h"
+#include "engine/isn.h"
 
 #define S	NSEC_PER_SEC
 

@@ -5,7 +5,7 @@
  * end of a dead connection, and what cancels it.
  */
 #include "harness.h"
-#include "keepalive.h"
+#include "engine/keepalive.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define SND_NXT		(VTCP_T_ISS + 1)

@@ -9,7 +9,7 @@
 #include <linux/slab.h>
 #include <net/tcp.h>
 
-#include "options.h"
+#include "engine/options.h"
 
 struct vtcp_opt_case {
 	const char *name;

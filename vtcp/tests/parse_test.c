@@ -14,7 +14,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
-#include "parse.h"
+#include "net/parse.h"
 
 enum {
 	MUT_NONE,

@@ -10,10 +10,10 @@
  * 2.5 ms and the PTO 20 ms.
  */
 #include "harness.h"
-#include "output.h"
-#include "recovery.h"
-#include "seq.h"
-#include "sndq.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define S		(VTCP_T_ISS + 1)	/* the first data byte */

@@ -7,7 +7,7 @@
 #include <linux/slab.h>
 
 #include "harness.h"
-#include "rcvq.h"
+#include "engine/rcvq.h"
 
 #define SND_NXT		(VTCP_T_ISS + 1)
 

@@ -9,9 +9,9 @@
  * RTO 200 ms, cwnd 10 segments, the peer's window 65535.
  */
 #include "harness.h"
-#include "recovery.h"
-#include "seq.h"
-#include "sndq.h"
+#include "engine/recovery.h"
+#include "engine/seq.h"
+#include "engine/sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define SND_NXT		(VTCP_T_ISS + 1)

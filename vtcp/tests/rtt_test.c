@@ -9,7 +9,7 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 
-#include "rtt.h"
+#include "engine/rtt.h"
 
 static struct vtcp_tcb *vtcp_t_rtt_tcb(struct kunit *test)
 {

@@ -10,9 +10,9 @@
  * segments, a 10 ms handshake.
  */
 #include "harness.h"
-#include "output.h"
-#include "recovery.h"
-#include "sndq.h"
+#include "engine/output.h"
+#include "engine/recovery.h"
+#include "engine/sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define S		(VTCP_T_ISS + 1)	/* the first data byte */

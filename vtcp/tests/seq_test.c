@@ -4,7 +4,7 @@
  */
 #include <kunit/test.h>
 
-#include "seq.h"
+#include "engine/seq.h"
 
 static void vtcp_seq_compares_across_wrap(struct kunit *test)
 {

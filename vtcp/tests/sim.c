@@ -21,10 +21,10 @@
 
 #include <net/inet_ecn.h>
 
-#include "cc.h"
-#include "rcvq.h"
+#include "engine/cc.h"
+#include "engine/rcvq.h"
 #include "sim.h"
-#include "sndq.h"
+#include "engine/sndq.h"
 
 #define VTCP_SIM_MAX_NS		(3600ULL * NSEC_PER_SEC)
 #define VTCP_SIM_READ_BUF	65536

@@ -13,7 +13,7 @@
 
 #include <kunit/test.h>
 
-#include "tcb.h"
+#include "engine/tcb.h"
 
 struct vtcp_sim_link_params {
 	u32 loss_ppm;		/* per packet, parts per million */

@@ -6,7 +6,7 @@
 #include <kunit/test.h>
 
 #include "harness.h"
-#include "timewait.h"
+#include "engine/timewait.h"
 
 /* An entry made from a connection that really went through TIME-WAIT. */
 static void vtcp_tw_test_state(struct kunit *test, struct vtcp_tw_state *tw,
