@@ -26,3 +26,15 @@ vtcp_ksrc() {
 		touch "$KSRC/.vtcp-unpacked"
 	fi
 }
+
+# Mirror the module's sources (Kbuild, vtcp/, include/) from $1 into $2 for
+# an out-of-tree build there, keeping the objects an earlier build left so
+# that only what changed is compiled again.
+vtcp_mirror() { # from to
+	mkdir -p "$2"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' --exclude='*.order' --exclude='*.symvers' \
+		--filter='P *.o' --filter='P *.ko' --filter='P .*.cmd' --filter='P *.mod*' \
+		--filter='P *.order' --filter='P *.symvers' --filter='P house-probe/' \
+		"$1/Kbuild" "$1/vtcp" "$1/include" "$2/"
+}

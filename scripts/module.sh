@@ -18,14 +18,9 @@ debian)	[ -n "$DEB_KVER" ] || vtcp_die "no Debian 6.1 headers (run scripts/deps.
 esac
 
 out=$VTCP_BUILD/module-$target
-mkdir -p "$out"
 # Kbuild writes its objects beside the sources: build a copy so that builds
 # for different kernels never share objects.
-rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	--exclude='*.mod*' --exclude='*.order' --exclude='*.symvers' \
-	--filter='P *.o' --filter='P *.ko' --filter='P .*.cmd' --filter='P *.mod*' \
-	--filter='P *.order' --filter='P *.symvers' \
-	"$VTCP_ROOT/Kbuild" "$VTCP_ROOT/vtcp" "$VTCP_ROOT/include" "$out/"
+vtcp_mirror "$VTCP_ROOT" "$out"
 log=$out/build.log
 if ! make -C "$kdir" ARCH=$arch M="$out" W=1 -j"$JOBS" modules > "$log" 2>&1; then
 	cat "$log" >&2

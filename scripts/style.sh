@@ -1,12 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make style: checkpatch.pl --strict and sparse over the module.
+# make style: checkpatch.pl --strict, sparse and the house rules over the
+# module.
 #
 #   checkpatch  the kernel's own script (from the cached linux-source-6.12)
-#               over vtcp/, vtcp/tests/ and the UAPI header, file by file;
+#               over vtcp/ (every folder) and the UAPI header, file by file;
 #   sparse      the module built with C=2 (every file checked, whether or
 #               not it needs rebuilding) against the UML debug 6.12 tree and
-#               against Debian's 6.1 headers.
+#               against Debian's 6.1 headers;
+#   the house   scripts/house.py: file and function sizes, and the engine's
+#               I/O-free rule (its includes, every header it is compiled
+#               with, every symbol it calls) against both builds; then the
+#               same checks on a copy with a forbidden include and a
+#               forbidden call put in, which must fail, so the rule is
+#               known to bite.
 #
 # Prints every finding as file:line: what, and exits 1 if there was any.
 set -uo pipefail
@@ -25,7 +32,7 @@ ignores=(
 	# keep up to date. (Only raised on patches; listed for git-diff use.)
 	FILE_PATH_CHANGES
 )
-files=(vtcp/*.c vtcp/*.h vtcp/tests/*.c vtcp/tests/*.h include/uapi/linux/vtcp.h)
+files=(vtcp/*.[ch] vtcp/*/*.[ch] include/uapi/linux/vtcp.h)
 # An in-tree "make" leaves kbuild's generated *.mod.c behind: not ours.
 files=($(printf '%s\n' "${files[@]}" | grep -v '\.mod\.c$'))
 
@@ -49,14 +56,9 @@ fi
 run_sparse() { # name kdir arch
 	local name=$1 kdir=$2 arch=$3 dir=$VTCP_BUILD/style-$1 log n
 	echo "== sparse against $name ($kdir)"
-	mkdir -p "$dir"
-	# As scripts/module.sh: sources mirrored, objects kept, so that only
-	# what changed is compiled again (C=2 checks every file regardless).
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod*' --exclude='*.order' --exclude='*.symvers' \
-		--filter='P *.o' --filter='P *.ko' --filter='P .*.cmd' --filter='P *.mod*' \
-		--filter='P *.order' --filter='P *.symvers' \
-		"$VTCP_ROOT/Kbuild" "$VTCP_ROOT/vtcp" "$VTCP_ROOT/include" "$dir/"
+	# As scripts/module.sh: objects kept, so that only what changed is
+	# compiled again (C=2 checks every file regardless).
+	vtcp_mirror "$VTCP_ROOT" "$dir"
 	log=$dir/sparse.log
 	if ! make -C "$kdir" ARCH="$arch" M="$dir" C=2 CHECK=sparse -j"$JOBS" \
 		modules > "$log" 2>&1; then
@@ -75,12 +77,82 @@ run_sparse() { # name kdir arch
 	else
 		echo "sparse ($name): clean"
 	fi
+	house_build "$name" "$kdir" "$arch" "$dir"
+}
+
+# The engine's I/O-free rule against one build: every header its objects
+# were compiled with, every symbol they call. The allowed headers' own
+# closure comes from a probe that includes exactly them.
+house_build() { # name kdir arch dir
+	local name=$1 kdir=$2 arch=$3 dir=$4 probe=$4/house-probe out
+	mkdir -p "$probe"
+	grep -v '^#' "$VTCP_ROOT/scripts/house/engine-headers.allow" | grep . |
+		sed 's|.*|#if __has_include(<&>)\n#include <&>\n#endif|' > "$probe/probe.c"
+	if ! make -C "$kdir" ARCH="$arch" M="$dir" house-probe/probe.o \
+		> "$probe/build.log" 2>&1; then
+		cat "$probe/build.log"
+		echo "house ($name): the header probe did not build"
+		findings=$((findings + 1))
+		return
+	fi
+	for check in "closure $dir $probe/.probe.o.cmd" "symbols $dir"; do
+		# shellcheck disable=SC2086
+		if ! out=$(python3 "$VTCP_ROOT/scripts/house.py" $check); then
+			echo "$out"
+			findings=$((findings + $(echo "$out" | wc -l)))
+			echo "house ($name): ${check%% *}: findings above"
+		else
+			echo "house ($name): ${check%% *}: clean"
+		fi
+	done
+}
+
+# The rule must bite: a copy with a forbidden include (which the direct
+# check and the closure check must each catch) and with a call declared by
+# hand (which only the symbol check can catch) must fail all three.
+house_bites() { # kdir arch
+	local kdir=$1 arch=$2 copy=$VTCP_BUILD/style-house-bites probe
+	vtcp_mirror "$VTCP_ROOT" "$copy"
+	sed -i 's|^#include <linux/types.h>|#include <linux/types.h>\n#include <net/sock.h>|' \
+		"$copy/vtcp/engine/seq.h"
+	cat >> "$copy/vtcp/engine/rtt.c" <<-'EOF'
+
+	struct miscdevice;
+	int misc_register(struct miscdevice *misc);
+	int vtcp_house_bites(struct miscdevice *misc);
+	int vtcp_house_bites(struct miscdevice *misc) { return misc_register(misc); }
+	EOF
+	probe=$VTCP_BUILD/style-debian-$DEB_KVER/house-probe/.probe.o.cmd
+	if make -C "$kdir" ARCH="$arch" M="$copy" -j"$JOBS" modules \
+		> "$copy/build.log" 2>&1 &&
+	   VTCP_HOUSE_ROOT=$copy python3 "$VTCP_ROOT/scripts/house.py" includes |
+		grep -q 'engine/seq.h:.*<net/sock.h>' &&
+	   python3 "$VTCP_ROOT/scripts/house.py" closure "$copy" "$probe" |
+		grep -q 'compiled with .*include/net/sock.h' &&
+	   python3 "$VTCP_ROOT/scripts/house.py" symbols "$copy" |
+		grep -q 'engine/rtt.c: calls misc_register'; then
+		echo "house: a forbidden include and a forbidden call are each caught"
+	else
+		echo "house: the engine's rule did not catch a forbidden include or call (see $copy)"
+		findings=$((findings + 1))
+	fi
 }
 
 uml=$("$VTCP_ROOT/scripts/kernel.sh" uml-debug) || exit 1
 run_sparse uml-debug-6.12 "$uml" um
 [ -n "$DEB_KVER" ] || vtcp_die "no Debian 6.1 headers (linux-headers-amd64)"
 run_sparse "debian-$DEB_KVER" "/lib/modules/$DEB_KVER/build" x86_64
+
+echo "== the house (scripts/house.py)"
+for check in sizes includes; do
+	if ! out=$(python3 "$VTCP_ROOT/scripts/house.py" $check); then
+		echo "$out"
+		findings=$((findings + $(echo "$out" | wc -l)))
+	else
+		echo "house: $check: clean"
+	fi
+done
+house_bites "/lib/modules/$DEB_KVER/build" x86_64
 
 if [ "$findings" -ne 0 ]; then
 	echo "make style: $findings findings"

@@ -3,13 +3,14 @@
  * Every difference between the kernels vtcp builds against lives here. Kbuild
  * probes the target kernel's headers and defines VTCP_HAVE_<feature>; this
  * file gives the rest of the module one spelling for each feature.
+ *
+ * The engine includes it too (for the unaligned accessors), so it includes
+ * nothing the engine may not: what needs a device or a timer is a macro,
+ * expanded only where those headers are in scope.
  */
 #ifndef _VTCP_COMPAT_H
 #define _VTCP_COMPAT_H
 
-#include <linux/fs.h>
-#include <linux/hrtimer.h>
-#include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
 #ifdef VTCP_HAVE_LINUX_UNALIGNED_H
@@ -19,23 +20,19 @@
 #endif
 
 /* Lockless TX was a feature flag before it became a bit in net_device. */
-static inline void vtcp_compat_set_lltx(struct net_device *dev)
-{
 #ifdef VTCP_HAVE_DEV_LLTX
-	dev->lltx = true;
+#define vtcp_compat_set_lltx(dev)	((dev)->lltx = true)
 #else
-	dev->features |= NETIF_F_LLTX;
+#define vtcp_compat_set_lltx(dev)	((dev)->features |= NETIF_F_LLTX)
 #endif
-}
 
+/* hrtimer_setup() replaced hrtimer_init() and the assignment after it. */
 #ifndef VTCP_HAVE_HRTIMER_SETUP
-static inline void hrtimer_setup(struct hrtimer *timer,
-				 enum hrtimer_restart (*function)(struct hrtimer *),
-				 clockid_t clock_id, enum hrtimer_mode mode)
-{
-	hrtimer_init(timer, clock_id, mode);
-	timer->function = function;
-}
+#define hrtimer_setup(timer, fn, clock_id, mode)		\
+	do {							\
+		hrtimer_init(timer, clock_id, mode);		\
+		(timer)->function = (fn);			\
+	} while (0)
 #endif
 
 #ifndef VTCP_HAVE_SKB_FRAG_FILL
