@@ -3,37 +3,56 @@
  * Why a packet was discarded. Every drop is counted per device under the
  * reason's name (device.c: ethtool -S), so that every discarded packet is
  * explained.
+ *
+ * The reasons are written once, in the list at the end of this file, as
+ * the kernel's are in include/net/dropreason-core.h: enum vtcp_drop_reason
+ * and device.c's counter names are both made from it, so that a reason
+ * cannot be added to one and not the other. The list is not a macro but
+ * this file read again with VTCP_DROP_REASON(reason, name) defined, as
+ * kernel/sched/features.h is read, which checkpatch can check. Selftests
+ * read the counters by name and ethtool -S lists them in this order:
+ * append new reasons, never rename one.
  */
+#ifndef VTCP_DROP_REASON
+
 #ifndef _VTCP_DROP_H
 #define _VTCP_DROP_H
 
 enum vtcp_drop_reason {
-	VTCP_DROP_NONE = 0,
-	VTCP_DROP_NOT_IP,
-	VTCP_DROP_NOT_TCP,
-	VTCP_DROP_TRUNCATED,
-	VTCP_DROP_BAD_IP_HEADER,
-	VTCP_DROP_BAD_IP_LENGTH,
-	VTCP_DROP_FRAGMENT,
-	VTCP_DROP_BAD_ADDRESS,
-	VTCP_DROP_BAD_TCP_HEADER,
-	VTCP_DROP_BAD_CHECKSUM,
-	VTCP_DROP_BAD_OPTIONS,
-	VTCP_DROP_BAD_FLAGS,
-	VTCP_DROP_NO_SOCKET,
-	VTCP_DROP_LISTEN_OVERFLOW,
-	VTCP_DROP_BAD_COOKIE,
-	VTCP_DROP_MEMORY,
-	VTCP_DROP_PAWS,
-	VTCP_DROP_OUT_OF_WINDOW,
-	VTCP_DROP_BAD_ACK,
-	VTCP_DROP_RST_CHALLENGED,
-	VTCP_DROP_SYN_CHALLENGED,
-	VTCP_DROP_OOO_LIMIT,
-	VTCP_DROP_STATE,
-	VTCP_DROP_DUPLICATE,
-	VTCP_DROP_BACKLOG,
+	VTCP_DROP_NONE = 0,	/* not dropped: has no counter */
+#define VTCP_DROP_REASON(reason, ...)	VTCP_DROP_##reason,
+#include "drop.h"
+#undef VTCP_DROP_REASON
 	VTCP_DROP_MAX
 };
 
 #endif /* _VTCP_DROP_H */
+
+#else /* VTCP_DROP_REASON: the list */
+
+VTCP_DROP_REASON(NOT_IP,		"drop_not_ip")
+VTCP_DROP_REASON(NOT_TCP,		"drop_not_tcp")
+VTCP_DROP_REASON(TRUNCATED,		"drop_truncated")
+VTCP_DROP_REASON(BAD_IP_HEADER,		"drop_bad_ip_header")
+VTCP_DROP_REASON(BAD_IP_LENGTH,		"drop_bad_ip_length")
+VTCP_DROP_REASON(FRAGMENT,		"drop_fragment")
+VTCP_DROP_REASON(BAD_ADDRESS,		"drop_bad_address")
+VTCP_DROP_REASON(BAD_TCP_HEADER,	"drop_bad_tcp_header")
+VTCP_DROP_REASON(BAD_CHECKSUM,		"drop_bad_checksum")
+VTCP_DROP_REASON(BAD_OPTIONS,		"drop_bad_options")
+VTCP_DROP_REASON(BAD_FLAGS,		"drop_bad_flags")
+VTCP_DROP_REASON(NO_SOCKET,		"drop_no_socket")
+VTCP_DROP_REASON(LISTEN_OVERFLOW,	"drop_listen_overflow")
+VTCP_DROP_REASON(BAD_COOKIE,		"drop_bad_cookie")
+VTCP_DROP_REASON(MEMORY,		"drop_memory")
+VTCP_DROP_REASON(PAWS,			"drop_paws")
+VTCP_DROP_REASON(OUT_OF_WINDOW,		"drop_out_of_window")
+VTCP_DROP_REASON(BAD_ACK,		"drop_bad_ack")
+VTCP_DROP_REASON(RST_CHALLENGED,	"drop_rst_challenged")
+VTCP_DROP_REASON(SYN_CHALLENGED,	"drop_syn_challenged")
+VTCP_DROP_REASON(OOO_LIMIT,		"drop_ooo_limit")
+VTCP_DROP_REASON(STATE,			"drop_state")
+VTCP_DROP_REASON(DUPLICATE,		"drop_duplicate")
+VTCP_DROP_REASON(BACKLOG,		"drop_backlog")
+
+#endif /* VTCP_DROP_REASON */

@@ -41,70 +41,32 @@ static unsigned int numdevs = 1;
 module_param(numdevs, uint, 0444);
 MODULE_PARM_DESC(numdevs, "Number of vtcp devices created in the initial namespace at load (default 1)");
 
-/* ethtool -S names: every drop reason but "none", then the counters. */
+/*
+ * ethtool -S names: every drop reason but "none", then the counters, each
+ * from its list (drop.h, device.h).
+ */
 static const char vtcp_stat_names[][ETH_GSTRING_LEN] = {
-	[VTCP_DROP_NOT_IP - 1]		= "drop_not_ip",
-	[VTCP_DROP_NOT_TCP - 1]		= "drop_not_tcp",
-	[VTCP_DROP_TRUNCATED - 1]	= "drop_truncated",
-	[VTCP_DROP_BAD_IP_HEADER - 1]	= "drop_bad_ip_header",
-	[VTCP_DROP_BAD_IP_LENGTH - 1]	= "drop_bad_ip_length",
-	[VTCP_DROP_FRAGMENT - 1]	= "drop_fragment",
-	[VTCP_DROP_BAD_ADDRESS - 1]	= "drop_bad_address",
-	[VTCP_DROP_BAD_TCP_HEADER - 1]	= "drop_bad_tcp_header",
-	[VTCP_DROP_BAD_CHECKSUM - 1]	= "drop_bad_checksum",
-	[VTCP_DROP_BAD_OPTIONS - 1]	= "drop_bad_options",
-	[VTCP_DROP_BAD_FLAGS - 1]	= "drop_bad_flags",
-	[VTCP_DROP_NO_SOCKET - 1]	= "drop_no_socket",
-	[VTCP_DROP_LISTEN_OVERFLOW - 1]	= "drop_listen_overflow",
-	[VTCP_DROP_BAD_COOKIE - 1]	= "drop_bad_cookie",
-	[VTCP_DROP_MEMORY - 1]		= "drop_memory",
-	[VTCP_DROP_PAWS - 1]		= "drop_paws",
-	[VTCP_DROP_OUT_OF_WINDOW - 1]	= "drop_out_of_window",
-	[VTCP_DROP_BAD_ACK - 1]		= "drop_bad_ack",
-	[VTCP_DROP_RST_CHALLENGED - 1]	= "drop_rst_challenged",
-	[VTCP_DROP_SYN_CHALLENGED - 1]	= "drop_syn_challenged",
-	[VTCP_DROP_OOO_LIMIT - 1]	= "drop_ooo_limit",
-	[VTCP_DROP_STATE - 1]		= "drop_state",
-	[VTCP_DROP_DUPLICATE - 1]	= "drop_duplicate",
-	[VTCP_DROP_BACKLOG - 1]		= "drop_backlog",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_ACTIVE_OPENS] = "active_opens",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_PASSIVE_OPENS] = "passive_opens",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_RESETS_SENT] = "resets_sent",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_COOKIES_SENT] = "syncookies_sent",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_COOKIES_VALID] = "syncookies_valid",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_WSCALE_CLAMPED] = "wscale_clamped",
-	[VTCP_DROP_MAX - 1 + VTCP_CNT_TX_DROPPED] = "tx_dropped",
+#define VTCP_DROP_REASON(reason, name)	\
+	[VTCP_DROP_##reason - 1] = name,
+#include "drop.h"
+#undef VTCP_DROP_REASON
+#define VTCP_COUNTER(counter, name)	\
+	[VTCP_DROP_MAX - 1 + VTCP_CNT_##counter] = name,
+#include "net/device.h"
+#undef VTCP_COUNTER
 };
 
 static_assert(ARRAY_SIZE(vtcp_stat_names) == VTCP_DROP_MAX - 1 + VTCP_CNT_MAX);
 
-void vtcp_dev_drop(struct vtcp_device *vd, enum vtcp_drop_reason reason)
-{
-	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->drops[reason]);
-	u64_stats_update_end(&s->syncp);
-}
-
-void vtcp_dev_count(struct vtcp_device *vd, enum vtcp_counter counter)
-{
-	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->counters[counter]);
-	u64_stats_update_end(&s->syncp);
-}
-
-void vtcp_dev_tx_stats(struct vtcp_device *vd, unsigned int len)
-{
-	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_packets);
-	u64_stats_add(&s->tx_bytes, len);
-	u64_stats_update_end(&s->syncp);
-}
+/* What the per-CPU counters add up to, on every CPU. */
+struct vtcp_dev_sums {
+	u64 rx_packets;		/* vtcp's view: what the host sent it */
+	u64 rx_bytes;
+	u64 tx_packets;		/* what vtcp injected into the host */
+	u64 tx_bytes;
+	u64 drops[VTCP_DROP_MAX];
+	u64 counters[VTCP_CNT_MAX];
+};
 
 static netdev_tx_t vtcp_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
@@ -131,55 +93,61 @@ static int vtcp_dev_stop(struct net_device *dev)
 	return 0;
 }
 
-/* Sum every per-CPU counter: rx/tx packets and bytes, drops, counters. */
-static void vtcp_dev_sum(struct vtcp_device *vd, u64 *traffic, u64 *drops,
-			 u64 *counters)
+/* One CPU's counters, read consistently. */
+static void vtcp_dev_read(const struct vtcp_pcpu_stats *s,
+			  struct vtcp_dev_sums *one)
 {
+	unsigned int start;
+	int i;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		one->rx_packets = u64_stats_read(&s->rx_packets);
+		one->rx_bytes = u64_stats_read(&s->rx_bytes);
+		one->tx_packets = u64_stats_read(&s->tx_packets);
+		one->tx_bytes = u64_stats_read(&s->tx_bytes);
+		for (i = 0; i < VTCP_DROP_MAX; i++)
+			one->drops[i] = u64_stats_read(&s->drops[i]);
+		for (i = 0; i < VTCP_CNT_MAX; i++)
+			one->counters[i] = u64_stats_read(&s->counters[i]);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+}
+
+/* Sum every per-CPU counter: rx/tx packets and bytes, drops, counters. */
+static void vtcp_dev_sum(struct vtcp_device *vd, struct vtcp_dev_sums *sum)
+{
+	struct vtcp_dev_sums one;
 	int cpu, i;
 
-	memset(traffic, 0, 4 * sizeof(*traffic));
-	memset(drops, 0, VTCP_DROP_MAX * sizeof(*drops));
-	memset(counters, 0, VTCP_CNT_MAX * sizeof(*counters));
+	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct vtcp_pcpu_stats *s = per_cpu_ptr(vd->stats, cpu);
-		u64 t[4], d[VTCP_DROP_MAX], c[VTCP_CNT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			t[0] = u64_stats_read(&s->rx_packets);
-			t[1] = u64_stats_read(&s->rx_bytes);
-			t[2] = u64_stats_read(&s->tx_packets);
-			t[3] = u64_stats_read(&s->tx_bytes);
-			for (i = 0; i < VTCP_DROP_MAX; i++)
-				d[i] = u64_stats_read(&s->drops[i]);
-			for (i = 0; i < VTCP_CNT_MAX; i++)
-				c[i] = u64_stats_read(&s->counters[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < 4; i++)
-			traffic[i] += t[i];
+		vtcp_dev_read(per_cpu_ptr(vd->stats, cpu), &one);
+		sum->rx_packets += one.rx_packets;
+		sum->rx_bytes += one.rx_bytes;
+		sum->tx_packets += one.tx_packets;
+		sum->tx_bytes += one.tx_bytes;
 		for (i = 0; i < VTCP_DROP_MAX; i++)
-			drops[i] += d[i];
+			sum->drops[i] += one.drops[i];
 		for (i = 0; i < VTCP_CNT_MAX; i++)
-			counters[i] += c[i];
+			sum->counters[i] += one.counters[i];
 	}
 }
 
 static void vtcp_dev_get_stats64(struct net_device *dev,
 				 struct rtnl_link_stats64 *tot)
 {
-	u64 t[4], drops[VTCP_DROP_MAX], counters[VTCP_CNT_MAX];
+	struct vtcp_dev_sums sum;
 	int i;
 
-	vtcp_dev_sum(netdev_priv(dev), t, drops, counters);
+	vtcp_dev_sum(netdev_priv(dev), &sum);
 	/* The host's view: what it sent us is its tx. */
-	tot->tx_packets = t[0];
-	tot->tx_bytes = t[1];
-	tot->rx_packets = t[2];
-	tot->rx_bytes = t[3];
+	tot->tx_packets = sum.rx_packets;
+	tot->tx_bytes = sum.rx_bytes;
+	tot->rx_packets = sum.tx_packets;
+	tot->rx_bytes = sum.tx_bytes;
 	for (i = 1; i < VTCP_DROP_MAX; i++)
-		tot->tx_dropped += drops[i];
-	tot->rx_dropped = counters[VTCP_CNT_TX_DROPPED];
+		tot->tx_dropped += sum.drops[i];
+	tot->rx_dropped = sum.counters[VTCP_CNT_TX_DROPPED];
 }
 
 static int vtcp_dev_init(struct net_device *dev)
@@ -254,12 +222,12 @@ static void vtcp_ethtool_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 static void vtcp_ethtool_get_stats(struct net_device *dev,
 				   struct ethtool_stats *stats, u64 *data)
 {
-	u64 t[4], drops[VTCP_DROP_MAX], counters[VTCP_CNT_MAX];
+	struct vtcp_dev_sums sum;
 
-	vtcp_dev_sum(netdev_priv(dev), t, drops, counters);
+	vtcp_dev_sum(netdev_priv(dev), &sum);
 	/* Drop reason 0 is "none": the names start at reason 1. */
-	memcpy(data, drops + 1, (VTCP_DROP_MAX - 1) * sizeof(u64));
-	memcpy(data + VTCP_DROP_MAX - 1, counters, sizeof(counters));
+	memcpy(data, &sum.drops[1], (VTCP_DROP_MAX - 1) * sizeof(u64));
+	memcpy(data + VTCP_DROP_MAX - 1, sum.counters, sizeof(sum.counters));
 }
 
 static const struct ethtool_ops vtcp_ethtool_ops = {

@@ -1,22 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VTCP_COUNTER
+
 #ifndef _VTCP_DEVICE_H
 #define _VTCP_DEVICE_H
 
 #include <linux/netdevice.h>
+#include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 
 #include "drop.h"
 
-/* Events worth counting that are not drops (ethtool -S). */
+/*
+ * Events worth counting that are not drops (ethtool -S, after the drops).
+ * Like the drop reasons (drop.h), they are one list, at the end of this
+ * file, which device.c also reads for their names.
+ */
 enum vtcp_counter {
-	VTCP_CNT_ACTIVE_OPENS,
-	VTCP_CNT_PASSIVE_OPENS,
-	VTCP_CNT_RESETS_SENT,
-	VTCP_CNT_COOKIES_SENT,
-	VTCP_CNT_COOKIES_VALID,
-	VTCP_CNT_WSCALE_CLAMPED,
-	VTCP_CNT_TX_DROPPED,
+#define VTCP_COUNTER(counter, ...)	VTCP_CNT_##counter,
+#include "net/device.h"
+#undef VTCP_COUNTER
 	VTCP_CNT_MAX
 };
 
@@ -36,6 +39,12 @@ struct vtcp_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/*
+ * vd->lock serialises the writers of the listener list, and vd->dead
+ * against every insert into the device's tables (connections, TIME-WAIT
+ * entries, listeners): once dead is set under it, nothing more is added,
+ * so the tables' teardown cannot miss an entry.
+ */
 struct vtcp_device {
 	struct net_device *dev;
 	struct vtcp_pcpu_stats __percpu *stats;
@@ -43,15 +52,12 @@ struct vtcp_device {
 	struct rhashtable conns;	/* struct vtcp_conn, by tuple */
 	struct rhashtable tws;		/* struct vtcp_tw, by tuple */
 	struct hlist_head listeners;	/* struct vtcp_listener, RCU */
-	spinlock_t lock;		/* protects listeners (writers) */
+	spinlock_t lock;		/* listeners (writers), dead */
 	bool dead;			/* being unregistered */
 };
 
 int vtcp_device_init(void);
 void vtcp_device_uninit(void);
-void vtcp_dev_drop(struct vtcp_device *vd, enum vtcp_drop_reason reason);
-void vtcp_dev_count(struct vtcp_device *vd, enum vtcp_counter counter);
-void vtcp_dev_tx_stats(struct vtcp_device *vd, unsigned int len);
 bool vtcp_is_device(const struct net_device *dev);
 struct vtcp_device *vtcp_device_get(struct net *net, int ifindex);
 void vtcp_device_put(struct vtcp_device *vd);
@@ -60,4 +66,48 @@ void vtcp_device_put(struct vtcp_device *vd);
 struct net_device *vtcp_device_add(const char *name);
 #endif
 
+/* A packet vtcp received was dropped, for @reason. */
+static inline void vtcp_dev_drop(struct vtcp_device *vd,
+				 enum vtcp_drop_reason reason)
+{
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[reason]);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void vtcp_dev_count(struct vtcp_device *vd,
+				  enum vtcp_counter counter)
+{
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->counters[counter]);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* vtcp injected a packet of @len bytes into the host. */
+static inline void vtcp_dev_tx_stats(struct vtcp_device *vd, unsigned int len)
+{
+	struct vtcp_pcpu_stats *s = this_cpu_ptr(vd->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
 #endif /* _VTCP_DEVICE_H */
+
+#else /* VTCP_COUNTER: the list, with each counter's ethtool -S name */
+
+VTCP_COUNTER(ACTIVE_OPENS,	"active_opens")
+VTCP_COUNTER(PASSIVE_OPENS,	"passive_opens")
+VTCP_COUNTER(RESETS_SENT,	"resets_sent")
+VTCP_COUNTER(COOKIES_SENT,	"syncookies_sent")
+VTCP_COUNTER(COOKIES_VALID,	"syncookies_valid")
+VTCP_COUNTER(WSCALE_CLAMPED,	"wscale_clamped")
+VTCP_COUNTER(TX_DROPPED,	"tx_dropped")
+
+#endif /* VTCP_COUNTER */
