@@ -14,6 +14,7 @@
 #include "net/device.h"
 #include "api/handle.h"
 #include "engine/isn.h"
+#include "net/limits.h"
 #include "net/listen.h"
 #include "api/stream.h"
 

@@ -16,6 +16,7 @@
 #include "net/conn.h"
 #include "net/device.h"
 #include "api/handle.h"
+#include "net/limits.h"
 #include "net/listen.h"
 #include "api/sockopt.h"
 

@@ -18,6 +18,7 @@
 #include <uapi/linux/vtcp.h>
 
 #include "net/conn.h"
+#include "net/limits.h"
 #include "engine/rcvq.h"
 #include "engine/sndq.h"
 #include "api/stream.h"

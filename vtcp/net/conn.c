@@ -19,34 +19,15 @@
 #include "net/conn.h"
 #include "net/device.h"
 #include "engine/isn.h"
+#include "net/limits.h"
 #include "net/listen.h"
 #include "net/timers.h"
 #include "net/tw.h"
 #include "net/tx.h"
 
-atomic_long_t vtcp_mem = ATOMIC_LONG_INIT(0);
 atomic_t vtcp_nconns = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(vtcp_nconns_wq);
 static struct kmem_cache *vtcp_conn_cache;
-
-static unsigned int max_conns = 1 << 20;
-module_param(max_conns, uint, 0644);
-MODULE_PARM_DESC(max_conns, "Connections vtcp keeps at most, in all namespaces (default 1048576)");
-
-static unsigned long mem_limit_kb;
-module_param(mem_limit_kb, ulong, 0644);
-MODULE_PARM_DESC(mem_limit_kb, "Memory queued data may take in all, KiB (default: an eighth of RAM)");
-
-/* Past the global limits, new connections and new data are refused. */
-bool vtcp_over_limits(void)
-{
-	unsigned long limit = READ_ONCE(mem_limit_kb);
-
-	if (!limit)
-		limit = (totalram_pages() << (PAGE_SHIFT - 10)) / 8;
-	return atomic_read(&vtcp_nconns) >= READ_ONCE(max_conns) ||
-	       atomic_long_read(&vtcp_mem) >= (long)(limit << 10);
-}
 
 static const struct rhashtable_params vtcp_conn_params = {
 	.key_len = sizeof(struct vtcp_tuple),
@@ -54,11 +35,6 @@ static const struct rhashtable_params vtcp_conn_params = {
 	.head_offset = offsetof(struct vtcp_conn, node),
 	.automatic_shrinking = true,
 };
-
-u64 vtcp_now(void)
-{
-	return ktime_get_ns();
-}
 
 int vtcp_conn_init(void)
 {

@@ -62,7 +62,6 @@ enum {
 	VTCP_SNAP_CLOSED	= BIT(8),
 };
 
-extern atomic_long_t vtcp_mem;
 extern atomic_t vtcp_nconns;
 
 int vtcp_conn_init(void);
@@ -80,8 +79,6 @@ struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
 void vtcp_conn_put(struct vtcp_conn *conn);
 void vtcp_conn_lock(struct vtcp_conn *conn) __acquires(&conn->tcb.lock);
 void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock);
-u64 vtcp_now(void);
-bool vtcp_over_limits(void);
 
 static inline struct vtcp_conn *vtcp_conn_of(struct vtcp_tcb *tcb)
 {

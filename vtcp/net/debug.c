@@ -15,6 +15,7 @@
 
 #include "net/conn.h"
 #include "net/debug.h"
+#include "net/limits.h"
 #include "net/tw.h"
 
 static struct dentry *vtcp_debug_dir;

@@ -22,6 +22,7 @@
 #include "net/conn.h"
 #include "net/device.h"
 #include "engine/isn.h"
+#include "net/limits.h"
 #include "net/listen.h"
 #include "net/tx.h"
 
