@@ -267,7 +267,7 @@ void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 		     vtcp_tw_replace(conn)))
 			puts += vtcp_conn_kill(conn, &lsn);
 		else
-			puts += vtcp_timer_sync(conn);
+			vtcp_timer_sync(conn);
 	}
 	vtcp_conn_account(conn);
 	WRITE_ONCE(conn->snap, vtcp_conn_snapshot(conn));

@@ -3,12 +3,20 @@
  * Every timer of a connection, as one hrtimer.
  *
  * The engine keeps a deadline for each of its timers (tcb.h, enum
- * vtcp_timer): RTO (SYN, SYN-ACK, data and FIN retransmission), PERSIST
- * (zero-window probes), DELACK (delayed ACK), KEEPALIVE (idle probes) and
- * LINGER (TIME-WAIT, or an orphan's FIN-WAIT-2). The packet paths only run
- * the engine; afterwards vtcp_timer_sync() points this hrtimer at the
- * earliest deadline. It fires in softirq context (HRTIMER_MODE_ABS_SOFT)
- * and runs vtcp_timer_expire(), which does what each passed deadline asks.
+ * vtcp_timer):
+ *
+ *   RTO        retransmission of a SYN, SYN-ACK, data or FIN
+ *   PERSIST    a zero-window probe is due
+ *   DELACK     a delayed ACK is due
+ *   KEEPALIVE  an idle connection's probe is due (RFC 1122 4.2.3.6)
+ *   LINGER     TIME-WAIT, or an orphan's FIN-WAIT-2, ends
+ *   REORDER    RACK: a segment's reordering window ends (RFC 8985)
+ *   TLP        RACK-TLP: the tail loss probe timeout (PTO) ends
+ *
+ * The packet paths only run the engine; afterwards vtcp_timer_sync()
+ * points this hrtimer at the earliest deadline. It fires in softirq
+ * context (HRTIMER_MODE_ABS_SOFT) and runs vtcp_timer_expire(), which does
+ * what each passed deadline asks.
  *
  * Re-arming is lazy: a timer set to fire before the earliest deadline is
  * left alone (it fires, finds nothing due, and moves on), so the RTO moving
@@ -62,26 +70,25 @@ void vtcp_timer_init(struct vtcp_conn *conn)
 }
 
 /*
- * Point the timer at the engine's earliest deadline. Called with the lock
- * held; returns the number of references to drop after unlocking.
+ * Point the timer at the engine's earliest deadline; the lock is held.
+ * Arming takes the timer's reference (timer_ref) if it had none.
  */
-int vtcp_timer_sync(struct vtcp_conn *conn)
+void vtcp_timer_sync(struct vtcp_conn *conn)
 {
 	u64 next = vtcp_next_deadline(&conn->tcb);
 
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!next)
-		return 0;	/* an armed timer finds nothing and stops */
+		return;		/* an armed timer finds nothing and stops */
 	if (conn->timer_ref && hrtimer_is_queued(&conn->timer) &&
 	    conn->timer_at <= next)
-		return 0;
+		return;
 	conn->timer_at = next;
 	hrtimer_start(&conn->timer, ns_to_ktime(next), HRTIMER_MODE_ABS_SOFT);
 	if (!conn->timer_ref) {
 		conn->timer_ref = 1;
 		vtcp_conn_get(conn);
 	}
-	return 0;
 }
 
 /* The connection is dying: stop the timer. Returns references to drop. */
