@@ -317,10 +317,15 @@ static void vtcp_file_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct vtcp_conn *conn = vtcp_file_conn(file);
 	struct vtcp_listener *lsn;
+	u8 state;
 
 	if (conn) {
+		/* The engine writes its state under the lock only. */
+		spin_lock_bh(&conn->tcb.lock);
+		state = conn->tcb.state;
+		spin_unlock_bh(&conn->tcb.lock);
 		seq_printf(m, "vtcp-kind:\tconnection\nvtcp-state:\t%u\n",
-			   READ_ONCE(conn->tcb.state));
+			   state);
 		return;
 	}
 	lsn = vtcp_handle_lsn(file->private_data);

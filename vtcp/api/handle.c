@@ -55,6 +55,7 @@ void vtcp_handle_release(struct vtcp_handle *h)
  * handles keep their namespace alive, as unconnected sockets do.
  */
 static void vtcp_handle_bound(struct vtcp_handle *h)
+	__must_hold(&h->lock)
 {
 	lockdep_assert_held(&h->lock);
 	put_net(h->net);

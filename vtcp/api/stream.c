@@ -39,11 +39,13 @@ static bool vtcp_stream_opening(u8 state)
 	return state == VTCP_SYN_SENT || state == VTCP_SYN_RECEIVED;
 }
 
-/* The pending error, reported once (like SO_ERROR). Lock held. */
+/* The pending error, reported once (like SO_ERROR). */
 static int vtcp_stream_take_error(struct vtcp_tcb *tcb)
+	__must_hold(&tcb->lock)
 {
 	int err = tcb->err;
 
+	lockdep_assert_held(&tcb->lock);
 	tcb->err = 0;
 	return err;
 }
@@ -105,6 +107,7 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
  * pending error (left pending: see vtcp_stream_write_error()) or -EPIPE.
  */
 static int vtcp_stream_write_check(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
 {
 	struct vtcp_tcb *tcb = &conn->tcb;
 

@@ -13,6 +13,7 @@
 #include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
@@ -108,10 +109,15 @@ int vtcp_conn_insert(struct vtcp_conn *conn)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_insert);
 
-/* The connection for @tuple, or NULL. Call under RCU; takes no reference. */
+/*
+ * The connection for @tuple, or NULL; takes no reference. Under RCU: the
+ * packet path has it by running with BH disabled.
+ */
 struct vtcp_conn *vtcp_conn_lookup(struct vtcp_device *vd,
 				   const struct vtcp_tuple *tuple)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "connection lookup outside RCU");
 	return rhashtable_lookup(&vd->conns, tuple, vtcp_conn_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_lookup);
@@ -165,6 +171,7 @@ void vtcp_conn_lock(struct vtcp_conn *conn) __acquires(&conn->tcb.lock)
  * stopped, device released. Returns the references to drop once unlocked.
  */
 static int vtcp_conn_kill(struct vtcp_conn *conn, struct vtcp_listener **lsn)
+	__must_hold(&conn->tcb.lock)
 {
 	struct vtcp_device *vd = conn->vd;
 	int puts = 1;	/* the table's */

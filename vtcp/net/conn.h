@@ -16,6 +16,22 @@ struct vtcp_device;
 struct vtcp_listener;
 
 /*
+ * Locking, outermost first:
+ *
+ *   h->lock         mutex: binding a /dev/vtcp handle, its options
+ *   conn->ulock     mutex: one reader or writer copies at a time
+ *   conn->tcb.lock  spinlock, BH: the connection's lock, held whenever
+ *                   the engine runs (vtcp_conn_lock/unlock)
+ *   lsn->lock       a child joins its listener's accept queue, or
+ *   vd->lock        a connection becomes a TIME-WAIT entry
+ *
+ * lsn->lock and vd->lock are never held together. tw->lock (tw.c) is
+ * independent: taken under no other lock, it takes none. Lookups in a
+ * device's tables and listener list need RCU only, which the packet path
+ * has by running with BH disabled.
+ */
+
+/*
  * A connection: the engine's TCB plus what ties it to a device, a file and
  * a timer. tcb.lock is the connection's lock.
  *

@@ -9,13 +9,14 @@
  * then. A SYN is dropped while the accept queue is full, as Linux does:
  * the peer retries, and nothing is promised that accept() cannot keep.
  *
- * Lock order: a connection's lock, then its listener's lock.
+ * Lock order (net/conn.h): a connection's lock, then its listener's lock.
  */
 
 #include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/tcp.h>
 
@@ -89,13 +90,15 @@ unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_listener_create);
 
-/* The most specific listener for @tuple. Call under RCU. */
+/* The most specific listener for @tuple; under RCU, takes no reference. */
 struct vtcp_listener *vtcp_listener_lookup(struct vtcp_device *vd,
 					   const struct vtcp_tuple *tuple)
 {
 	struct vtcp_listener *lsn, *best = NULL;
 	int score, best_score = -1;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "listener lookup outside RCU");
 	hlist_for_each_entry_rcu(lsn, &vd->listeners, node) {
 		if (!vtcp_listener_matches(lsn, tuple->family, &tuple->local,
 					   tuple->lport, false))
@@ -153,9 +156,9 @@ static void vtcp_listener_stop(struct vtcp_listener *lsn)
 	LIST_HEAD(orphans);
 
 	spin_lock_bh(&lsn->lock);
-	lsn->dead = true;
+	WRITE_ONCE(lsn->dead, true);
 	list_splice_init(&lsn->acceptq, &orphans);
-	lsn->acceptq_len = 0;
+	WRITE_ONCE(lsn->acceptq_len, 0);
 	spin_unlock_bh(&lsn->lock);
 	wake_up_interruptible_poll(&lsn->wq, EPOLLIN | EPOLLERR | EPOLLHUP);
 
@@ -207,18 +210,19 @@ struct vtcp_conn *vtcp_listen_accept(struct vtcp_listener *lsn)
 					accept_node);
 	if (conn) {
 		list_del_init(&conn->accept_node);
-		lsn->acceptq_len--;
+		WRITE_ONCE(lsn->acceptq_len, lsn->acceptq_len - 1);
 	}
 	spin_unlock_bh(&lsn->lock);
 	return conn;
 }
 
 /*
- * A child's handshake ended (its lock is held): to the accept queue, or,
- * if the listener stopped or the queue filled meanwhile, reset. Returns
- * the listener reference the child held, for the caller to drop.
+ * A child's handshake ended: to the accept queue, or, if the listener
+ * stopped or the queue filled meanwhile, reset. Returns the listener
+ * reference the child held, for the caller to drop.
  */
 struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
 {
 	struct vtcp_listener *lsn = conn->listener;
 	bool queued = false;
@@ -229,7 +233,7 @@ struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
 	spin_lock(&lsn->lock);
 	if (!lsn->dead && lsn->acceptq_len < lsn->backlog) {
 		list_add_tail(&conn->accept_node, &lsn->acceptq);
-		lsn->acceptq_len++;
+		WRITE_ONCE(lsn->acceptq_len, lsn->acceptq_len + 1);
 		vtcp_conn_get(conn);
 		queued = true;
 	}
@@ -241,8 +245,9 @@ struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
 	return lsn;
 }
 
-/* A child died in the handshake (its lock is held). */
+/* A child died in the handshake. Returns the listener reference it held. */
 struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
 {
 	struct vtcp_listener *lsn = conn->listener;
 

@@ -31,13 +31,19 @@ struct vtcp_listener {
 	u32 backlog;
 	u32 synq_max;
 	atomic_t synq_len;
-	spinlock_t lock;		/* protects the fields below */
+	/*
+	 * lock protects vd once the listener is published, acceptq,
+	 * acceptq_len, dead and cfg. The packet path and poll() also read
+	 * acceptq_len and dead without it (READ_ONCE), and acceptq with
+	 * list_empty_careful().
+	 */
+	spinlock_t lock;
 	struct list_head acceptq;
 	u32 acceptq_len;
 	bool dead;
-	u64 cookie_ns;			/* last SYN cookie sent */
-	wait_queue_head_t wq;
 	struct vtcp_cfg cfg;		/* what children start with */
+	u64 cookie_ns;			/* last SYN cookie sent: no lock */
+	wait_queue_head_t wq;		/* accept() and poll() waiters */
 	refcount_t refs;
 	struct rcu_head rcu;
 };
@@ -54,8 +60,10 @@ enum vtcp_drop_reason vtcp_listen_input(struct vtcp_listener *lsn,
 					struct vtcp_device *vd,
 					struct vtcp_pkt *pkt, u64 now);
 struct vtcp_conn *vtcp_listen_accept(struct vtcp_listener *lsn);
-struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn);
-struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn);
+struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock);
+struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock);
 void vtcp_listen_table_uninit(struct vtcp_device *vd);
 
 #endif /* _VTCP_LISTEN_H */

@@ -74,6 +74,7 @@ void vtcp_timer_init(struct vtcp_conn *conn)
  * Arming takes the timer's reference (timer_ref) if it had none.
  */
 void vtcp_timer_sync(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
 {
 	u64 next = vtcp_next_deadline(&conn->tcb);
 
@@ -93,6 +94,7 @@ void vtcp_timer_sync(struct vtcp_conn *conn)
 
 /* The connection is dying: stop the timer. Returns references to drop. */
 int vtcp_timer_stop(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
 {
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!conn->timer_ref)

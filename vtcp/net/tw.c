@@ -15,6 +15,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/hrtimer.h>
+#include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
@@ -88,6 +89,7 @@ static void vtcp_tw_end(struct vtcp_tw *tw)
 
 /* Mark @tw dead and stop its timer; false if it was dead already. */
 static bool vtcp_tw_kill(struct vtcp_tw *tw)
+	__must_hold(&tw->lock)
 {
 	lockdep_assert_held(&tw->lock);
 	if (test_and_set_bit(VTCP_TW_DEAD, &tw->flags))
@@ -113,10 +115,11 @@ static enum hrtimer_restart vtcp_tw_timer_fn(struct hrtimer *timer)
 }
 
 /*
- * Replace @conn, an orphan in TIME-WAIT whose lock is held, by an entry.
- * Returns false when memory is short: the connection then stays whole.
+ * Replace @conn, an orphan in TIME-WAIT, by an entry. Returns false when
+ * memory is short: the connection then stays whole.
  */
 bool vtcp_tw_replace(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
 {
 	struct vtcp_device *vd = conn->vd;
 	u64 expires = conn->tcb.deadline[VTCP_TIMER_LINGER];
@@ -151,9 +154,10 @@ bool vtcp_tw_replace(struct vtcp_conn *conn)
 }
 
 /*
- * A segment for a TIME-WAIT entry, if there is one (under RCU). Sets
- * *handled when the entry took it; *reopen when it is a SYN that ended
- * TIME-WAIT and should go to the listener.
+ * A segment for a TIME-WAIT entry, if there is one; under RCU, which keeps
+ * the entry until it is out of our hands. Sets *handled when the entry
+ * took it; *reopen when it is a SYN that ended TIME-WAIT and should go to
+ * the listener.
  */
 enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 				 const struct vtcp_pkt *pkt, u64 now,
@@ -165,6 +169,8 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 	struct vtcp_out out;
 	struct vtcp_tw *tw;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "TIME-WAIT lookup outside RCU");
 	*handled = false;
 	*reopen = false;
 	tw = rhashtable_lookup(&vd->tws, &pkt->tuple, vtcp_tw_params);
@@ -227,7 +233,10 @@ void vtcp_tw_table_uninit(struct vtcp_device *vd)
 	rhashtable_destroy(&vd->tws);
 }
 
-/* For /proc/net/vtcp: @fn on each entry's tuple. Call under RCU. */
+/*
+ * For /proc/net/vtcp: @fn on each entry's tuple. Under RCU, which keeps
+ * @vd (the caller found it in the namespace's device list).
+ */
 void vtcp_tw_for_each(struct vtcp_device *vd,
 		      void (*fn)(void *arg, const struct vtcp_tuple *tuple),
 		      void *arg)
@@ -235,6 +244,8 @@ void vtcp_tw_for_each(struct vtcp_device *vd,
 	struct rhashtable_iter iter;
 	struct vtcp_tw *tw;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
+			 "TIME-WAIT walk outside RCU");
 	rhashtable_walk_enter(&vd->tws, &iter);
 	rhashtable_walk_start(&iter);
 	while ((tw = rhashtable_walk_next(&iter))) {

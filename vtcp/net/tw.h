@@ -13,7 +13,7 @@ int vtcp_tw_init(void);
 void vtcp_tw_uninit(void);
 int vtcp_tw_table_init(struct vtcp_device *vd);
 void vtcp_tw_table_uninit(struct vtcp_device *vd);
-bool vtcp_tw_replace(struct vtcp_conn *conn);
+bool vtcp_tw_replace(struct vtcp_conn *conn) __must_hold(&conn->tcb.lock);
 enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 				 const struct vtcp_pkt *pkt, u64 now,
 				 bool *handled, bool *reopen);

@@ -199,13 +199,15 @@ static int vtcp_tx_inject(struct vtcp_device *vd, struct sk_buff *skb)
 	return 0;
 }
 
-/* The engine's transmit op; the connection's lock is held. */
+/* The engine's transmit op: the engine runs under the connection's lock. */
 int vtcp_tx_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+	__must_hold(&tcb->lock)
 {
 	struct vtcp_conn *conn = vtcp_conn_of(tcb);
 	struct vtcp_device *vd = conn->vd;
 	struct sk_buff *skb;
 
+	lockdep_assert_held(&tcb->lock);
 	if (conn->dead)
 		return -ENODEV;
 	skb = vtcp_tx_build(vd->dev, &conn->tuple, out, &tcb->sndq);
