@@ -29,6 +29,7 @@
 #include "compat.h"
 #include "net/conn.h"
 #include "api/handle.h"
+#include "api/info.h"
 #include "net/listen.h"
 #include "api/sockopt.h"
 #include "api/stream.h"
@@ -193,8 +194,8 @@ static long vtcp_ioctl_opt(struct file *file, struct vtcp_opt *opt, bool set)
 	int ret;
 
 	if (conn)
-		return set ? vtcp_conn_setopt(conn, opt) :
-			     vtcp_conn_getopt(conn, opt);
+		return set ? vtcp_opt_conn_set(conn, opt) :
+			     vtcp_opt_conn_get(conn, opt);
 	mutex_lock(&h->lock);
 	lsn = h->lsn;
 	if (lsn) {
@@ -222,9 +223,9 @@ static long vtcp_ioctl_info(struct file *file, void __user *argp, size_t size)
 			return -ENOTCONN;
 	}
 	if (conn)
-		vtcp_conn_info(conn, &info);
+		vtcp_info_conn(conn, &info);
 	else
-		vtcp_listener_info(lsn, &info);
+		vtcp_info_listener(lsn, &info);
 	if (copy_to_user(argp, &info, min(size, sizeof(info))))
 		return -EFAULT;
 	if (size > sizeof(info) &&

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Options (VTCP_IOC_SETOPT/GETOPT) and connection info (VTCP_IOC_INFO).
+ * Options: VTCP_IOC_SETOPT and VTCP_IOC_GETOPT.
  *
  * Options live in a struct vtcp_cfg: the handle's before it binds, the
  * listener's (inherited by every child it accepts from then on), or the
@@ -14,10 +14,7 @@
 
 #include "engine/cc.h"
 #include "net/conn.h"
-#include "net/device.h"
-#include "api/handle.h"
 #include "net/limits.h"
-#include "net/listen.h"
 #include "api/sockopt.h"
 
 #define VTCP_KEEPALIVE_MAX_S	32767	/* as Linux's MAX_TCP_KEEPIDLE */
@@ -202,7 +199,7 @@ int vtcp_opt_get(const struct vtcp_cfg *cfg, struct vtcp_opt *opt)
 }
 
 /* SETOPT on a connection: a copy of its settings, changed, applied. */
-int vtcp_conn_setopt(struct vtcp_conn *conn, const struct vtcp_opt *opt)
+int vtcp_opt_conn_set(struct vtcp_conn *conn, const struct vtcp_opt *opt)
 {
 	struct vtcp_cfg cfg;
 	int ret;
@@ -216,7 +213,8 @@ int vtcp_conn_setopt(struct vtcp_conn *conn, const struct vtcp_opt *opt)
 	return ret;
 }
 
-int vtcp_conn_getopt(struct vtcp_conn *conn, struct vtcp_opt *opt)
+/* GETOPT on a connection; VTCP_OPT_ERROR takes the pending error. */
+int vtcp_opt_conn_get(struct vtcp_conn *conn, struct vtcp_opt *opt)
 {
 	int ret;
 
@@ -228,80 +226,4 @@ int vtcp_conn_getopt(struct vtcp_conn *conn, struct vtcp_opt *opt)
 	}
 	vtcp_conn_unlock(conn);
 	return ret;
-}
-
-void vtcp_conn_info(struct vtcp_conn *conn, struct vtcp_info *info)
-{
-	const struct vtcp_tcb *tcb = &conn->tcb;
-	const struct vtcp_stats *st = &tcb->stats;
-
-	memset(info, 0, sizeof(*info));
-	vtcp_conn_lock(conn);
-	info->state = tcb->state;
-	info->ca_state = tcb->ca_state;
-	info->options = (tcb->ts_ok ? VTCP_INFO_OPT_TIMESTAMPS : 0) |
-			(tcb->sack_ok ? VTCP_INFO_OPT_SACK : 0) |
-			(tcb->ws_ok ? VTCP_INFO_OPT_WSCALE : 0) |
-			(tcb->ecn_ok ? VTCP_INFO_OPT_ECN : 0);
-	info->snd_wscale = tcb->snd_wscale;
-	info->rcv_wscale = tcb->rcv_wscale;
-	info->backoff = tcb->backoff;
-	info->probes = tcb->probes;
-	info->rto = tcb->rto_us;
-	info->srtt = tcb->srtt_us;
-	info->rttvar = tcb->rttvar_us;
-	info->rtt_min = tcb->rtt_min_us;
-	info->snd_mss = tcb->mss;
-	info->rcv_mss = tcb->rcv_mss;
-	info->snd_cwnd = tcb->cwnd;
-	info->snd_ssthresh = tcb->ssthresh;
-	info->snd_wnd = tcb->snd_wnd;
-	info->rcv_wnd = tcb->rcv_adv - tcb->rcv_nxt;
-	info->unacked = tcb->snd_nxt - tcb->snd_una;
-	info->sacked = tcb->sndq.sacked;
-	info->lost = tcb->sndq.lost;
-	info->retrans = tcb->sndq.retrans;
-	info->reordering = tcb->reordering;
-	info->notsent = tcb->sndq.seq + tcb->sndq.bytes - tcb->snd_nxt;
-	if (tcb->state < VTCP_ESTABLISHED || tcb->fin_sent)
-		info->notsent = 0;
-	info->rcv_queued = tcb->rcvq.ready_bytes;
-	info->error = tcb->err;
-	info->bytes_sent = st->bytes_sent;
-	info->bytes_retrans = st->bytes_retrans;
-	info->bytes_acked = st->bytes_acked;
-	info->bytes_received = st->bytes_received;
-	info->segs_out = st->segs_out;
-	info->segs_in = st->segs_in;
-	info->data_segs_out = st->data_segs_out;
-	info->data_segs_in = st->data_segs_in;
-	info->total_retrans = st->retrans_segs;
-	info->rto_expirations = st->rto_expirations;
-	info->fast_retrans = st->fast_retrans;
-	info->dsacks = st->dsacks;
-	info->ooo_segs = st->ooo_segs;
-	info->challenge_acks = st->challenge_acks;
-	info->zero_window_probes = st->zero_window_probes;
-	info->keepalive_probes = st->keepalive_probes;
-	strscpy(info->congestion, tcb->cfg.cc->name, sizeof(info->congestion));
-	if (conn->vd)
-		info->ifindex = conn->vd->dev->ifindex;
-	vtcp_conn_unlock(conn);
-	vtcp_endpoint_from(&info->local, conn->tuple.family, &conn->tuple.local,
-			   conn->tuple.lport);
-	vtcp_endpoint_from(&info->remote, conn->tuple.family,
-			   &conn->tuple.remote, conn->tuple.rport);
-}
-
-void vtcp_listener_info(struct vtcp_listener *lsn, struct vtcp_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	spin_lock_bh(&lsn->lock);
-	info->state = lsn->dead ? VTCP_CLOSED : VTCP_LISTEN;
-	info->rcv_queued = lsn->acceptq_len;
-	if (lsn->vd)
-		info->ifindex = lsn->vd->dev->ifindex;
-	strscpy(info->congestion, lsn->cfg.cc->name, sizeof(info->congestion));
-	spin_unlock_bh(&lsn->lock);
-	vtcp_endpoint_from(&info->local, lsn->family, &lsn->addr, lsn->port);
 }
