@@ -24,6 +24,7 @@
 #include "compat.h"
 #include "net/conn.h"
 #include "net/device.h"
+#include "engine/proto.h"
 #include "engine/sndq.h"
 #include "net/tx.h"
 
@@ -41,14 +42,15 @@ u16 vtcp_tx_mss(const struct net_device *dev, u8 family)
 	unsigned int hdr = vtcp_tx_iphdr_len(family) + sizeof(struct tcphdr);
 	unsigned int mtu = READ_ONCE(dev->mtu);
 
-	return clamp_t(unsigned int, mtu > hdr ? mtu - hdr : 0, 64, 65535 - hdr);
+	return clamp_t(unsigned int, mtu > hdr ? mtu - hdr : 0, VTCP_MSS_MIN,
+		       VTCP_IP_MAX_LEN - hdr);
 }
 
 /* The largest segment that leaves as one GSO train. */
 u16 vtcp_tx_gso_max(u8 family)
 {
-	return 65535 - vtcp_tx_iphdr_len(family) - sizeof(struct tcphdr) -
-	       VTCP_MAX_OPTION_SPACE;
+	return VTCP_IP_MAX_LEN - vtcp_tx_iphdr_len(family) -
+	       sizeof(struct tcphdr) - VTCP_MAX_OPTION_SPACE;
 }
 
 static int vtcp_tx_add_frag(void *arg, struct page *page, u32 off, u32 len)
@@ -77,34 +79,45 @@ static __sum16 vtcp_tx_csum(struct sk_buff *skb, const struct vtcp_tuple *t,
 	return tcp_v6_check(tcplen, &t->local.ip6, &t->remote.ip6, csum);
 }
 
-static struct sk_buff *vtcp_tx_build(struct net_device *dev,
-				     const struct vtcp_tuple *t,
-				     const struct vtcp_out *out,
-				     const struct vtcp_sndq *q)
+/* An skb with room for the headers, holding the payload (copied or not). */
+static struct sk_buff *vtcp_tx_alloc(const struct vtcp_out *out,
+				     const struct vtcp_sndq *q,
+				     unsigned int hdrlen)
 {
-	unsigned int optlen = vtcp_opts_size(&out->opt);
-	unsigned int thlen = sizeof(struct tcphdr) + optlen;
-	unsigned int iplen = vtcp_tx_iphdr_len(t->family);
 	bool copy = out->len <= VTCP_TX_COPY_MAX;
-	unsigned int tcplen = thlen + out->len;
 	struct sk_buff *skb;
-	struct tcphdr *th;
 
-	skb = alloc_skb(NET_SKB_PAD + iplen + thlen + (copy ? out->len : 0),
+	skb = alloc_skb(NET_SKB_PAD + hdrlen + (copy ? out->len : 0),
 			GFP_ATOMIC | __GFP_NOWARN);
 	if (!skb)
 		return NULL;
-	skb_reserve(skb, NET_SKB_PAD + iplen + thlen);
-	if (out->len) {
-		if (copy)
-			vtcp_sndq_copy(q, out->data_seq, out->len,
-				       skb_put(skb, out->len));
-		else if (vtcp_sndq_for_each(q, out->data_seq, out->len,
-					    vtcp_tx_add_frag, skb))
-			goto err_free;
+	skb_reserve(skb, NET_SKB_PAD + hdrlen);
+	if (!out->len)
+		return skb;
+	if (copy) {
+		vtcp_sndq_copy(q, out->data_seq, out->len,
+			       skb_put(skb, out->len));
+		return skb;
 	}
+	if (vtcp_sndq_for_each(q, out->data_seq, out->len, vtcp_tx_add_frag,
+			       skb))
+		goto err_free_skb;
+	return skb;
 
-	th = skb_push(skb, thlen);
+err_free_skb:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/* The TCP header and its options, @thlen bytes in all. */
+static struct tcphdr *vtcp_tx_push_tcp(struct sk_buff *skb,
+				       const struct vtcp_tuple *t,
+				       const struct vtcp_out *out,
+				       unsigned int thlen)
+{
+	unsigned int optlen = thlen - sizeof(struct tcphdr);
+	struct tcphdr *th = skb_push(skb, thlen);
+
 	skb_reset_transport_header(skb);
 	memset(th, 0, sizeof(*th));
 	th->source = t->lport;
@@ -116,37 +129,53 @@ static struct sk_buff *vtcp_tx_build(struct net_device *dev,
 	th->window = htons(out->wnd);
 	if (optlen)
 		vtcp_opts_write((u8 *)(th + 1), &out->opt, optlen);
+	return th;
+}
 
-	if (t->family == AF_INET) {
-		struct iphdr *iph = skb_push(skb, sizeof(*iph));
+static void vtcp_tx_push_ipv4(struct sk_buff *skb, const struct vtcp_tuple *t,
+			      const struct vtcp_out *out, unsigned int tcplen)
+{
+	struct iphdr *iph = skb_push(skb, sizeof(*iph));
 
-		iph->version = 4;
-		iph->ihl = 5;
-		iph->tos = out->ecn;
-		iph->tot_len = htons(iplen + tcplen);
-		/* Atomic datagrams: DF set, the ID need not vary (RFC 6864). */
-		iph->id = 0;
-		iph->frag_off = htons(IP_DF);
-		iph->ttl = 64;
-		iph->protocol = IPPROTO_TCP;
-		iph->saddr = t->local.ip;
-		iph->daddr = t->remote.ip;
-		ip_send_check(iph);
-		skb->protocol = htons(ETH_P_IP);
-	} else {
-		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = out->ecn;
+	iph->tot_len = htons(sizeof(*iph) + tcplen);
+	/* Atomic datagrams: DF set, the ID need not vary (RFC 6864). */
+	iph->id = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = VTCP_IP_TTL;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = t->local.ip;
+	iph->daddr = t->remote.ip;
+	ip_send_check(iph);
+	skb->protocol = htons(ETH_P_IP);
+}
 
-		ip6_flow_hdr(ip6h, out->ecn, 0);
-		ip6h->payload_len = htons(tcplen);
-		ip6h->nexthdr = IPPROTO_TCP;
-		ip6h->hop_limit = 64;
-		ip6h->saddr = t->local.ip6;
-		ip6h->daddr = t->remote.ip6;
-		skb->protocol = htons(ETH_P_IPV6);
-	}
-	skb_reset_network_header(skb);
-	skb_reset_mac_header(skb);
+static void vtcp_tx_push_ipv6(struct sk_buff *skb, const struct vtcp_tuple *t,
+			      const struct vtcp_out *out, unsigned int tcplen)
+{
+	struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
 
+	ip6_flow_hdr(ip6h, out->ecn, 0);
+	ip6h->payload_len = htons(tcplen);
+	ip6h->nexthdr = IPPROTO_TCP;
+	ip6h->hop_limit = VTCP_IP_TTL;
+	ip6h->saddr = t->local.ip6;
+	ip6h->daddr = t->remote.ip6;
+	skb->protocol = htons(ETH_P_IPV6);
+}
+
+/*
+ * The TCP checksum, as the head comment says: none left to the host with
+ * rx-checksumming off, the pseudo-header's for GSO trains and fragments,
+ * the full sum for small linear segments.
+ */
+static void vtcp_tx_checksum(struct sk_buff *skb, const struct net_device *dev,
+			     const struct vtcp_tuple *t,
+			     const struct vtcp_out *out, struct tcphdr *th,
+			     unsigned int tcplen)
+{
 	if (!(READ_ONCE(dev->features) & NETIF_F_RXCSUM)) {
 		th->check = vtcp_tx_csum(skb, t, tcplen);
 		skb->ip_summed = CHECKSUM_NONE;
@@ -164,22 +193,47 @@ static struct sk_buff *vtcp_tx_build(struct net_device *dev,
 		th->check = vtcp_tx_csum(skb, t, tcplen);
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	}
-	if (out->gso_size) {
-		struct skb_shared_info *shinfo = skb_shinfo(skb);
+}
 
-		shinfo->gso_size = out->gso_size;
-		shinfo->gso_segs = DIV_ROUND_UP(out->len, out->gso_size);
-		shinfo->gso_type = t->family == AF_INET ?
-				   SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID :
-				   SKB_GSO_TCPV6;
-	}
+/* A segment larger than the MSS leaves as one GSO train. */
+static void vtcp_tx_gso(struct sk_buff *skb, const struct vtcp_tuple *t,
+			const struct vtcp_out *out)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	shinfo->gso_size = out->gso_size;
+	shinfo->gso_segs = DIV_ROUND_UP(out->len, out->gso_size);
+	shinfo->gso_type = t->family == AF_INET ?
+			   SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID : SKB_GSO_TCPV6;
+}
+
+static struct sk_buff *vtcp_tx_build(struct net_device *dev,
+				     const struct vtcp_tuple *t,
+				     const struct vtcp_out *out,
+				     const struct vtcp_sndq *q)
+{
+	unsigned int thlen = sizeof(struct tcphdr) + vtcp_opts_size(&out->opt);
+	unsigned int iplen = vtcp_tx_iphdr_len(t->family);
+	unsigned int tcplen = thlen + out->len;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = vtcp_tx_alloc(out, q, iplen + thlen);
+	if (!skb)
+		return NULL;
+	th = vtcp_tx_push_tcp(skb, t, out, thlen);
+	if (t->family == AF_INET)
+		vtcp_tx_push_ipv4(skb, t, out, tcplen);
+	else
+		vtcp_tx_push_ipv6(skb, t, out, tcplen);
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	vtcp_tx_checksum(skb, dev, t, out, th, tcplen);
+	if (out->gso_size)
+		vtcp_tx_gso(skb, t, out);
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	return skb;
-
-err_free:
-	kfree_skb(skb);
-	return NULL;
 }
 
 static int vtcp_tx_inject(struct vtcp_device *vd, struct sk_buff *skb)
@@ -215,7 +269,7 @@ int vtcp_tx_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
 		return -ENOMEM;
 	}
-	if (out->flags & TCPHDR_RST)
+	if (out->flags & VTCP_TH_RST)
 		vtcp_dev_count(vd, VTCP_CNT_RESETS_SENT);
 	return vtcp_tx_inject(vd, skb);
 }
@@ -232,7 +286,7 @@ void vtcp_tx_reply(struct vtcp_device *vd, const struct vtcp_tuple *tuple,
 		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
 		return;
 	}
-	if (out->flags & TCPHDR_RST)
+	if (out->flags & VTCP_TH_RST)
 		vtcp_dev_count(vd, VTCP_CNT_RESETS_SENT);
 	vtcp_tx_inject(vd, skb);
 }
