@@ -9,12 +9,14 @@
  */
 
 #include <linux/errno.h>
+#include <linux/nospec.h>
 #include <linux/string.h>
 #include <uapi/linux/vtcp.h>
 
 #include "engine/cc.h"
 #include "net/conn.h"
 #include "net/limits.h"
+#include "engine/proto.h"
 #include "api/sockopt.h"
 
 #define VTCP_KEEPALIVE_MAX_S	32767	/* as Linux's MAX_TCP_KEEPIDLE */
@@ -23,175 +25,256 @@
 #define VTCP_BUF_MAX		(64U << 20)
 #define VTCP_TIME_WAIT_MAX_MS	600000
 
-static int vtcp_opt_flag(struct vtcp_cfg *cfg, u16 flag, u64 value)
+/* What an option's value is, which says how it is set and read. */
+enum vtcp_opt_type {
+	/* 0: no such option */
+	VTCP_OPT_TYPE_FLAG = 1,	/* 0 or 1: a VTCP_CFG_* bit */
+	VTCP_OPT_TYPE_NUM,	/* a number within bounds */
+	VTCP_OPT_TYPE_CC,	/* a congestion control's name */
+	VTCP_OPT_TYPE_ERROR,	/* the pending error: read only */
+};
+
+/*
+ * Every option is one entry of vtcp_opts[], by its number: its type, a
+ * flag's bit, a number's bounds, getter and setter, and whether it shapes
+ * the handshake, which makes it settable only before the connection opens.
+ */
+struct vtcp_opt_def {
+	enum vtcp_opt_type type;
+	bool before_open;	/* -EISCONN once the connection opened */
+	u16 flag;		/* VTCP_OPT_TYPE_FLAG: its VTCP_CFG_* bit */
+	bool zero_off;		/* VTCP_OPT_TYPE_NUM: 0, "none", is allowed */
+	u32 min;		/* VTCP_OPT_TYPE_NUM: the bounds, inclusive */
+	u32 max;
+	u64 (*get)(const struct vtcp_cfg *cfg);
+	void (*set)(struct vtcp_cfg *cfg, u64 value);	/* a value in bounds */
+};
+
+static u64 vtcp_opt_keepidle(const struct vtcp_cfg *cfg)
 {
-	if (value > 1)
+	return cfg->keepalive_idle_ms / MSEC_PER_SEC;
+}
+
+static void vtcp_opt_set_keepidle(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->keepalive_idle_ms = value * MSEC_PER_SEC;
+}
+
+static u64 vtcp_opt_keepintvl(const struct vtcp_cfg *cfg)
+{
+	return cfg->keepalive_intvl_ms / MSEC_PER_SEC;
+}
+
+static void vtcp_opt_set_keepintvl(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->keepalive_intvl_ms = value * MSEC_PER_SEC;
+}
+
+static u64 vtcp_opt_keepcnt(const struct vtcp_cfg *cfg)
+{
+	return cfg->keepalive_cnt;
+}
+
+static void vtcp_opt_set_keepcnt(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->keepalive_cnt = value;
+}
+
+static u64 vtcp_opt_user_timeout(const struct vtcp_cfg *cfg)
+{
+	return cfg->user_timeout_ms;
+}
+
+static void vtcp_opt_set_user_timeout(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->user_timeout_ms = value;
+}
+
+static u64 vtcp_opt_sndbuf(const struct vtcp_cfg *cfg)
+{
+	return cfg->sndbuf;
+}
+
+static void vtcp_opt_set_sndbuf(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->sndbuf = value;
+}
+
+static u64 vtcp_opt_rcvbuf(const struct vtcp_cfg *cfg)
+{
+	return cfg->rcvbuf;
+}
+
+static void vtcp_opt_set_rcvbuf(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->rcvbuf = value;
+}
+
+static u64 vtcp_opt_maxseg(const struct vtcp_cfg *cfg)
+{
+	return cfg->mss_clamp;
+}
+
+static void vtcp_opt_set_maxseg(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->mss_clamp = value;
+}
+
+static u64 vtcp_opt_time_wait(const struct vtcp_cfg *cfg)
+{
+	return cfg->time_wait_ms;
+}
+
+static void vtcp_opt_set_time_wait(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->time_wait_ms = value;
+}
+
+#define VTCP_OPT_FLAG(bit)	.type = VTCP_OPT_TYPE_FLAG, .flag = (bit)
+#define VTCP_OPT_NUM(lo, hi, getter, setter)				\
+	.type = VTCP_OPT_TYPE_NUM, .min = (lo), .max = (hi),		\
+	.get = (getter), .set = (setter)
+
+static const struct vtcp_opt_def vtcp_opts[VTCP_OPT_MAX] = {
+	[VTCP_OPT_KEEPALIVE] = { VTCP_OPT_FLAG(VTCP_CFG_KEEPALIVE) },
+	[VTCP_OPT_KEEPIDLE] = {
+		VTCP_OPT_NUM(1, VTCP_KEEPALIVE_MAX_S, vtcp_opt_keepidle,
+			     vtcp_opt_set_keepidle),
+	},
+	[VTCP_OPT_KEEPINTVL] = {
+		VTCP_OPT_NUM(1, VTCP_KEEPALIVE_MAX_S, vtcp_opt_keepintvl,
+			     vtcp_opt_set_keepintvl),
+	},
+	[VTCP_OPT_KEEPCNT] = {
+		VTCP_OPT_NUM(1, VTCP_KEEPCNT_MAX, vtcp_opt_keepcnt,
+			     vtcp_opt_set_keepcnt),
+	},
+	[VTCP_OPT_NODELAY] = { VTCP_OPT_FLAG(VTCP_CFG_NODELAY) },
+	[VTCP_OPT_CORK] = { VTCP_OPT_FLAG(VTCP_CFG_CORK) },
+	[VTCP_OPT_USER_TIMEOUT] = {
+		VTCP_OPT_NUM(0, INT_MAX, vtcp_opt_user_timeout,
+			     vtcp_opt_set_user_timeout),
+	},
+	[VTCP_OPT_SNDBUF] = {
+		VTCP_OPT_NUM(VTCP_BUF_MIN, VTCP_BUF_MAX, vtcp_opt_sndbuf,
+			     vtcp_opt_set_sndbuf),
+	},
+	[VTCP_OPT_RCVBUF] = {
+		VTCP_OPT_NUM(VTCP_BUF_MIN, VTCP_BUF_MAX, vtcp_opt_rcvbuf,
+			     vtcp_opt_set_rcvbuf),
+	},
+	[VTCP_OPT_CONGESTION] = { .type = VTCP_OPT_TYPE_CC },
+	[VTCP_OPT_MAXSEG] = {
+		VTCP_OPT_NUM(VTCP_MSS_CLAMP_MIN, VTCP_MSS_CLAMP_MAX,
+			     vtcp_opt_maxseg, vtcp_opt_set_maxseg),
+		.zero_off = true,
+		.before_open = true,
+	},
+	[VTCP_OPT_LINGER_ABORT] = { VTCP_OPT_FLAG(VTCP_CFG_ABORT_ON_CLOSE) },
+	[VTCP_OPT_SACK] = {
+		VTCP_OPT_FLAG(VTCP_CFG_SACK),
+		.before_open = true,
+	},
+	[VTCP_OPT_TIMESTAMPS] = {
+		VTCP_OPT_FLAG(VTCP_CFG_TIMESTAMPS),
+		.before_open = true,
+	},
+	[VTCP_OPT_WINDOW_SCALING] = {
+		VTCP_OPT_FLAG(VTCP_CFG_WSCALE),
+		.before_open = true,
+	},
+	[VTCP_OPT_TIME_WAIT] = {
+		VTCP_OPT_NUM(1, VTCP_TIME_WAIT_MAX_MS, vtcp_opt_time_wait,
+			     vtcp_opt_set_time_wait),
+	},
+	[VTCP_OPT_ERROR] = { .type = VTCP_OPT_TYPE_ERROR },
+	[VTCP_OPT_NOSIGPIPE] = { VTCP_OPT_FLAG(VTCP_CFG_NOSIGPIPE) },
+	[VTCP_OPT_ECN] = {
+		VTCP_OPT_FLAG(VTCP_CFG_ECN),
+		.before_open = true,
+	},
+	[VTCP_OPT_RACK] = { VTCP_OPT_FLAG(VTCP_CFG_RACK) },
+};
+
+/* The entry for @opt's name, or NULL if there is no such option. */
+static const struct vtcp_opt_def *vtcp_opt_def(const struct vtcp_opt *opt)
+{
+	u32 name = opt->name;
+
+	if (name >= ARRAY_SIZE(vtcp_opts))
+		return NULL;
+	name = array_index_nospec(name, ARRAY_SIZE(vtcp_opts));
+	return vtcp_opts[name].type ? &vtcp_opts[name] : NULL;
+}
+
+static int vtcp_opt_set_cc(struct vtcp_cfg *cfg, const struct vtcp_opt *opt)
+{
+	const struct vtcp_cc_ops *cc;
+
+	if (!memchr(opt->str, 0, sizeof(opt->str)))
 		return -EINVAL;
-	if (value)
-		cfg->flags |= flag;
-	else
-		cfg->flags &= ~flag;
+	cc = vtcp_cc_find(opt->str);
+	if (!cc)
+		return -ENOENT;
+	cfg->cc = cc;
 	return 0;
 }
 
 /* Apply @opt to @cfg; @opened: the connection exists already. */
 int vtcp_opt_set(struct vtcp_cfg *cfg, const struct vtcp_opt *opt, bool opened)
 {
+	const struct vtcp_opt_def *def = vtcp_opt_def(opt);
 	u64 v = opt->value;
 
 	if (opt->__reserved)
 		return -EINVAL;
-	switch (opt->name) {
-	case VTCP_OPT_KEEPALIVE:
-		return vtcp_opt_flag(cfg, VTCP_CFG_KEEPALIVE, v);
-	case VTCP_OPT_KEEPIDLE:
-	case VTCP_OPT_KEEPINTVL:
-		if (!v || v > VTCP_KEEPALIVE_MAX_S)
+	if (!def)
+		return -ENOPROTOOPT;
+	if (def->before_open && opened)
+		return -EISCONN;
+	switch (def->type) {
+	case VTCP_OPT_TYPE_FLAG:
+		if (v > 1)
 			return -EINVAL;
-		if (opt->name == VTCP_OPT_KEEPIDLE)
-			cfg->keepalive_idle_ms = v * MSEC_PER_SEC;
+		if (v)
+			cfg->flags |= def->flag;
 		else
-			cfg->keepalive_intvl_ms = v * MSEC_PER_SEC;
+			cfg->flags &= ~def->flag;
 		return 0;
-	case VTCP_OPT_KEEPCNT:
-		if (!v || v > VTCP_KEEPCNT_MAX)
+	case VTCP_OPT_TYPE_NUM:
+		if (!(def->zero_off && !v) && (v < def->min || v > def->max))
 			return -EINVAL;
-		cfg->keepalive_cnt = v;
+		def->set(cfg, v);
 		return 0;
-	case VTCP_OPT_NODELAY:
-		return vtcp_opt_flag(cfg, VTCP_CFG_NODELAY, v);
-	case VTCP_OPT_CORK:
-		return vtcp_opt_flag(cfg, VTCP_CFG_CORK, v);
-	case VTCP_OPT_USER_TIMEOUT:
-		if (v > INT_MAX)
-			return -EINVAL;
-		cfg->user_timeout_ms = v;
-		return 0;
-	case VTCP_OPT_SNDBUF:
-	case VTCP_OPT_RCVBUF:
-		if (v < VTCP_BUF_MIN || v > VTCP_BUF_MAX)
-			return -EINVAL;
-		if (opt->name == VTCP_OPT_SNDBUF)
-			cfg->sndbuf = v;
-		else
-			cfg->rcvbuf = v;
-		return 0;
-	case VTCP_OPT_CONGESTION: {
-		const struct vtcp_cc_ops *cc;
-
-		if (!memchr(opt->str, 0, sizeof(opt->str)))
-			return -EINVAL;
-		cc = vtcp_cc_find(opt->str);
-		if (!cc)
-			return -ENOENT;
-		cfg->cc = cc;
-		return 0;
+	case VTCP_OPT_TYPE_CC:
+		return vtcp_opt_set_cc(cfg, opt);
+	case VTCP_OPT_TYPE_ERROR:
+		break;
 	}
-	case VTCP_OPT_MAXSEG:
-		if (opened)
-			return -EISCONN;
-		if (v && (v < 88 || v > 65495))
-			return -EINVAL;
-		cfg->mss_clamp = v;
-		return 0;
-	case VTCP_OPT_LINGER_ABORT:
-		return vtcp_opt_flag(cfg, VTCP_CFG_ABORT_ON_CLOSE, v);
-	case VTCP_OPT_SACK:
-	case VTCP_OPT_TIMESTAMPS:
-	case VTCP_OPT_WINDOW_SCALING:
-		if (opened)
-			return -EISCONN;
-		return vtcp_opt_flag(cfg, opt->name == VTCP_OPT_SACK ?
-				     VTCP_CFG_SACK : opt->name == VTCP_OPT_TIMESTAMPS ?
-				     VTCP_CFG_TIMESTAMPS : VTCP_CFG_WSCALE, v);
-	case VTCP_OPT_TIME_WAIT:
-		if (!v || v > VTCP_TIME_WAIT_MAX_MS)
-			return -EINVAL;
-		cfg->time_wait_ms = v;
-		return 0;
-	case VTCP_OPT_NOSIGPIPE:
-		return vtcp_opt_flag(cfg, VTCP_CFG_NOSIGPIPE, v);
-	case VTCP_OPT_ECN:
-		if (opened)
-			return -EISCONN;
-		return vtcp_opt_flag(cfg, VTCP_CFG_ECN, v);
-	case VTCP_OPT_RACK:
-		return vtcp_opt_flag(cfg, VTCP_CFG_RACK, v);
-	case VTCP_OPT_ERROR:
-		return -EINVAL;	/* read only */
-	}
-	return -ENOPROTOOPT;
+	return -EINVAL;
 }
 
 int vtcp_opt_get(const struct vtcp_cfg *cfg, struct vtcp_opt *opt)
 {
-	u64 v;
+	const struct vtcp_opt_def *def = vtcp_opt_def(opt);
+	u64 v = 0;	/* VTCP_OPT_ERROR: the caller fills it in */
 
 	if (opt->__reserved)
 		return -EINVAL;
-	switch (opt->name) {
-	case VTCP_OPT_KEEPALIVE:
-		v = !!(cfg->flags & VTCP_CFG_KEEPALIVE);
+	if (!def)
+		return -ENOPROTOOPT;
+	switch (def->type) {
+	case VTCP_OPT_TYPE_FLAG:
+		v = !!(cfg->flags & def->flag);
 		break;
-	case VTCP_OPT_KEEPIDLE:
-		v = cfg->keepalive_idle_ms / MSEC_PER_SEC;
+	case VTCP_OPT_TYPE_NUM:
+		v = def->get(cfg);
 		break;
-	case VTCP_OPT_KEEPINTVL:
-		v = cfg->keepalive_intvl_ms / MSEC_PER_SEC;
-		break;
-	case VTCP_OPT_KEEPCNT:
-		v = cfg->keepalive_cnt;
-		break;
-	case VTCP_OPT_NODELAY:
-		v = !!(cfg->flags & VTCP_CFG_NODELAY);
-		break;
-	case VTCP_OPT_CORK:
-		v = !!(cfg->flags & VTCP_CFG_CORK);
-		break;
-	case VTCP_OPT_USER_TIMEOUT:
-		v = cfg->user_timeout_ms;
-		break;
-	case VTCP_OPT_SNDBUF:
-		v = cfg->sndbuf;
-		break;
-	case VTCP_OPT_RCVBUF:
-		v = cfg->rcvbuf;
-		break;
-	case VTCP_OPT_CONGESTION:
+	case VTCP_OPT_TYPE_CC:
 		strscpy_pad(opt->str, cfg->cc->name, sizeof(opt->str));
 		return 0;
-	case VTCP_OPT_MAXSEG:
-		v = cfg->mss_clamp;
+	case VTCP_OPT_TYPE_ERROR:
 		break;
-	case VTCP_OPT_LINGER_ABORT:
-		v = !!(cfg->flags & VTCP_CFG_ABORT_ON_CLOSE);
-		break;
-	case VTCP_OPT_SACK:
-		v = !!(cfg->flags & VTCP_CFG_SACK);
-		break;
-	case VTCP_OPT_TIMESTAMPS:
-		v = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
-		break;
-	case VTCP_OPT_WINDOW_SCALING:
-		v = !!(cfg->flags & VTCP_CFG_WSCALE);
-		break;
-	case VTCP_OPT_TIME_WAIT:
-		v = cfg->time_wait_ms;
-		break;
-	case VTCP_OPT_NOSIGPIPE:
-		v = !!(cfg->flags & VTCP_CFG_NOSIGPIPE);
-		break;
-	case VTCP_OPT_ECN:
-		v = !!(cfg->flags & VTCP_CFG_ECN);
-		break;
-	case VTCP_OPT_RACK:
-		v = !!(cfg->flags & VTCP_CFG_RACK);
-		break;
-	case VTCP_OPT_ERROR:
-		v = 0;	/* the caller fills it from the connection */
-		break;
-	default:
-		return -ENOPROTOOPT;
 	}
 	memset(opt->str, 0, sizeof(opt->str));
 	opt->value = v;

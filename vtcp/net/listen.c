@@ -18,13 +18,13 @@
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <net/tcp.h>
 
 #include "net/conn.h"
 #include "net/device.h"
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "engine/proto.h"
 #include "net/tx.h"
 
 static bool vtcp_listener_matches(const struct vtcp_listener *lsn, u8 family,
@@ -367,11 +367,11 @@ enum vtcp_drop_reason vtcp_listen_input(struct vtcp_listener *lsn,
 {
 	u8 flags = pkt->seg.flags;
 
-	if (flags & TCPHDR_RST)
+	if (flags & VTCP_TH_RST)
 		return VTCP_DROP_STATE;
-	if (flags & TCPHDR_ACK)
+	if (flags & VTCP_TH_ACK)
 		return vtcp_listen_ack(lsn, vd, pkt, now);
-	if (flags & TCPHDR_SYN)
+	if (flags & VTCP_TH_SYN)
 		return vtcp_listen_syn(lsn, vd, pkt, now);
 	return VTCP_DROP_BAD_FLAGS;
 }

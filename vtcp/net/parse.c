@@ -21,6 +21,7 @@
 #include <net/tcp.h>
 
 #include "net/parse.h"
+#include "engine/proto.h"
 
 static enum vtcp_drop_reason vtcp_parse_ipv4(const struct sk_buff *skb,
 					     struct vtcp_pkt *pkt,
@@ -64,7 +65,7 @@ static enum vtcp_drop_reason vtcp_parse_ipv4(const struct sk_buff *skb,
 	pkt->tuple.family = AF_INET;
 	pkt->tuple.local.ip = iph->daddr;
 	pkt->tuple.remote.ip = iph->saddr;
-	pkt->seg.ecn = iph->tos & INET_ECN_MASK;
+	pkt->seg.ecn = iph->tos & VTCP_ECN_MASK;
 	*thoff = ihl;
 	*len = tot - ihl;
 	return VTCP_DROP_NONE;
@@ -108,7 +109,7 @@ static enum vtcp_drop_reason vtcp_parse_ipv6(const struct sk_buff *skb,
 	pkt->tuple.family = AF_INET6;
 	pkt->tuple.local.ip6 = ip6h->daddr;
 	pkt->tuple.remote.ip6 = ip6h->saddr;
-	pkt->seg.ecn = ipv6_get_dsfield(ip6h) & INET_ECN_MASK;
+	pkt->seg.ecn = ipv6_get_dsfield(ip6h) & VTCP_ECN_MASK;
 	*thoff = off;
 	*len = sizeof(*ip6h) + plen - off;
 	return VTCP_DROP_NONE;
@@ -189,8 +190,8 @@ enum vtcp_drop_reason vtcp_parse(struct sk_buff *skb, struct vtcp_pkt *pkt)
 	 * answer it with a RST (RFC 9293 3.10.7.1); a listener and a
 	 * connection drop it.
 	 */
-	if ((pkt->seg.flags & TCPHDR_SYN) &&
-	    (pkt->seg.flags & (TCPHDR_FIN | TCPHDR_RST)))
+	if ((pkt->seg.flags & VTCP_TH_SYN) &&
+	    (pkt->seg.flags & (VTCP_TH_FIN | VTCP_TH_RST)))
 		return VTCP_DROP_BAD_FLAGS;
 
 	if (doff > sizeof(*th)) {

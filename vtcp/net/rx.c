@@ -18,13 +18,13 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/dst.h>
-#include <net/tcp.h>
 
 #include "net/conn.h"
 #include "net/device.h"
 #include "net/limits.h"
 #include "net/listen.h"
 #include "net/parse.h"
+#include "engine/proto.h"
 #include "net/rx.h"
 #include "net/tw.h"
 #include "net/tx.h"
@@ -37,7 +37,7 @@ static enum vtcp_drop_reason vtcp_rx_conn(struct vtcp_conn *conn,
 
 	/* No room to accept it: the peer retries the handshake's ACK. */
 	if (lsn && conn->tcb.state == VTCP_SYN_RECEIVED &&
-	    (pkt->seg.flags & TCPHDR_ACK) &&
+	    (pkt->seg.flags & VTCP_TH_ACK) &&
 	    READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
 	if (pkt->seg.len && vtcp_over_limits())
