@@ -27,6 +27,24 @@
 #include "engine/proto.h"
 #include "net/tx.h"
 
+/* The least SYN queue (children in the handshake), else twice the backlog. */
+#define VTCP_LISTEN_SYNQ_MIN		64U
+
+/*
+ * How long after the last SYN cookie sent a bare ACK is checked as one:
+ * isn.c takes a cookie in the cookie period it was made in and the next,
+ * and a period is 64 s (VTCP_COOKIE_PERIOD_NS, private to engine/isn.c).
+ * Past that, an ACK for no connection is answered with a RST unchecked.
+ */
+#define VTCP_LISTEN_COOKIE_WINDOW_NS	(2 * 64ULL * NSEC_PER_SEC)
+
+/* What a valid cookie's ACK says of the SYN it answers (isn.c). */
+struct vtcp_listen_cookie {
+	u16 mss;
+	u8 wscale;		/* VTCP_COOKIE_NO_WSCALE: none offered */
+	bool sack;
+};
+
 static bool vtcp_listener_matches(const struct vtcp_listener *lsn, u8 family,
 				  const union vtcp_addr *addr, __be16 port,
 				  bool exact)
@@ -58,7 +76,7 @@ struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
 	lsn->addr = *addr;
 	lsn->port = port;
 	lsn->backlog = backlog;
-	lsn->synq_max = max(2 * backlog, 64U);
+	lsn->synq_max = max(2 * backlog, VTCP_LISTEN_SYNQ_MIN);
 	atomic_set(&lsn->synq_len, 0);
 	spin_lock_init(&lsn->lock);
 	INIT_LIST_HEAD(&lsn->acceptq);
@@ -257,13 +275,14 @@ struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn)
 	return lsn;
 }
 
-/* Make a child for @lsn and give it the segment that made it. */
-static enum vtcp_drop_reason vtcp_listen_new_child(struct vtcp_listener *lsn,
-						   struct vtcp_device *vd,
-						   struct vtcp_pkt *pkt,
-						   const struct vtcp_seg *cookie_ack,
-						   u16 mss, u8 wscale, bool sack,
-						   u64 now)
+/*
+ * Make a child for @lsn and give it the segment that made it: a SYN, or
+ * the ACK of a valid cookie, whose SYN's options @cookie carries.
+ */
+static enum vtcp_drop_reason
+vtcp_listen_new_child(struct vtcp_listener *lsn, struct vtcp_device *vd,
+		      struct vtcp_pkt *pkt,
+		      const struct vtcp_listen_cookie *cookie, u64 now)
 {
 	enum vtcp_drop_reason drop;
 	struct vtcp_conn *conn;
@@ -281,10 +300,12 @@ static enum vtcp_drop_reason vtcp_listen_new_child(struct vtcp_listener *lsn,
 	}
 	conn->listener = lsn;
 	atomic_inc(&lsn->synq_len);
-	if (cookie_ack)
-		vtcp_cookie_child(&conn->tcb, cookie_ack, mss, wscale, sack, now);
+	if (cookie)
+		vtcp_cookie_child(&conn->tcb, &pkt->seg, cookie->mss,
+				  cookie->wscale, cookie->sack, now);
 	else
-		vtcp_listen_child(&conn->tcb, vtcp_isn(&vtcp_secret, &pkt->tuple, now));
+		vtcp_listen_child(&conn->tcb,
+				  vtcp_isn(&vtcp_secret, &pkt->tuple, now));
 	if (vtcp_conn_insert(conn)) {
 		/* The tuple was taken on another CPU meanwhile. */
 		vtcp_conn_discard(conn);
@@ -310,12 +331,12 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
 	if (atomic_read(&lsn->synq_len) < lsn->synq_max)
-		return vtcp_listen_new_child(lsn, vd, pkt, NULL, 0, 0, false, now);
+		return vtcp_listen_new_child(lsn, vd, pkt, NULL, now);
 
 	/* The SYN queue is full: answer with a cookie, keep nothing. */
 	cookie = vtcp_cookie_make(&vtcp_secret, &pkt->tuple, pkt->seg.seq,
 				  pkt->seg.opt.present & VTCP_TCPOPT_MSS ?
-				  pkt->seg.opt.mss : 536, now, &mss);
+				  pkt->seg.opt.mss : VTCP_MSS_DEFAULT, now, &mss);
 	vtcp_listener_cfg(lsn, &cfg);
 	vtcp_cookie_synack(&cfg, &pkt->seg, cookie,
 			   vtcp_tx_mss(vd->dev, pkt->tuple.family),
@@ -326,35 +347,37 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 	return VTCP_DROP_NONE;
 }
 
-/* Cookies sent in the last two cookie periods may still come back. */
-static bool vtcp_listen_cookies_recent(const struct vtcp_listener *lsn, u64 now)
+/* Cookies sent this recently may still come back. */
+static bool vtcp_listen_cookies_recent(const struct vtcp_listener *lsn,
+				       u64 now)
 {
 	u64 sent = READ_ONCE(lsn->cookie_ns);
 
-	return sent && now - sent < 128ULL * NSEC_PER_SEC;
+	return sent && now - sent < VTCP_LISTEN_COOKIE_WINDOW_NS;
 }
 
 static enum vtcp_drop_reason vtcp_listen_ack(struct vtcp_listener *lsn,
 					     struct vtcp_device *vd,
 					     struct vtcp_pkt *pkt, u64 now)
 {
-	struct vtcp_seg *seg = &pkt->seg;
-	bool sack = false;
-	u8 wscale = VTCP_COOKIE_NO_WSCALE;
-	u16 mss;
+	struct vtcp_listen_cookie cookie = {
+		.wscale = VTCP_COOKIE_NO_WSCALE,
+	};
+	const struct vtcp_seg *seg = &pkt->seg;
 
 	if (!vtcp_listen_cookies_recent(lsn, now))
 		return VTCP_DROP_NO_SOCKET;
-	mss = vtcp_cookie_check(&vtcp_secret, &pkt->tuple, seg->ack - 1,
-				seg->seq - 1, now);
-	if (!mss)
+	cookie.mss = vtcp_cookie_check(&vtcp_secret, &pkt->tuple, seg->ack - 1,
+				       seg->seq - 1, now);
+	if (!cookie.mss)
 		return VTCP_DROP_BAD_COOKIE;
 	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
 	vtcp_dev_count(vd, VTCP_CNT_COOKIES_VALID);
 	if (seg->opt.present & VTCP_TCPOPT_TS)
-		vtcp_cookie_ts_decode(seg->opt.tsecr, &wscale, &sack);
-	return vtcp_listen_new_child(lsn, vd, pkt, seg, mss, wscale, sack, now);
+		vtcp_cookie_ts_decode(seg->opt.tsecr, &cookie.wscale,
+				      &cookie.sack);
+	return vtcp_listen_new_child(lsn, vd, pkt, &cookie, now);
 }
 
 /*
