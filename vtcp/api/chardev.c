@@ -41,6 +41,9 @@
 #define VTCP_OPT_SIZE_VER0	sizeof(struct vtcp_opt)
 #define VTCP_INFO_SIZE_VER0	sizeof(struct vtcp_info)
 
+/* An ioctl number without its size: which command, of whatever version. */
+#define VTCP_IOC_BASE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
 static const struct file_operations vtcp_conn_fops;
 
 static bool vtcp_file_is_conn(const struct file *file)
@@ -261,20 +264,20 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 	if (_IOC_TYPE(cmd) != VTCP_IOC_MAGIC)
 		return -ENOTTY;
 
-	switch (cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT)) {
-	case VTCP_IOC_LISTEN & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+	switch (VTCP_IOC_BASE(cmd)) {
+	case VTCP_IOC_BASE(VTCP_IOC_LISTEN):
 		if (!h)
 			return -EISCONN;
 		ret = vtcp_copy_in(&u.listen, sizeof(u.listen), argp, size,
 				   VTCP_LISTEN_SIZE_VER0);
 		return ret ?: vtcp_handle_listen(h, &u.listen);
 
-	case VTCP_IOC_ACCEPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+	case VTCP_IOC_BASE(VTCP_IOC_ACCEPT):
 		if (size < VTCP_ACCEPT_SIZE_VER0)
 			return -EINVAL;
 		return vtcp_ioctl_accept(file, argp, size);
 
-	case VTCP_IOC_CONNECT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+	case VTCP_IOC_BASE(VTCP_IOC_CONNECT):
 		if (!h)
 			return -EISCONN;
 		ret = vtcp_copy_in(&u.connect, sizeof(u.connect), argp, size,
@@ -282,12 +285,12 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		return ret ?: vtcp_handle_connect(h, &u.connect,
 						  vtcp_file_nonblock(file, 0));
 
-	case VTCP_IOC_SETOPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+	case VTCP_IOC_BASE(VTCP_IOC_SETOPT):
 		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
 				   VTCP_OPT_SIZE_VER0);
 		return ret ?: vtcp_ioctl_opt(file, &u.opt, true);
 
-	case VTCP_IOC_GETOPT & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+	case VTCP_IOC_BASE(VTCP_IOC_GETOPT):
 		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
 				   VTCP_OPT_SIZE_VER0);
 		if (!ret)
@@ -296,7 +299,7 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 			ret = -EFAULT;
 		return ret;
 
-	case VTCP_IOC_INFO & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT):
+	case VTCP_IOC_BASE(VTCP_IOC_INFO):
 		return vtcp_ioctl_info(file, argp, size);
 	}
 
@@ -398,5 +401,3 @@ void vtcp_chardev_uninit(void)
 {
 	misc_deregister(&vtcp_miscdev);
 }
-
-MODULE_ALIAS("devname:" KBUILD_MODNAME);
