@@ -47,8 +47,6 @@ static int __init vtcp_init(void)
 		goto err_uninit_device;
 
 	vtcp_debug_init();
-
-	pr_info("vtcp loaded\n");
 	return 0;
 
 err_uninit_device:
@@ -73,7 +71,6 @@ static void __exit vtcp_exit(void)
 	vtcp_tw_uninit();
 	vtcp_conn_uninit();
 	vtcp_sndq_uninit();
-	pr_info("vtcp unloaded\n");
 }
 
 module_init(vtcp_init);

@@ -3,7 +3,6 @@
  * /dev/vtcp handles: binding one as a listener or a connection, accepting.
  */
 
-#include <linux/net_namespace.h>
 #include <linux/nsproxy.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>

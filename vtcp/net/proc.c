@@ -15,7 +15,6 @@
 #include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 #include "net/conn.h"
 #include "net/device.h"
