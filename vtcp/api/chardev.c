@@ -66,22 +66,24 @@ static bool vtcp_file_nonblock(const struct file *file, int iocb_flags)
 
 static ssize_t vtcp_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct vtcp_conn *conn = vtcp_file_conn(iocb->ki_filp);
+	struct file *file = iocb->ki_filp;
+	struct vtcp_conn *conn = vtcp_file_conn(file);
 
 	if (!conn)
 		return -ENOTCONN;
 	return vtcp_stream_read(conn, to,
-				vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags));
+				vtcp_file_nonblock(file, iocb->ki_flags));
 }
 
 static ssize_t vtcp_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct vtcp_conn *conn = vtcp_file_conn(iocb->ki_filp);
+	struct file *file = iocb->ki_filp;
+	struct vtcp_conn *conn = vtcp_file_conn(file);
 
 	if (!conn)
 		return -ENOTCONN;
 	return vtcp_stream_write(conn, from,
-				 vtcp_file_nonblock(iocb->ki_filp, iocb->ki_flags));
+				 vtcp_file_nonblock(file, iocb->ki_flags));
 }
 
 static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
@@ -149,7 +151,8 @@ static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
 	conn = vtcp_handle_accept(h, &req, vtcp_file_nonblock(file, 0));
 	if (IS_ERR(conn))
 		return PTR_ERR(conn);
-	fd = get_unused_fd_flags(req.flags & VTCP_ACCEPT_CLOEXEC ? O_CLOEXEC : 0);
+	fd = get_unused_fd_flags(req.flags & VTCP_ACCEPT_CLOEXEC ?
+				 O_CLOEXEC : 0);
 	if (fd < 0) {
 		ret = fd;
 		goto err_release_conn;
@@ -249,9 +252,9 @@ static int vtcp_copy_in(void *dst, size_t ksize, const void __user *argp,
 static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	struct vtcp_handle *h = vtcp_file_is_conn(file) ? NULL : file->private_data;
 	void __user *argp = (void __user *)arg;
 	size_t size = _IOC_SIZE(cmd);
+	struct vtcp_handle *h = NULL;
 	struct vtcp_conn *conn;
 	union {
 		struct vtcp_listen listen;
@@ -260,6 +263,9 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		u32 how;
 	} u;
 	long ret;
+
+	if (!vtcp_file_is_conn(file))
+		h = file->private_data;
 
 	if (_IOC_TYPE(cmd) != VTCP_IOC_MAGIC)
 		return -ENOTTY;

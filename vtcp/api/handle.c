@@ -182,7 +182,6 @@ static int vtcp_handle_bind_ephemeral(struct vtcp_conn *conn)
 
 	for (i = 0; i < range; i++) {
 		u16 port = VTCP_PORT_LOW + (start + i) % range;
-
 		int ret;
 
 		conn->tuple.lport = htons(port);
@@ -206,9 +205,11 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 
 	if (req->flags)
 		return -EINVAL;
-	ret = vtcp_endpoint_to(&req->local, false, &tuple.family, &tuple.local);
+	ret = vtcp_endpoint_to(&req->local, false, &tuple.family,
+			       &tuple.local);
 	if (!ret)
-		ret = vtcp_endpoint_to(&req->remote, false, &rfamily, &tuple.remote);
+		ret = vtcp_endpoint_to(&req->remote, false, &rfamily,
+				       &tuple.remote);
 	if (ret)
 		return ret;
 	if (rfamily != tuple.family || !req->remote.port ||
@@ -255,7 +256,8 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	now = vtcp_now();
 	vtcp_conn_lock(conn);
 	conn->tcb.ts_offset = vtcp_ts_offset(&vtcp_secret, &conn->tuple);
-	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now), now);
+	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now),
+		     now);
 	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
 	vtcp_conn_unlock(conn);
 	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */

@@ -19,7 +19,7 @@ struct vtcp_listener;
  */
 struct vtcp_handle {
 	struct mutex lock;		/* serialises binding and options */
-	struct net *net;		/* the opener's namespace; NULL once bound */
+	struct net *net;		/* opener's netns; NULL once bound */
 	struct vtcp_cfg cfg;
 	struct vtcp_listener *lsn;
 	struct vtcp_conn *conn;

@@ -19,7 +19,8 @@
 #include "engine/proto.h"
 #include "api/sockopt.h"
 
-#define VTCP_KEEPALIVE_MAX_S	32767	/* as Linux's MAX_TCP_KEEPIDLE */
+/* Linux's bounds: MAX_TCP_KEEPIDLE, MAX_TCP_KEEPCNT. */
+#define VTCP_KEEPALIVE_MAX_S	32767
 #define VTCP_KEEPCNT_MAX	127
 #define VTCP_BUF_MIN		4096
 #define VTCP_BUF_MAX		(64U << 20)
@@ -43,11 +44,11 @@ struct vtcp_opt_def {
 	enum vtcp_opt_type type;
 	bool before_open;	/* -EISCONN once the connection opened */
 	u16 flag;		/* VTCP_OPT_TYPE_FLAG: its VTCP_CFG_* bit */
-	bool zero_off;		/* VTCP_OPT_TYPE_NUM: 0, "none", is allowed */
-	u32 min;		/* VTCP_OPT_TYPE_NUM: the bounds, inclusive */
+	bool zero_off;		/* a number: 0 ("none") is allowed too */
+	u32 min;		/* a number: the bounds, inclusive */
 	u32 max;
-	u64 (*get)(const struct vtcp_cfg *cfg);
-	void (*set)(struct vtcp_cfg *cfg, u64 value);	/* a value in bounds */
+	u64 (*get)(const struct vtcp_cfg *cfg);		/* a number */
+	void (*set)(struct vtcp_cfg *cfg, u64 value);	/* in bounds */
 };
 
 static u64 vtcp_opt_keepidle(const struct vtcp_cfg *cfg)

@@ -61,8 +61,8 @@ static bool vtcp_stream_read_waits(const struct vtcp_conn *conn)
 ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 			 bool nonblock)
 {
-	struct vtcp_tcb *tcb = &conn->tcb;
 	u32 len = min_t(size_t, iov_iter_count(to), INT_MAX);
+	struct vtcp_tcb *tcb = &conn->tcb;
 	struct vtcp_rcvq_reader r;
 	ssize_t ret;
 
@@ -134,6 +134,21 @@ static bool vtcp_stream_write_waits(const struct vtcp_conn *conn)
 }
 
 /*
+ * Wait until a writer may go on: without ulock, so that readers go on
+ * meanwhile. Returns 0 with ulock taken again, or -ERESTARTSYS without it.
+ */
+static int vtcp_stream_write_sleep(struct vtcp_conn *conn)
+{
+	lockdep_assert_held(&conn->ulock);
+	mutex_unlock(&conn->ulock);
+	if (wait_event_interruptible(conn->wq, !vtcp_stream_write_waits(conn)))
+		return -ERESTARTSYS;
+	if (mutex_lock_interruptible(&conn->ulock))
+		return -ERESTARTSYS;
+	return 0;
+}
+
+/*
  * A write that moved no byte ends with @err. The pending error is taken
  * (reported once) only now: a write that did move bytes returns their
  * count and leaves the error for the next call, as sockets do. -EPIPE
@@ -175,17 +190,10 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		space = vtcp_stream_wspace(tcb);
 		vtcp_conn_unlock(conn);
 		if (err == -EAGAIN && !nonblock) {
-			/*
-			 * Blocking writes take everything, like sockets'.
-			 * Sleep without ulock, so that readers go on.
-			 */
-			mutex_unlock(&conn->ulock);
-			if (wait_event_interruptible(conn->wq,
-						     !vtcp_stream_write_waits(conn)) ||
-			    mutex_lock_interruptible(&conn->ulock)) {
-				err = -ERESTARTSYS;
+			/* Blocking writes take everything, like sockets'. */
+			err = vtcp_stream_write_sleep(conn);
+			if (err)
 				goto out;
-			}
 			continue;
 		}
 		if (err)
@@ -197,7 +205,8 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		}
 		n = min3(iov_iter_count(from), (size_t)space,
 			 (size_t)(pfrag->size - pfrag->offset));
-		copied = copy_page_from_iter(pfrag->page, pfrag->offset, n, from);
+		copied = copy_page_from_iter(pfrag->page, pfrag->offset, n,
+					     from);
 		if (!copied) {
 			err = -EFAULT;
 			break;
@@ -215,7 +224,7 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		}
 		vtcp_conn_unlock(conn);
 		if (err) {
-			/* These bytes did not go: the caller sees them unsent. */
+			/* Not queued: the caller sees these bytes unsent. */
 			iov_iter_revert(from, copied);
 			if (err == -EAGAIN && !nonblock)
 				continue;	/* the buffer shrank: wait */

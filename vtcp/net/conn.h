@@ -53,7 +53,7 @@ struct vtcp_conn {
 	wait_queue_head_t wq;
 	struct mutex ulock;		/* serialises readers and writers */
 	struct hrtimer timer;
-	u64 timer_at;			/* when the timer fires, if timer_ref */
+	u64 timer_at;			/* when it fires, if timer_ref */
 	refcount_t refs;
 	u32 mem;			/* bytes counted in vtcp_mem */
 	u16 snap;			/* VTCP_SNAP_*, for lockless readers */
@@ -68,13 +68,13 @@ struct vtcp_conn {
  */
 enum {
 	VTCP_SNAP_READABLE	= BIT(0),	/* data for read() */
-	VTCP_SNAP_EOF		= BIT(1),	/* the peer's FIN was read up to */
+	VTCP_SNAP_EOF		= BIT(1),	/* the peer's FIN came */
 	VTCP_SNAP_RD_SHUT	= BIT(2),
-	VTCP_SNAP_WR_SHUT	= BIT(3),	/* our FIN is queued or sent */
-	VTCP_SNAP_ERROR		= BIT(4),	/* an error is pending */
-	VTCP_SNAP_WRITEABLE	= BIT(5),	/* a third of sndbuf is free */
-	VTCP_SNAP_OPENING	= BIT(6),	/* SYN-SENT or SYN-RECEIVED */
-	VTCP_SNAP_CAN_SEND	= BIT(7),	/* ESTABLISHED or CLOSE-WAIT */
+	VTCP_SNAP_WR_SHUT	= BIT(3),	/* our FIN queued or sent */
+	VTCP_SNAP_ERROR		= BIT(4),	/* an error pending */
+	VTCP_SNAP_WRITEABLE	= BIT(5),	/* a third of sndbuf free */
+	VTCP_SNAP_OPENING	= BIT(6),	/* SYN-SENT, SYN-RECEIVED */
+	VTCP_SNAP_CAN_SEND	= BIT(7),	/* ESTABLISHED, CLOSE-WAIT */
 	VTCP_SNAP_CLOSED	= BIT(8),
 };
 

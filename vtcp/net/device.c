@@ -33,13 +33,13 @@
  * vtcp deliver full checksums for the host to verify (and implies no
  * GRO_HW, by the core's rule).
  */
-#define VTCP_FEATURES		(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
-				 NETIF_F_GSO_SOFTWARE | NETIF_F_RXCSUM | \
-				 NETIF_F_GRO_HW)
+#define VTCP_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_RXCSUM | NETIF_F_GRO_HW)
 
 static unsigned int numdevs = 1;
 module_param(numdevs, uint, 0444);
-MODULE_PARM_DESC(numdevs, "Number of vtcp devices created in the initial namespace at load (default 1)");
+MODULE_PARM_DESC(numdevs,
+		 "Devices made in the initial namespace at load (default 1)");
 
 /*
  * ethtool -S names: every drop reason but "none", then the counters, each
@@ -261,7 +261,8 @@ static int vtcp_dev_validate(struct nlattr *tb[], struct nlattr *data[],
 			     struct netlink_ext_ack *extack)
 {
 	if (tb[IFLA_ADDRESS]) {
-		NL_SET_ERR_MSG(extack, "vtcp devices have no link-layer address");
+		NL_SET_ERR_MSG(extack,
+			       "vtcp devices have no link-layer address");
 		return -EINVAL;
 	}
 	return 0;

@@ -18,11 +18,13 @@ atomic_long_t vtcp_mem = ATOMIC_LONG_INIT(0);
 
 static unsigned int max_conns = 1 << 20;
 module_param(max_conns, uint, 0644);
-MODULE_PARM_DESC(max_conns, "Connections vtcp keeps at most, in all namespaces (default 1048576)");
+MODULE_PARM_DESC(max_conns,
+		 "Connections at most, in all namespaces (default 1048576)");
 
 static unsigned long mem_limit_kb;
 module_param(mem_limit_kb, ulong, 0644);
-MODULE_PARM_DESC(mem_limit_kb, "Memory queued data may take in all, KiB (default: an eighth of RAM)");
+MODULE_PARM_DESC(mem_limit_kb,
+		 "KiB queued data may take in all (default: an eighth of RAM)");
 
 /* The engine's time: monotonic nanoseconds. */
 u64 vtcp_now(void)

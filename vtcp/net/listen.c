@@ -205,8 +205,8 @@ void vtcp_listen_table_uninit(struct vtcp_device *vd)
 
 	for (;;) {
 		spin_lock_bh(&vd->lock);
-		lsn = hlist_empty(&vd->listeners) ? NULL :
-		      hlist_entry(vd->listeners.first, struct vtcp_listener, node);
+		lsn = hlist_entry_safe(vd->listeners.first,
+				       struct vtcp_listener, node);
 		if (lsn)
 			refcount_inc(&lsn->refs);
 		spin_unlock_bh(&vd->lock);
@@ -325,8 +325,8 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 {
 	struct vtcp_cfg cfg;
 	struct vtcp_out out;
+	u16 peer_mss, mss;
 	u32 cookie;
-	u16 mss;
 
 	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
@@ -334,13 +334,15 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 		return vtcp_listen_new_child(lsn, vd, pkt, NULL, now);
 
 	/* The SYN queue is full: answer with a cookie, keep nothing. */
+	peer_mss = pkt->seg.opt.present & VTCP_TCPOPT_MSS ?
+		   pkt->seg.opt.mss : VTCP_MSS_DEFAULT;
 	cookie = vtcp_cookie_make(&vtcp_secret, &pkt->tuple, pkt->seg.seq,
-				  pkt->seg.opt.present & VTCP_TCPOPT_MSS ?
-				  pkt->seg.opt.mss : VTCP_MSS_DEFAULT, now, &mss);
+				  peer_mss, now, &mss);
 	vtcp_listener_cfg(lsn, &cfg);
 	vtcp_cookie_synack(&cfg, &pkt->seg, cookie,
 			   vtcp_tx_mss(vd->dev, pkt->tuple.family),
-			   vtcp_ts_offset(&vtcp_secret, &pkt->tuple), now, &out);
+			   vtcp_ts_offset(&vtcp_secret, &pkt->tuple), now,
+			   &out);
 	WRITE_ONCE(lsn->cookie_ns, now);
 	vtcp_dev_count(vd, VTCP_CNT_COOKIES_SENT);
 	vtcp_tx_reply(vd, &pkt->tuple, &out);

@@ -42,7 +42,7 @@ struct vtcp_listener {
 	u32 acceptq_len;
 	bool dead;
 	struct vtcp_cfg cfg;		/* what children start with */
-	u64 cookie_ns;			/* last SYN cookie sent: no lock */
+	u64 cookie_ns;			/* last cookie sent; no lock */
 	wait_queue_head_t wq;		/* accept() and poll() waiters */
 	refcount_t refs;
 	struct rcu_head rcu;

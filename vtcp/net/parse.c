@@ -28,9 +28,9 @@ static enum vtcp_drop_reason vtcp_parse_ipv4(const struct sk_buff *skb,
 					     unsigned int *thoff,
 					     unsigned int *len)
 {
-	struct iphdr _iph;
 	const struct iphdr *iph;
 	unsigned int ihl, tot;
+	struct iphdr _iph;
 
 	iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 	if (!iph)
@@ -76,8 +76,8 @@ static enum vtcp_drop_reason vtcp_parse_ipv6(const struct sk_buff *skb,
 					     unsigned int *thoff,
 					     unsigned int *len)
 {
-	struct ipv6hdr _ip6h;
 	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
 	unsigned int plen;
 	__be16 frag_off;
 	u8 nexthdr;
@@ -118,6 +118,7 @@ static enum vtcp_drop_reason vtcp_parse_ipv6(const struct sk_buff *skb,
 static bool vtcp_parse_csum_ok(struct sk_buff *skb, const struct vtcp_pkt *pkt,
 			       unsigned int thoff, unsigned int len)
 {
+	const struct vtcp_tuple *t = &pkt->tuple;
 	__wsum csum;
 
 	switch (skb->ip_summed) {
@@ -127,7 +128,8 @@ static bool vtcp_parse_csum_ok(struct sk_buff *skb, const struct vtcp_pkt *pkt,
 	case CHECKSUM_COMPLETE:
 		/* skb->csum covers all of skb->data: take the TCP part. */
 		if (thoff + len == skb->len) {
-			csum = csum_sub(skb->csum, skb_checksum(skb, 0, thoff, 0));
+			csum = csum_sub(skb->csum,
+					skb_checksum(skb, 0, thoff, 0));
 			break;
 		}
 		fallthrough;
@@ -135,11 +137,11 @@ static bool vtcp_parse_csum_ok(struct sk_buff *skb, const struct vtcp_pkt *pkt,
 		csum = skb_checksum(skb, thoff, len, 0);
 		break;
 	}
-	if (pkt->tuple.family == AF_INET)
-		return !csum_tcpudp_magic(pkt->tuple.remote.ip, pkt->tuple.local.ip,
-					  len, IPPROTO_TCP, csum);
-	return !csum_ipv6_magic(&pkt->tuple.remote.ip6, &pkt->tuple.local.ip6,
-				len, IPPROTO_TCP, csum);
+	if (t->family == AF_INET)
+		return !csum_tcpudp_magic(t->remote.ip, t->local.ip, len,
+					  IPPROTO_TCP, csum);
+	return !csum_ipv6_magic(&t->remote.ip6, &t->local.ip6, len,
+				IPPROTO_TCP, csum);
 }
 
 /*
@@ -149,8 +151,8 @@ static bool vtcp_parse_csum_ok(struct sk_buff *skb, const struct vtcp_pkt *pkt,
 enum vtcp_drop_reason vtcp_parse(struct sk_buff *skb, struct vtcp_pkt *pkt)
 {
 	u8 _opts[VTCP_MAX_OPTION_SPACE];
-	enum vtcp_drop_reason drop;
 	unsigned int thoff, len, doff;
+	enum vtcp_drop_reason drop;
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	const u8 *opts;

@@ -65,8 +65,8 @@ static void vtcp_proc_listener(struct seq_file *m, struct net_device *dev,
 static void vtcp_proc_conn(struct seq_file *m, struct net_device *dev,
 			   struct vtcp_conn *conn)
 {
-	const struct vtcp_tcb *tcb = &conn->tcb;
 	u32 sendq, recvq, rto, srtt, cwnd, retrans;
+	const struct vtcp_tcb *tcb = &conn->tcb;
 	u8 state;
 
 	spin_lock_bh(&conn->tcb.lock);
@@ -106,8 +106,8 @@ static void vtcp_proc_tw(void *arg, const struct vtcp_tuple *t)
 static void vtcp_proc_device(struct seq_file *m, struct net_device *dev)
 {
 	struct vtcp_device *vd = netdev_priv(dev);
-	struct vtcp_listener *lsn;
 	struct rhashtable_iter iter;
+	struct vtcp_listener *lsn;
 	struct vtcp_conn *conn;
 
 	hlist_for_each_entry_rcu(lsn, &vd->listeners, node)
@@ -117,7 +117,7 @@ static void vtcp_proc_device(struct seq_file *m, struct net_device *dev)
 	rhashtable_walk_start(&iter);
 	while ((conn = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(conn))
-			continue;	/* -EAGAIN: a resize; some may repeat */
+			continue;	/* -EAGAIN: resized, some repeat */
 		vtcp_proc_conn(m, dev, conn);
 	}
 	rhashtable_walk_stop(&iter);
@@ -131,7 +131,8 @@ static int vtcp_proc_show(struct seq_file *m, void *v)
 	struct net *net = seq_file_single_net(m);
 	struct net_device *dev;
 
-	seq_puts(m, "dev state local remote sendq recvq rto_ms srtt_us cwnd retrans\n");
+	seq_puts(m, "dev state local remote sendq recvq ");
+	seq_puts(m, "rto_ms srtt_us cwnd retrans\n");
 	rcu_read_lock();
 	for_each_netdev_rcu(net, dev)
 		if (vtcp_is_device(dev))

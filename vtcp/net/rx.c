@@ -29,7 +29,7 @@
 #include "net/tw.h"
 #include "net/tx.h"
 
-/* The engine's input for an existing connection, behind the datapath's gates. */
+/* The engine's input for a connection, behind the datapath's gates. */
 static enum vtcp_drop_reason vtcp_rx_conn(struct vtcp_conn *conn,
 					  struct vtcp_pkt *pkt, u64 now)
 {

@@ -80,7 +80,7 @@ void vtcp_timer_sync(struct vtcp_conn *conn)
 
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!next)
-		return;		/* an armed timer finds nothing and stops */
+		return;	/* an armed timer finds nothing and stops */
 	if (conn->timer_ref && hrtimer_is_queued(&conn->timer) &&
 	    conn->timer_at <= next)
 		return;

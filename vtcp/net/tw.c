@@ -121,8 +121,8 @@ static enum hrtimer_restart vtcp_tw_timer_fn(struct hrtimer *timer)
 bool vtcp_tw_replace(struct vtcp_conn *conn)
 	__must_hold(&conn->tcb.lock)
 {
-	struct vtcp_device *vd = conn->vd;
 	u64 expires = conn->tcb.deadline[VTCP_TIMER_LINGER];
+	struct vtcp_device *vd = conn->vd;
 	struct vtcp_tw *tw;
 
 	lockdep_assert_held(&conn->tcb.lock);
@@ -165,9 +165,9 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 {
 	enum vtcp_drop_reason drop = VTCP_DROP_NONE;
 	enum vtcp_tw_verdict v = VTCP_TW_DROP;
-	bool end = false;
 	struct vtcp_out out;
 	struct vtcp_tw *tw;
+	bool end = false;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
 			 "TIME-WAIT lookup outside RCU");
@@ -183,7 +183,8 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 		v = vtcp_tw_input(&tw->st, &pkt->seg, now, &out, &drop);
 		if (v == VTCP_TW_ACK_RESTART)
 			hrtimer_start(&tw->timer,
-				      ns_to_ktime(now + (u64)tw->length_ms * NSEC_PER_MSEC),
+				      ns_to_ktime(now + (u64)tw->length_ms *
+						  NSEC_PER_MSEC),
 				      HRTIMER_MODE_ABS_SOFT);
 		else if (v == VTCP_TW_REOPEN)
 			end = vtcp_tw_kill(tw);

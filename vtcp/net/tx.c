@@ -33,7 +33,8 @@
 
 static unsigned int vtcp_tx_iphdr_len(u8 family)
 {
-	return family == AF_INET6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	return family == AF_INET6 ? sizeof(struct ipv6hdr) :
+				    sizeof(struct iphdr);
 }
 
 /* The MSS the device's MTU allows. */
