@@ -23,6 +23,9 @@
 #include "engine/sndq.h"
 #include "api/stream.h"
 
+/* The least room in the task's page fragment worth copying into. */
+#define VTCP_STREAM_FRAG_MIN	32
+
 static u32 vtcp_stream_wspace(const struct vtcp_tcb *tcb)
 {
 	return tcb->cfg.sndbuf > tcb->sndq.bytes ?
@@ -199,7 +202,8 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		if (err)
 			break;
 
-		if (!skb_page_frag_refill(32, pfrag, GFP_KERNEL_ACCOUNT)) {
+		if (!skb_page_frag_refill(VTCP_STREAM_FRAG_MIN, pfrag,
+					  GFP_KERNEL_ACCOUNT)) {
 			err = -ENOMEM;
 			break;
 		}

@@ -23,6 +23,9 @@
 #include "net/parse.h"
 #include "engine/proto.h"
 
+/* The longest IPv4 header: ihl is 4 bits, in 32-bit words. */
+#define VTCP_PARSE_IPV4_HDR_MAX	(15 * 4)
+
 static enum vtcp_drop_reason vtcp_parse_ipv4(const struct sk_buff *skb,
 					     struct vtcp_pkt *pkt,
 					     unsigned int *thoff,
@@ -43,7 +46,7 @@ static enum vtcp_drop_reason vtcp_parse_ipv4(const struct sk_buff *skb,
 		return VTCP_DROP_BAD_IP_LENGTH;
 	if (ihl > sizeof(*iph)) {
 		/* Options: the checksum covers them too. */
-		u8 _hdr[60];
+		u8 _hdr[VTCP_PARSE_IPV4_HDR_MAX];
 		const void *hdr = skb_header_pointer(skb, 0, ihl, _hdr);
 
 		if (!hdr)
