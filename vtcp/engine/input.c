@@ -8,8 +8,6 @@
 
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
-#include <net/inet_ecn.h>
-#include <net/tcp.h>
 
 #include "engine/cc.h"
 #include "engine/output.h"
@@ -27,7 +25,7 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 
 static u32 vtcp_seg_seqlen(const struct vtcp_seg *seg)
 {
-	return seg->len + !!(seg->flags & TCPHDR_SYN) + !!(seg->flags & TCPHDR_FIN);
+	return seg->len + !!(seg->flags & VTCP_TH_SYN) + !!(seg->flags & VTCP_TH_FIN);
 }
 
 /* Options a SYN or SYN-ACK carries, and what they make of the TCB. */
@@ -72,9 +70,9 @@ static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	 * both is no answer to ours; a SYN with one of them asks nothing.
 	 */
 	tcb->ecn_ok = (tcb->cfg.flags & VTCP_CFG_ECN) &&
-		      (seg->flags & (TCPHDR_ECE | TCPHDR_CWR)) ==
-		      ((seg->flags & TCPHDR_ACK) ? TCPHDR_ECE :
-		       TCPHDR_ECE | TCPHDR_CWR);
+		      (seg->flags & (VTCP_TH_ECE | VTCP_TH_CWR)) ==
+		      ((seg->flags & VTCP_TH_ACK) ? VTCP_TH_ECE :
+		       VTCP_TH_ECE | VTCP_TH_CWR);
 }
 
 /* LISTEN (RFC 9293 3.10.7.2): @tcb is the child the SYN makes. */
@@ -82,9 +80,9 @@ static enum vtcp_drop_reason vtcp_input_listen(struct vtcp_tcb *tcb,
 					       const struct vtcp_seg *seg,
 					       u64 now)
 {
-	if (seg->flags & TCPHDR_RST)
+	if (seg->flags & VTCP_TH_RST)
 		return VTCP_DROP_STATE;
-	if ((seg->flags & (TCPHDR_ACK | TCPHDR_SYN)) != TCPHDR_SYN)
+	if ((seg->flags & (VTCP_TH_ACK | VTCP_TH_SYN)) != VTCP_TH_SYN)
 		return VTCP_DROP_STATE;
 
 	tcb->irs = seg->seq;
@@ -106,13 +104,13 @@ static enum vtcp_drop_reason vtcp_input_listen(struct vtcp_tcb *tcb,
 static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 						 struct vtcp_seg *seg, u64 now)
 {
-	bool ack = seg->flags & TCPHDR_ACK;
+	bool ack = seg->flags & VTCP_TH_ACK;
 	struct vtcp_txseg *txseg;
 
 	if (ack && (vtcp_seq_leq(seg->ack, tcb->iss) ||
 		    vtcp_seq_gt(seg->ack, tcb->snd_nxt))) {
 		/* An ACK for something we never sent. */
-		if (!(seg->flags & TCPHDR_RST)) {
+		if (!(seg->flags & VTCP_TH_RST)) {
 			struct vtcp_out out;
 
 			if (vtcp_reply_rst(seg, &out))
@@ -120,14 +118,14 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 		}
 		return VTCP_DROP_BAD_ACK;
 	}
-	if (seg->flags & TCPHDR_RST) {
+	if (seg->flags & VTCP_TH_RST) {
 		/* Only a RST that acknowledges our SYN refuses it. */
 		if (!ack)
 			return VTCP_DROP_STATE;
 		vtcp_tcb_reset(tcb, -ECONNREFUSED);
 		return VTCP_DROP_NONE;
 	}
-	if (!(seg->flags & TCPHDR_SYN))
+	if (!(seg->flags & VTCP_TH_SYN))
 		return VTCP_DROP_STATE;
 
 	tcb->irs = seg->seq;
@@ -201,8 +199,8 @@ static bool vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
 
 	if (vtcp_seq_lt(seg->seq, tcb->rcv_nxt)) {
 		skip = tcb->rcv_nxt - seg->seq;
-		if (seg->flags & TCPHDR_SYN) {
-			seg->flags &= ~TCPHDR_SYN;
+		if (seg->flags & VTCP_TH_SYN) {
+			seg->flags &= ~VTCP_TH_SYN;
 			seg->seq++;
 			skip--;
 		}
@@ -214,7 +212,7 @@ static bool vtcp_seg_trim(const struct vtcp_tcb *tcb, struct vtcp_seg *seg)
 	/* A FIN just past the edge takes no buffer: it is kept, as in Linux. */
 	if (vtcp_seq_gt(seg->seq + seg->len, wnd_end)) {
 		seg->len = vtcp_seq_gt(wnd_end, seg->seq) ? wnd_end - seg->seq : 0;
-		seg->flags &= ~TCPHDR_FIN;
+		seg->flags &= ~VTCP_TH_FIN;
 		return true;
 	}
 	return false;
@@ -225,7 +223,7 @@ static bool vtcp_paws_reject(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 			     u64 now)
 {
 	if (!tcb->ts_ok || !(seg->opt.present & VTCP_TCPOPT_TS) ||
-	    (seg->flags & TCPHDR_RST))
+	    (seg->flags & VTCP_TH_RST))
 		return false;
 	if (vtcp_seq_geq(seg->opt.tsval, tcb->ts_recent))
 		return false;
@@ -269,8 +267,8 @@ static bool vtcp_ack_acceptable(const struct vtcp_tcb *tcb,
 static void vtcp_ack_unacceptable(struct vtcp_tcb *tcb,
 				  const struct vtcp_seg *seg, u64 now)
 {
-	if ((seg->len || (seg->flags & TCPHDR_FIN)) &&
-	    !(seg->flags & TCPHDR_SYN))
+	if ((seg->len || (seg->flags & VTCP_TH_FIN)) &&
+	    !(seg->flags & VTCP_TH_SYN))
 		vtcp_send_ack(tcb, now);
 	else
 		vtcp_send_challenge_ack(tcb, now);
@@ -409,11 +407,11 @@ static enum vtcp_drop_reason vtcp_input_ack(struct vtcp_tcb *tcb,
 
 	/* RFC 5681 2: the duplicate ACK, exactly. */
 	as.dupack = seg->ack == tcb->snd_una && !seg->len &&
-		    !(seg->flags & (TCPHDR_SYN | TCPHDR_FIN)) &&
+		    !(seg->flags & (VTCP_TH_SYN | VTCP_TH_FIN)) &&
 		    tcb->snd_una != tcb->snd_nxt && wnd == tcb->snd_wnd;
 	if (tcb->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS))
 		as.tsecr = seg->opt.tsecr;
-	as.ece = tcb->ecn_ok && (seg->flags & TCPHDR_ECE);
+	as.ece = tcb->ecn_ok && (seg->flags & VTCP_TH_ECE);
 
 	if (vtcp_seq_gt(seg->ack, tcb->snd_una))
 		vtcp_ack_new(tcb, seg, &as, now);
@@ -513,7 +511,7 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 		tcb->rcv_nxt += seg->len;
 		vtcp_rcv_rtt_measure(tcb, seg, now);
 		/* The end of a write: the reader's taking it will ACK it. */
-		if ((seg->flags & TCPHDR_PSH) || seg->len < tcb->rcv_mss)
+		if ((seg->flags & VTCP_TH_PSH) || seg->len < tcb->rcv_mss)
 			tcb->ack_pushed = 1;
 		tcb->stats.bytes_received += seg->len;
 		if (had_ooo) {
@@ -571,7 +569,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 
 	/* A SYN that may open a new incarnation over TIME-WAIT (RFC 6191). */
 	if (tcb->state == VTCP_TIME_WAIT &&
-	    (seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) == TCPHDR_SYN &&
+	    (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
 	    vtcp_time_wait_reopens(tcb, seg)) {
 		tcb->events |= VTCP_EV_REOPEN;
 		return VTCP_DROP_NONE;
@@ -579,7 +577,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 
 	/* The peer's SYN again: our SYN-ACK was lost. */
 	if (tcb->state == VTCP_SYN_RECEIVED &&
-	    (seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) == TCPHDR_SYN &&
+	    (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
 	    seg->seq == tcb->irs) {
 		vtcp_send_syn(tcb, now);
 		return VTCP_DROP_DUPLICATE;
@@ -591,10 +589,10 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	 * would refuse it; it is the ACK of our SYN. Taken as Linux takes it.
 	 */
 	if (tcb->state == VTCP_SYN_RECEIVED && !tcb->passive &&
-	    (seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
-	    (TCPHDR_SYN | TCPHDR_ACK) &&
+	    (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) ==
+	    (VTCP_TH_SYN | VTCP_TH_ACK) &&
 	    seg->seq + 1 == tcb->rcv_nxt && seg->ack == tcb->snd_nxt) {
-		seg->flags &= ~TCPHDR_SYN;
+		seg->flags &= ~VTCP_TH_SYN;
 		seg->seq++;
 		wshift = 0;	/* a SYN's window is never scaled */
 	}
@@ -606,7 +604,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 
 	/* First, the sequence number. */
 	if (!vtcp_seq_acceptable(tcb, seg)) {
-		if (seg->flags & TCPHDR_RST)
+		if (seg->flags & VTCP_TH_RST)
 			return VTCP_DROP_OUT_OF_WINDOW;
 		/* Data we already have: report it (RFC 2883). */
 		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt)) {
@@ -625,11 +623,11 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 			 * acceptable.
 			 */
 			if (tcb->rcv_nxt - (seg->seq + seg->len) <= tcb->cfg.rcvbuf &&
-			    (seg->flags & TCPHDR_ACK) && vtcp_ack_acceptable(tcb, seg))
+			    (seg->flags & VTCP_TH_ACK) && vtcp_ack_acceptable(tcb, seg))
 				vtcp_ts_update(tcb, seg, now);
 		}
 		/* TIME-WAIT: the peer's FIN again; ACK it, restart 2MSL. */
-		if (tcb->state == VTCP_TIME_WAIT && (seg->flags & TCPHDR_FIN))
+		if (tcb->state == VTCP_TIME_WAIT && (seg->flags & VTCP_TH_FIN))
 			vtcp_enter_time_wait(tcb, now);
 		vtcp_ack_unacceptable(tcb, seg, now);
 		return VTCP_DROP_OUT_OF_WINDOW;
@@ -640,7 +638,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	 * before trimming, which would move a RST's sequence number to
 	 * RCV.NXT if it carried bytes from before it.
 	 */
-	if (seg->flags & TCPHDR_RST) {
+	if (seg->flags & VTCP_TH_RST) {
 		if (seg->seq != tcb->rcv_nxt) {
 			vtcp_send_challenge_ack(tcb, now);
 			return VTCP_DROP_RST_CHALLENGED;
@@ -666,7 +664,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 		tcb->ack_now = 1;
 
 	/* Fourth, SYN: challenge it (RFC 5961 4.2). */
-	if (seg->flags & TCPHDR_SYN) {
+	if (seg->flags & VTCP_TH_SYN) {
 		if (tcb->state == VTCP_SYN_RECEIVED && tcb->passive) {
 			/* RFC 9293: back to LISTEN, i.e. this child ends. */
 			vtcp_tcb_reset(tcb, 0);
@@ -677,7 +675,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	}
 
 	/* Fifth, ACK. */
-	if (!(seg->flags & TCPHDR_ACK))
+	if (!(seg->flags & VTCP_TH_ACK))
 		return VTCP_DROP_STATE;
 	if (tcb->state == VTCP_SYN_RECEIVED) {
 		if (!vtcp_seq_gt(seg->ack, tcb->snd_una) ||
@@ -708,9 +706,9 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	 * is echoed at once.
 	 */
 	if (tcb->ecn_ok) {
-		if (seg->flags & TCPHDR_CWR)
+		if (seg->flags & VTCP_TH_CWR)
 			tcb->ecn_echo = 0;
-		if (seg->len && INET_ECN_is_ce(seg->ecn)) {
+		if (seg->len && seg->ecn == VTCP_ECN_CE) {
 			if (!tcb->ecn_echo)
 				tcb->ack_now = 1;
 			tcb->ecn_echo = 1;
@@ -754,7 +752,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	}
 
 	/* Eighth, FIN: processed once everything before it has arrived. */
-	if ((seg->flags & TCPHDR_FIN) && !tcb->fin_received && !drop) {
+	if ((seg->flags & VTCP_TH_FIN) && !tcb->fin_received && !drop) {
 		tcb->fin_pending = 1;
 		tcb->rcv_fin_seq = seg->seq + seg->len;
 		tcb->ack_now = 1;

@@ -12,8 +12,6 @@
 
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
-#include <net/inet_ecn.h>
-#include <net/tcp.h>
 
 #include "engine/isn.h"
 #include "engine/output.h"
@@ -91,8 +89,8 @@ void vtcp_mss_less_options(struct vtcp_tcb *tcb)
 {
 	if (!tcb->ts_ok)
 		return;
-	tcb->mss -= min_t(u16, TCPOLEN_TSTAMP_ALIGNED, tcb->mss - 64);
-	tcb->rcv_mss -= min_t(u16, TCPOLEN_TSTAMP_ALIGNED, tcb->rcv_mss - 64);
+	tcb->mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->mss - 64);
+	tcb->rcv_mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->rcv_mss - 64);
 }
 
 /* Fields every segment of a synchronized connection carries. */
@@ -103,10 +101,10 @@ static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
 
 	memset(out, 0, sizeof(*out));
 	out->seq = seq;
-	out->flags = flags | TCPHDR_ACK;
+	out->flags = flags | VTCP_TH_ACK;
 	/* RFC 3168 6.1.3: ECE on every ACK until the peer's CWR. */
-	if (tcb->ecn_echo && !(flags & TCPHDR_RST))
-		out->flags |= TCPHDR_ECE;
+	if (tcb->ecn_echo && !(flags & VTCP_TH_RST))
+		out->flags |= VTCP_TH_ECE;
 	out->ack = tcb->rcv_nxt;
 	out->wnd = vtcp_select_window(tcb);
 	if (tcb->ts_ok) {
@@ -128,7 +126,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 	tcb->stats.segs_out++;
 	if (out->len)
 		tcb->stats.data_segs_out++;
-	if (out->flags & TCPHDR_ACK) {
+	if (out->flags & VTCP_TH_ACK) {
 		/* This segment carries the ACK that may have been owed. */
 		tcb->last_ack_sent = out->ack;
 		tcb->ack_segs = 0;
@@ -196,7 +194,7 @@ void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now)
 {
 	struct vtcp_out out;
 
-	vtcp_out_init(tcb, &out, tcb->snd_nxt, TCPHDR_RST, now);
+	vtcp_out_init(tcb, &out, tcb->snd_nxt, VTCP_TH_RST, now);
 	out.opt.present &= ~VTCP_TCPOPT_SACK;
 	out.opt.nsack = 0;
 	vtcp_xmit(tcb, &out);
@@ -218,20 +216,20 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 	struct vtcp_out out = {};
 
 	out.seq = tcb->iss;
-	out.flags = TCPHDR_SYN;
+	out.flags = VTCP_TH_SYN;
 	out.wnd = min(vtcp_rcv_space(tcb), 65535U);	/* never scaled */
 	out.opt.present = VTCP_TCPOPT_MSS;
 	out.opt.mss = tcb->adv_mss;
 	if (tcb->state == VTCP_SYN_RECEIVED) {
-		out.flags |= TCPHDR_ACK;
+		out.flags |= VTCP_TH_ACK;
 		out.ack = tcb->rcv_nxt;
 		tcb->rcv_adv = tcb->rcv_nxt + out.wnd;
 		/* RFC 3168 6.1.1: an ECN-setup SYN-ACK has ECE, not CWR. */
 		if (tcb->ecn_ok)
-			out.flags |= TCPHDR_ECE;
+			out.flags |= VTCP_TH_ECE;
 	} else if (tcb->cfg.flags & VTCP_CFG_ECN) {
 		/* An ECN-setup SYN. */
-		out.flags |= TCPHDR_ECE | TCPHDR_CWR;
+		out.flags |= VTCP_TH_ECE | VTCP_TH_CWR;
 	}
 	if (tcb->ws_ok) {
 		out.opt.present |= VTCP_TCPOPT_WSCALE;
@@ -282,16 +280,16 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	u8 flags = 0;
 
 	if (fin)
-		flags |= TCPHDR_FIN;
+		flags |= VTCP_TH_FIN;
 	if (len && seq + len == end)
-		flags |= TCPHDR_PSH;
+		flags |= VTCP_TH_PSH;
 	vtcp_out_init(tcb, &out, seq, flags, now);
 	out.data_seq = seq;
 	out.len = len;
 	/* SACK blocks take their room from the data (RFC 6691). */
 	if (out.opt.nsack)
-		mss -= TCPOLEN_SACK_BASE_ALIGNED +
-		       out.opt.nsack * TCPOLEN_SACK_PERBLOCK;
+		mss -= VTCP_OPTLEN_SACK_BASE_ALIGNED +
+		       out.opt.nsack * VTCP_OPTLEN_SACK_BLOCK;
 	if (len > mss)
 		out.gso_size = mss;
 	/*
@@ -299,9 +297,9 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	 * is not; CWR rides on the first new data after a reduction.
 	 */
 	if (tcb->ecn_ok && len && !retrans) {
-		out.ecn = INET_ECN_ECT_0;
+		out.ecn = VTCP_ECN_ECT_0;
 		if (tcb->ecn_cwr) {
-			out.flags |= TCPHDR_CWR;
+			out.flags |= VTCP_TH_CWR;
 			tcb->ecn_cwr = 0;
 		}
 	}
@@ -625,7 +623,7 @@ void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 	memset(out, 0, sizeof(*out));
 	out->seq = cookie;
 	out->ack = syn->seq + 1;
-	out->flags = TCPHDR_SYN | TCPHDR_ACK;
+	out->flags = VTCP_TH_SYN | VTCP_TH_ACK;
 	out->wnd = min(cfg->rcvbuf, 65535U);
 	out->opt.present = VTCP_TCPOPT_MSS;
 	out->opt.mss = mss;
@@ -653,16 +651,16 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_synack);
  */
 bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out)
 {
-	if (seg->flags & TCPHDR_RST)
+	if (seg->flags & VTCP_TH_RST)
 		return false;
 	memset(out, 0, sizeof(*out));
-	out->flags = TCPHDR_RST;
-	if (seg->flags & TCPHDR_ACK) {
+	out->flags = VTCP_TH_RST;
+	if (seg->flags & VTCP_TH_ACK) {
 		out->seq = seg->ack;
 	} else {
-		out->flags |= TCPHDR_ACK;
-		out->ack = seg->seq + seg->len + !!(seg->flags & TCPHDR_SYN) +
-			   !!(seg->flags & TCPHDR_FIN);
+		out->flags |= VTCP_TH_ACK;
+		out->ack = seg->seq + seg->len + !!(seg->flags & VTCP_TH_SYN) +
+			   !!(seg->flags & VTCP_TH_FIN);
 	}
 	return true;
 }

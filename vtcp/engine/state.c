@@ -4,7 +4,6 @@
  */
 
 #include <linux/string.h>
-#include <net/tcp.h>
 
 #include "engine/output.h"
 #include "engine/rcvq.h"

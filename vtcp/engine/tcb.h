@@ -21,6 +21,7 @@
 
 #include "drop.h"
 #include "engine/options.h"
+#include "engine/proto.h"
 
 struct vtcp_tcb;
 struct vtcp_cc_ops;
@@ -32,7 +33,7 @@ struct vtcp_seg {
 	u32 len;		/* payload bytes (SYN and FIN not counted) */
 	u32 wnd;		/* window field as received, not yet scaled */
 	u16 urg;
-	u8 flags;		/* TCPHDR_* */
+	u8 flags;		/* VTCP_TH_* */
 	u8 ecn;			/* ECN codepoint of the IP header */
 	struct vtcp_opts opt;
 	struct sk_buff *skb;	/* holds the payload; the engine takes refs */
@@ -47,7 +48,7 @@ struct vtcp_out {
 	u32 data_seq;
 	u32 len;
 	u16 gso_size;		/* split into segments of this size; 0: one */
-	u8 flags;
+	u8 flags;		/* VTCP_TH_* */
 	u8 ecn;			/* ECN codepoint for the IP header */
 	struct vtcp_opts opt;
 };

@@ -14,7 +14,6 @@
 
 #include <kunit/visibility.h>
 #include <linux/string.h>
-#include <net/tcp.h>
 
 #include "engine/output.h"
 #include "engine/seq.h"
@@ -48,7 +47,7 @@ static void vtcp_tw_ack(const struct vtcp_tw_state *tw, u64 now,
 	memset(out, 0, sizeof(*out));
 	out->seq = tw->snd_nxt;
 	out->ack = tw->rcv_nxt;
-	out->flags = TCPHDR_ACK;
+	out->flags = VTCP_TH_ACK;
 	out->wnd = tw->wnd;
 	if (tw->ts_ok) {
 		out->opt.present = VTCP_TCPOPT_TS;
@@ -80,24 +79,24 @@ enum vtcp_tw_verdict vtcp_tw_input(struct vtcp_tw_state *tw,
 	u8 flags = seg->flags;
 
 	*drop = VTCP_DROP_NONE;
-	if ((flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) == TCPHDR_SYN &&
+	if ((flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
 	    vtcp_tw_newer_syn(tw, seg))
 		return VTCP_TW_REOPEN;
-	if (flags & TCPHDR_RST) {
+	if (flags & VTCP_TH_RST) {
 		*drop = VTCP_DROP_STATE;	/* RFC 1337 */
 		return VTCP_TW_DROP;
 	}
 	/* The peer's FIN again: its ACK of our FIN was lost, or ours. */
-	if ((flags & TCPHDR_FIN) && seg->seq + seg->len + 1 == tw->rcv_nxt) {
+	if ((flags & VTCP_TH_FIN) && seg->seq + seg->len + 1 == tw->rcv_nxt) {
 		*drop = VTCP_DROP_DUPLICATE;
 		vtcp_tw_ack(tw, now, out);
 		return VTCP_TW_ACK_RESTART;
 	}
 	/* A plain ACK of our FIN: all is well, nothing to say. */
-	if (!(flags & (TCPHDR_SYN | TCPHDR_FIN)) && !seg->len &&
+	if (!(flags & (VTCP_TH_SYN | VTCP_TH_FIN)) && !seg->len &&
 	    seg->seq == tw->rcv_nxt && seg->ack == tw->snd_nxt)
 		return VTCP_TW_DROP;
-	*drop = (flags & TCPHDR_SYN) ? VTCP_DROP_SYN_CHALLENGED :
+	*drop = (flags & VTCP_TH_SYN) ? VTCP_DROP_SYN_CHALLENGED :
 					VTCP_DROP_OUT_OF_WINDOW;
 	if (!vtcp_tw_may_ack(tw, now))
 		return VTCP_TW_DROP;

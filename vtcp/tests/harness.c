@@ -225,7 +225,7 @@ enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 				 u32 wnd)
 {
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = seq, .ack = ack, .wnd = wnd,
+		.flags = VTCP_TH_ACK, .seq = seq, .ack = ack, .wnd = wnd,
 	};
 
 	return vtcp_t_input(c, &s);
@@ -234,7 +234,7 @@ enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 enum vtcp_drop_reason vtcp_t_sack(struct vtcp_t_conn *c, u32 ack, int n, ...)
 {
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = c->tcb.rcv_nxt, .ack = ack,
+		.flags = VTCP_TH_ACK, .seq = c->tcb.rcv_nxt, .ack = ack,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_SACK, .nsack = n },
 	};
@@ -281,7 +281,7 @@ struct vtcp_t_out *vtcp_t_expect_seg(struct vtcp_t_conn *c, u8 flags, u32 seq,
 	KUNIT_EXPECT_EQ_MSG(test, (u32)o->out.flags, (u32)flags,
 			    "%s:%d: flags", file, line);
 	KUNIT_EXPECT_EQ_MSG(test, o->out.seq, seq, "%s:%d: seq", file, line);
-	if (flags & TCPHDR_ACK)
+	if (flags & VTCP_TH_ACK)
 		KUNIT_EXPECT_EQ_MSG(test, o->out.ack, ack, "%s:%d: ack",
 				    file, line);
 	KUNIT_EXPECT_EQ_MSG(test, o->out.len, len, "%s:%d: len", file, line);
@@ -333,7 +333,7 @@ struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK,
 		.seq = irs,
 		.ack = iss + 1,
 		.wnd = wnd,
@@ -343,11 +343,11 @@ struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
 	spin_lock_bh(&c->tcb.lock);
 	vtcp_connect(&c->tcb, iss, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, iss, 0, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, iss, 0, 0);
 	c->now += 10 * NSEC_PER_MSEC;
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
 	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, iss + 1, irs + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, iss + 1, irs + 1, 0);
 	c->tcb.events = 0;
 	return c;
 }
@@ -365,13 +365,13 @@ struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN,
+		.flags = VTCP_TH_SYN,
 		.seq = VTCP_T_IRS,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = VTCP_T_MSS },
 	};
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK,
+		.flags = VTCP_TH_ACK,
 		.seq = VTCP_T_IRS + 1,
 		.ack = VTCP_T_ISS + 1,
 		.wnd = VTCP_T_WND,
@@ -380,7 +380,7 @@ struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
 	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	KUNIT_ASSERT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
 	c->now += 10 * NSEC_PER_MSEC;
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
 	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);

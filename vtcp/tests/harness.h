@@ -7,7 +7,7 @@
 #define _VTCP_TEST_HARNESS_H
 
 #include <kunit/test.h>
-#include <net/tcp.h>
+#include "engine/proto.h"
 
 #include "engine/tcb.h"
 

@@ -179,7 +179,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 {
 	struct vtcp_tuple t = vtcp_t_tuple(40000);
 	struct vtcp_seg syn = {
-		.seq = 7000, .flags = TCPHDR_SYN, .wnd = 65535,
+		.seq = 7000, .flags = VTCP_TH_SYN, .wnd = 65535,
 		.opt = {
 			.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE |
 				   VTCP_TCPOPT_SACK_OK | VTCP_TCPOPT_TS,
@@ -187,7 +187,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 		},
 	};
 	struct vtcp_seg ack = {
-		.seq = 7001, .flags = TCPHDR_ACK, .wnd = 100,
+		.seq = 7001, .flags = VTCP_TH_ACK, .wnd = 100,
 		.opt = { .present = VTCP_TCPOPT_TS, .tsval = 556 },
 	};
 	struct vtcp_cfg cfg;
@@ -202,7 +202,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 	c = vtcp_t_conn_new(test, &cfg);
 	cookie = vtcp_cookie_make(&vtcp_t_key, &t, syn.seq, syn.opt.mss, c->now, &mss);
 	vtcp_cookie_synack(&cfg, &syn, cookie, 1460, 0, c->now, &out);
-	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)(TCPHDR_SYN | TCPHDR_ACK));
+	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)(VTCP_TH_SYN | VTCP_TH_ACK));
 	KUNIT_EXPECT_EQ(test, out.seq, cookie);
 	KUNIT_EXPECT_EQ(test, out.ack, 7001U);
 	KUNIT_EXPECT_EQ(test, out.wnd, 65535U);
@@ -230,7 +230,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.snd_una, cookie + 1);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, 7001U);
 	/* RFC 6691: less the timestamps every segment carries. */
-	KUNIT_EXPECT_EQ(test, c->tcb.mss, 1400 - TCPOLEN_TSTAMP_ALIGNED);
+	KUNIT_EXPECT_EQ(test, c->tcb.mss, 1400 - VTCP_OPTLEN_TS_ALIGNED);
 	KUNIT_EXPECT_TRUE(test, c->tcb.ts_ok);
 	KUNIT_EXPECT_TRUE(test, c->tcb.ws_ok);
 	KUNIT_EXPECT_TRUE(test, c->tcb.sack_ok);
@@ -241,7 +241,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 
 	vtcp_t_write(c, "hello", 5);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, cookie + 1, 7001, 5);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, cookie + 1, 7001, 5);
 }
 
 /* Without timestamps a cookie cannot carry window scale or SACK. */
@@ -249,14 +249,14 @@ static void vtcp_cookie_without_timestamps_drops_ws_and_sack(struct kunit *test)
 {
 	struct vtcp_tuple t = vtcp_t_tuple(40001);
 	struct vtcp_seg syn = {
-		.seq = 100, .flags = TCPHDR_SYN, .wnd = 65535,
+		.seq = 100, .flags = VTCP_TH_SYN, .wnd = 65535,
 		.opt = {
 			.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE |
 				   VTCP_TCPOPT_SACK_OK,
 			.mss = 1460, .wscale = 7,
 		},
 	};
-	struct vtcp_seg ack = { .seq = 101, .flags = TCPHDR_ACK, .wnd = 1000 };
+	struct vtcp_seg ack = { .seq = 101, .flags = VTCP_TH_ACK, .wnd = 1000 };
 	struct vtcp_cfg cfg;
 	struct vtcp_t_conn *c;
 	struct vtcp_out out;

@@ -17,14 +17,11 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <net/tcp.h>
-
-#include <net/inet_ecn.h>
 
 #include "engine/cc.h"
 #include "engine/rcvq.h"
-#include "sim.h"
 #include "engine/sndq.h"
+#include "sim.h"
 
 #define VTCP_SIM_MAX_NS		(3600ULL * NSEC_PER_SEC)
 #define VTCP_SIM_READ_BUF	65536
@@ -131,14 +128,14 @@ static void vtcp_sim_send(struct vtcp_sim *sim, int from, struct vtcp_sim_pkt *p
 	sim->res->packets++;
 	if ((lp->queue_us && queued > (u64)lp->queue_us * NSEC_PER_USEC) ||
 	    (lp->ecn_mark_us && queued > (u64)lp->ecn_mark_us * NSEC_PER_USEC &&
-	     !INET_ECN_is_capable(pkt->seg.ecn))) {
+	     pkt->seg.ecn == VTCP_ECN_NOT_ECT)) {
 		/* The buffer is full, or the AQM drops what it cannot mark. */
 		sim->res->lost++;
 		vtcp_sim_pkt_free(pkt);
 		return;
 	}
 	if (lp->ecn_mark_us && queued > (u64)lp->ecn_mark_us * NSEC_PER_USEC) {
-		pkt->seg.ecn = INET_ECN_CE;
+		pkt->seg.ecn = VTCP_ECN_CE;
 		sim->res->marked++;
 	}
 	if (lp->rate_mbps)
@@ -199,7 +196,7 @@ static int vtcp_sim_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		pkt->seg.flags = out->flags;
 		pkt->seg.ecn = out->ecn;
 		if (!last)
-			pkt->seg.flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+			pkt->seg.flags &= ~(VTCP_TH_FIN | VTCP_TH_PSH);
 		pkt->seg.opt = out->opt;
 		if (n) {
 			pkt->seg.skb = alloc_skb(n, GFP_ATOMIC);

@@ -15,7 +15,7 @@ static void vtcp_tw_test_state(struct kunit *test, struct vtcp_tw_state *tw,
 	struct vtcp_cfg cfg;
 	struct vtcp_t_conn *c;
 	struct vtcp_t_seg fin = {
-		.flags = TCPHDR_FIN | TCPHDR_ACK, .seq = VTCP_T_IRS + 1,
+		.flags = VTCP_TH_FIN | VTCP_TH_ACK, .seq = VTCP_T_IRS + 1,
 		.ack = VTCP_T_ISS + 2, .wnd = VTCP_T_WND,
 	};
 
@@ -44,10 +44,10 @@ static void rfc9293_time_wait_reacks_a_retransmitted_fin(struct kunit *test)
 	struct vtcp_out out;
 
 	vtcp_tw_test_state(test, &tw, false);
-	fin = vtcp_tw_seg(TCPHDR_FIN | TCPHDR_ACK, VTCP_T_IRS + 1, VTCP_T_ISS + 2, 0);
+	fin = vtcp_tw_seg(VTCP_TH_FIN | VTCP_TH_ACK, VTCP_T_IRS + 1, VTCP_T_ISS + 2, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_TW_ACK_RESTART,
 			vtcp_tw_input(&tw, &fin, 0, &out, &drop));
-	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)VTCP_TH_ACK);
 	KUNIT_EXPECT_EQ(test, out.seq, VTCP_T_ISS + 2);
 	KUNIT_EXPECT_EQ(test, out.ack, VTCP_T_IRS + 2);
 }
@@ -60,7 +60,7 @@ static void rfc1337_time_wait_ignores_rst(struct kunit *test)
 	struct vtcp_out out;
 
 	vtcp_tw_test_state(test, &tw, false);
-	rst = vtcp_tw_seg(TCPHDR_RST, VTCP_T_IRS + 2, 0, 0);
+	rst = vtcp_tw_seg(VTCP_TH_RST, VTCP_T_IRS + 2, 0, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_TW_DROP, vtcp_tw_input(&tw, &rst, 0, &out, &drop));
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_STATE, drop);
 }
@@ -74,7 +74,7 @@ static void rfc6191_newer_syn_reopens_older_does_not(struct kunit *test)
 
 	/* Without timestamps: by sequence number. */
 	vtcp_tw_test_state(test, &tw, false);
-	syn = vtcp_tw_seg(TCPHDR_SYN, VTCP_T_IRS + 100000, 0, 0);
+	syn = vtcp_tw_seg(VTCP_TH_SYN, VTCP_T_IRS + 100000, 0, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_TW_REOPEN, vtcp_tw_input(&tw, &syn, 0, &out, &drop));
 	syn.seq = VTCP_T_IRS;
 	KUNIT_EXPECT_EQ(test, VTCP_TW_ACK, vtcp_tw_input(&tw, &syn, 0, &out, &drop));
@@ -101,7 +101,7 @@ static void rfc5961_time_wait_acks_are_rate_limited(struct kunit *test)
 	int i, acks = 0;
 
 	vtcp_tw_test_state(test, &tw, true);
-	old = vtcp_tw_seg(TCPHDR_ACK, VTCP_T_IRS - 5000, VTCP_T_ISS + 2, 10);
+	old = vtcp_tw_seg(VTCP_TH_ACK, VTCP_T_IRS - 5000, VTCP_T_ISS + 2, 10);
 	for (i = 0; i < 50; i++)
 		if (vtcp_tw_input(&tw, &old, 1000 * NSEC_PER_SEC, &out, &drop) ==
 		    VTCP_TW_ACK)
@@ -123,7 +123,7 @@ static void vtcp_time_wait_plain_ack_is_silent(struct kunit *test)
 	struct vtcp_seg ack;
 
 	vtcp_tw_test_state(test, &tw, false);
-	ack = vtcp_tw_seg(TCPHDR_ACK, VTCP_T_IRS + 2, VTCP_T_ISS + 2, 0);
+	ack = vtcp_tw_seg(VTCP_TH_ACK, VTCP_T_IRS + 2, VTCP_T_ISS + 2, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_TW_DROP, vtcp_tw_input(&tw, &ack, 0, &out, &drop));
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, drop);
 }
