@@ -18,8 +18,6 @@
 #include "engine/sndq.h"
 #include "engine/state.h"
 
-#define VTCP_PAWS_IDLE_NS	(24ULL * 24 * 3600 * NSEC_PER_SEC)	/* RFC 7323 5.5 */
-
 static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 			 u64 now);
 
@@ -35,7 +33,7 @@ static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	const struct vtcp_opts *o = &seg->opt;
 	/* RFC 9293 3.7.1 (MUST-15): no option means 536, or 1220 on IPv6. */
 	u16 peer_mss = (o->present & VTCP_TCPOPT_MSS) ? o->mss :
-		       tcb->ipv6 ? 1220 : 536;
+		       tcb->ipv6 ? VTCP_MSS_DEFAULT_V6 : VTCP_MSS_DEFAULT;
 	bool offered = tcb->state == VTCP_SYN_SENT;
 
 	/* RFC 9293 3.7.1: send no more than the peer can take. */
@@ -44,7 +42,7 @@ static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	tcb->rcv_mss = min(peer_mss, tcb->adv_mss);
 	if (tcb->cfg.mss_clamp)
 		tcb->mss = min(tcb->mss, tcb->cfg.mss_clamp);
-	tcb->mss = max_t(u16, tcb->mss, 64);
+	tcb->mss = max_t(u16, tcb->mss, VTCP_MSS_MIN);
 
 	/*
 	 * An option is in use when both ends sent it. Answering a SYN, we
@@ -378,7 +376,8 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 	 * SYN-ACK (RFC 5681 3.1).
 	 */
 	tcb->cwnd = any_retrans ? tcb->mss :
-		    min(10U * tcb->mss, max(2U * tcb->mss, 14600U));
+		    min(VTCP_IW_SEGS * tcb->mss,
+			max(2U * tcb->mss, VTCP_IW_BYTES));
 	tcb->quickacks = VTCP_QUICKACKS;
 	tcb->cfg.cc->init(tcb, now);
 	if ((tcb->cfg.flags & VTCP_CFG_KEEPALIVE) && !tcb->orphan)

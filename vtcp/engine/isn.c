@@ -22,10 +22,10 @@
 #include <linux/time64.h>
 
 #include "engine/isn.h"
+#include "engine/proto.h"
 
 #define VTCP_COOKIE_BITS	27
 #define VTCP_COOKIE_MASK	((1U << VTCP_COOKIE_BITS) - 1)
-#define VTCP_COOKIE_PERIOD_NS	(64ULL * NSEC_PER_SEC)
 #define VTCP_COOKIE_TS_BITS	5
 #define VTCP_COOKIE_TS_MASK	((1U << VTCP_COOKIE_TS_BITS) - 1)
 
@@ -39,7 +39,8 @@ void vtcp_isn_init(void)
 
 /* The MSS values a cookie can carry: common paths, IPv4 and IPv6. */
 static const u16 vtcp_cookie_mss[] = {
-	536, 1220, 1360, 1400, 1440, 1460, 8940, 65483,
+	VTCP_MSS_DEFAULT, VTCP_MSS_DEFAULT_V6, 1360, 1400, 1440, 1460, 8940,
+	65483,
 };
 
 u32 vtcp_isn(const siphash_key_t *key, const struct vtcp_tuple *t, u64 now)

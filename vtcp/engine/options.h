@@ -7,9 +7,7 @@
 
 #include <linux/types.h>
 
-#define VTCP_MAX_SACK_BLOCKS	4
-#define VTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
-#define VTCP_MAX_OPTION_SPACE	40
+#include "engine/proto.h"
 
 enum {
 	VTCP_TCPOPT_MSS		= BIT(0),

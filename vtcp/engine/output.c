@@ -60,12 +60,12 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 /* The least step the window's right edge moves by (receiver SWS). */
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
 {
-	return min_t(u32, tcb->rcvbuf_auto / 2, max_t(u32, tcb->rcv_mss, 536));
+	return min_t(u32, tcb->rcvbuf_auto / 2, max_t(u32, tcb->rcv_mss, VTCP_MSS_DEFAULT));
 }
 
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
 {
-	u32 space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
+	u32 space = min(vtcp_rcv_space(tcb), VTCP_MAX_WINDOW << tcb->rcv_wscale);
 	u32 cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		  tcb->rcv_adv - tcb->rcv_nxt : 0;
 	u32 step = vtcp_rcv_wnd_step(tcb);
@@ -73,7 +73,8 @@ u16 vtcp_select_window(struct vtcp_tcb *tcb)
 
 	if (space <= cur || space - cur < step)
 		space = cur;
-	field = min_t(u32, DIV_ROUND_UP(space, 1U << tcb->rcv_wscale), 65535);
+	field = min_t(u32, DIV_ROUND_UP(space, 1U << tcb->rcv_wscale),
+		      VTCP_MAX_WINDOW);
 	tcb->rcv_adv = tcb->rcv_nxt + (field << tcb->rcv_wscale);
 	return field;
 }
@@ -89,8 +90,9 @@ void vtcp_mss_less_options(struct vtcp_tcb *tcb)
 {
 	if (!tcb->ts_ok)
 		return;
-	tcb->mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->mss - 64);
-	tcb->rcv_mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->rcv_mss - 64);
+	tcb->mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->mss - VTCP_MSS_MIN);
+	tcb->rcv_mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED,
+			      tcb->rcv_mss - VTCP_MSS_MIN);
 }
 
 /* Fields every segment of a synchronized connection carries. */
@@ -217,7 +219,7 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 
 	out.seq = tcb->iss;
 	out.flags = VTCP_TH_SYN;
-	out.wnd = min(vtcp_rcv_space(tcb), 65535U);	/* never scaled */
+	out.wnd = min(vtcp_rcv_space(tcb), VTCP_MAX_WINDOW); /* never scaled */
 	out.opt.present = VTCP_TCPOPT_MSS;
 	out.opt.mss = tcb->adv_mss;
 	if (tcb->state == VTCP_SYN_RECEIVED) {
@@ -624,7 +626,7 @@ void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 	out->seq = cookie;
 	out->ack = syn->seq + 1;
 	out->flags = VTCP_TH_SYN | VTCP_TH_ACK;
-	out->wnd = min(cfg->rcvbuf, 65535U);
+	out->wnd = min(cfg->rcvbuf, VTCP_MAX_WINDOW);
 	out->opt.present = VTCP_TCPOPT_MSS;
 	out->opt.mss = mss;
 	if (ts) {

@@ -4,9 +4,6 @@
 
 #include "engine/tcb.h"
 
-#define VTCP_DELACK_US		40000U		/* delayed ACK (RFC 9293: < 0.5 s) */
-#define VTCP_QUICKACKS		16		/* ACKs sent at once after open */
-#define VTCP_CHALLENGE_LIMIT	10		/* challenge ACKs per second */
 #define VTCP_MAX_PIECES		16		/* send-queue pieces per segment */
 
 u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now);

@@ -17,10 +17,6 @@ struct vtcp_skb_cb {
 
 #define VTCP_SKB_CB(skb) ((struct vtcp_skb_cb *)&((skb)->cb[0]))
 
-#define VTCP_RCVBUF_INIT	(128U << 10)	/* auto-tuning starts here */
-#define VTCP_RCV_SPACE_INIT	10		/* segments read per RTT, at first */
-#define VTCP_RCV_RTT_MAX_MS	60000U		/* a larger echo is stale */
-
 void vtcp_rcvq_init(struct vtcp_rcvq *q);
 void vtcp_rcvq_purge(struct vtcp_rcvq *q);
 u32 vtcp_rcvq_mem_limit(const struct vtcp_tcb *tcb);

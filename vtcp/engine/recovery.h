@@ -8,12 +8,6 @@
 
 #include "engine/tcb.h"
 
-#define VTCP_DUPTHRESH		3	/* RFC 5681 3.2 */
-#define VTCP_WC_DELACK_US	200000U	/* RFC 8985 7.2: WCDelAckT */
-#define VTCP_TLP_MIN_US		10000U	/* the least PTO, as Linux */
-#define VTCP_REO_PERSIST	16	/* RFC 8985 6.2: recoveries */
-#define VTCP_MAX_REORDERING	127	/* DupThresh's ceiling, segments */
-
 /* What one ACK told the sender, gathered as it is processed. */
 struct vtcp_ack_sample {
 	u32 prior_una;		/* SND.UNA before the ACK */

@@ -21,19 +21,17 @@
 void vtcp_cfg_default(struct vtcp_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->sndbuf = 4 << 20;
-	cfg->rcvbuf = 4 << 20;
-	/* RFC 1122 4.2.3.6: two hours idle; Linux's interval and count. */
-	cfg->keepalive_idle_ms = 7200 * MSEC_PER_SEC;
-	cfg->keepalive_intvl_ms = 75 * MSEC_PER_SEC;
-	cfg->keepalive_cnt = 9;
-	cfg->time_wait_ms = 60 * MSEC_PER_SEC;
-	cfg->fin_wait2_ms = 60 * MSEC_PER_SEC;
-	cfg->syn_retries = 6;
-	cfg->synack_retries = 5;
-	cfg->retries = 15;
-	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE |
-		     VTCP_CFG_ECN | VTCP_CFG_RACK;
+	cfg->sndbuf = VTCP_DEFAULT_SNDBUF;
+	cfg->rcvbuf = VTCP_DEFAULT_RCVBUF;
+	cfg->keepalive_idle_ms = VTCP_DEFAULT_KEEPALIVE_IDLE_MS;
+	cfg->keepalive_intvl_ms = VTCP_DEFAULT_KEEPALIVE_INTVL_MS;
+	cfg->keepalive_cnt = VTCP_DEFAULT_KEEPALIVE_CNT;
+	cfg->time_wait_ms = VTCP_DEFAULT_TIME_WAIT_MS;
+	cfg->fin_wait2_ms = VTCP_DEFAULT_FIN_WAIT2_MS;
+	cfg->syn_retries = VTCP_DEFAULT_SYN_RETRIES;
+	cfg->synack_retries = VTCP_DEFAULT_SYNACK_RETRIES;
+	cfg->retries = VTCP_DEFAULT_RETRIES;
+	cfg->flags = VTCP_DEFAULT_FLAGS;
 	cfg->cc = vtcp_cc_default();
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
@@ -43,7 +41,7 @@ u8 vtcp_wscale_for(u32 rcvbuf)
 {
 	u8 s = 0;
 
-	while (s < VTCP_MAX_WSCALE && (65535U << s) < rcvbuf)
+	while (s < VTCP_MAX_WSCALE && (VTCP_MAX_WINDOW << s) < rcvbuf)
 		s++;
 	return s;
 }
@@ -70,7 +68,7 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 		mss = min(mss, cfg->mss_clamp);
 	tcb->mss = mss;
 	tcb->adv_mss = mss;
-	tcb->rcv_mss = min_t(u16, mss, 536);
+	tcb->rcv_mss = min_t(u16, mss, VTCP_MSS_DEFAULT);
 	tcb->gso_max = gso_max;
 	tcb->rto_us = VTCP_RTO_INIT_US;
 	tcb->ssthresh = U32_MAX / 2;
@@ -143,7 +141,7 @@ void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
 	tcb->irs = ack->seq - 1;
 	tcb->rcv_nxt = ack->seq;
 	tcb->last_ack_sent = tcb->rcv_nxt;
-	tcb->rcv_adv = tcb->rcv_nxt + min(tcb->cfg.rcvbuf, 65535U);
+	tcb->rcv_adv = tcb->rcv_nxt + min(tcb->cfg.rcvbuf, VTCP_MAX_WINDOW);
 	tcb->mss = min(tcb->mss, mss);
 	tcb->rcv_mss = min(mss, tcb->adv_mss);
 	tcb->ts_ok = ts;
@@ -277,7 +275,7 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 	}
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
-	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
+	space = min(vtcp_rcv_space(tcb), VTCP_MAX_WINDOW << tcb->rcv_wscale);
 	if (space <= cur || space - cur < vtcp_rcv_wnd_step(tcb))
 		return;
 	if (cur < 2 * tcb->rcv_mss || space >= 2 * cur) {

@@ -114,6 +114,24 @@ enum {
 	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* for the file, not the engine */
 };
 
+/* What vtcp_cfg_default() sets. */
+#define VTCP_DEFAULT_SNDBUF		(4U << 20)
+#define VTCP_DEFAULT_RCVBUF		(4U << 20)	/* auto-tuning's ceiling */
+/* RFC 1122 4.2.3.6: two hours idle; Linux's interval and count. */
+#define VTCP_DEFAULT_KEEPALIVE_IDLE_MS	(7200 * MSEC_PER_SEC)
+#define VTCP_DEFAULT_KEEPALIVE_INTVL_MS	(75 * MSEC_PER_SEC)
+#define VTCP_DEFAULT_KEEPALIVE_CNT	9
+/* 2MSL as Linux has it, and an orphan's FIN-WAIT-2 as long. */
+#define VTCP_DEFAULT_TIME_WAIT_MS	(60 * MSEC_PER_SEC)
+#define VTCP_DEFAULT_FIN_WAIT2_MS	(60 * MSEC_PER_SEC)
+/* Linux's retry limits: RTO expirations before giving up. */
+#define VTCP_DEFAULT_SYN_RETRIES	6
+#define VTCP_DEFAULT_SYNACK_RETRIES	5
+#define VTCP_DEFAULT_RETRIES		15
+#define VTCP_DEFAULT_FLAGS		(VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | \
+					 VTCP_CFG_WSCALE | VTCP_CFG_ECN | \
+					 VTCP_CFG_RACK)
+
 /*
  * An in-flight transmission: one (GSO) segment covering [seq, end). Every
  * record is in the sequence-ordered list and tree; the ones still in the

@@ -29,7 +29,7 @@ void vtcp_tw_state_from(const struct vtcp_tcb *tcb, struct vtcp_tw_state *tw)
 	tw->ts_ok = tcb->ts_ok;
 	/* What the last ACK advertised; the peer has sent its FIN anyway. */
 	tw->wnd = min_t(u32, (tcb->rcv_adv - tcb->rcv_nxt) >> tcb->rcv_wscale,
-			65535);
+			VTCP_MAX_WINDOW);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_tw_state_from);
 
