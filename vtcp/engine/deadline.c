@@ -167,7 +167,7 @@ void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
 		t = vtcp_expire_order[i];
 		if (!tcb->deadline[t] || tcb->deadline[t] > now)
 			continue;
-		tcb->deadline[t] = 0;
+		vtcp_disarm(tcb, t);
 		vtcp_expire[t](tcb, now);
 		if (tcb->state == VTCP_CLOSED)
 			return;

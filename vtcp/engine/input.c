@@ -343,12 +343,12 @@ static void vtcp_ack_new(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	}
 
 	/* RFC 6298 5.2 and 5.3 */
-	tcb->deadline[VTCP_TIMER_RTO] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_RTO);
 	if (tcb->snd_una != tcb->snd_nxt) {
 		vtcp_restart_rto(tcb, now);
 	} else {
-		tcb->deadline[VTCP_TIMER_REORDER] = 0;
-		tcb->deadline[VTCP_TIMER_TLP] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_REORDER);
+		vtcp_disarm(tcb, VTCP_TIMER_TLP);
 	}
 }
 
@@ -370,7 +370,7 @@ static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg, u64 n
 	tcb->snd_una = seg->ack;
 	tcb->backoff = 0;
 	tcb->retrans_start_ns = 0;
-	tcb->deadline[VTCP_TIMER_RTO] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_RTO);
 	/*
 	 * RFC 6928 initial window, but one segment after a lost SYN or
 	 * SYN-ACK (RFC 5681 3.1).

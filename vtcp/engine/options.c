@@ -181,3 +181,14 @@ void vtcp_opts_write(u8 *p, const struct vtcp_opts *o, unsigned int size)
 	WARN_ON_ONCE(p - start != size);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_opts_write);
+
+/* The smallest window scale that lets the window describe all of @rcvbuf. */
+u8 vtcp_wscale_for(u32 rcvbuf)
+{
+	u8 s = 0;
+
+	while (s < VTCP_MAX_WSCALE && (VTCP_MAX_WINDOW << s) < rcvbuf)
+		s++;
+	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_wscale_for);

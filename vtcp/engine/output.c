@@ -20,27 +20,6 @@
 #include "engine/seq.h"
 #include "engine/sndq.h"
 
-u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now)
-{
-	return (u32)div_u64(now, NSEC_PER_MSEC) + tcb->ts_offset;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_ts_now);
-
-void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when)
-{
-	tcb->deadline[t] = when ?: 1;
-}
-
-/* Data in the network (RFC 6675 "pipe"), in sequence space. */
-u32 vtcp_in_flight(const struct vtcp_tcb *tcb)
-{
-	u32 out = tcb->snd_nxt - tcb->snd_una;
-	u32 left = tcb->sndq.sacked + tcb->sndq.lost + vtcp_reno_sacked(tcb);
-
-	return out - min(left, out) + tcb->sndq.retrans;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_in_flight);
-
 /*
  * Payload bytes the receive buffer can still take beyond rcv_nxt: the
  * buffer as auto-tuning sized it (rcvq.c), less what waits for the reader.
@@ -134,7 +113,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		tcb->ack_segs = 0;
 		tcb->ack_now = 0;
 		tcb->ack_pushed = 0;
-		tcb->deadline[VTCP_TIMER_DELACK] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_DELACK);
 		if (tcb->dsack && !WARN_ON_ONCE(!tcb->nsack)) {
 			/* A D-SACK block is reported once (RFC 2883 4). */
 			tcb->dsack = 0;
@@ -505,7 +484,7 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 			tcb->fin_sent = 1;
 			tcb->fin_seq = tcb->snd_nxt - 1;
 		}
-		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_PERSIST);
 		vtcp_arm_rto(tcb, now);
 		sent = true;
 	}
@@ -574,7 +553,7 @@ static void vtcp_output_persist(struct vtcp_tcb *tcb, u64 now)
 
 	if (!waiting || tcb->snd_nxt != tcb->snd_una ||
 	    tcb->snd_wnd >= waiting) {
-		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_PERSIST);
 		tcb->zero_wnd_start_ns = 0;
 		return;
 	}
@@ -631,8 +610,7 @@ void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 	out->opt.mss = mss;
 	if (ts) {
 		out->opt.present |= VTCP_TCPOPT_TS;
-		out->opt.tsval = vtcp_cookie_tsval((u32)div_u64(now, NSEC_PER_MSEC) +
-						   ts_offset,
+		out->opt.tsval = vtcp_cookie_tsval(vtcp_ts_clock(now, ts_offset),
 						   ws ? o->wscale : VTCP_COOKIE_NO_WSCALE,
 						   sack);
 		out->opt.tsecr = o->tsval;

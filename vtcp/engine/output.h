@@ -6,8 +6,6 @@
 
 #define VTCP_MAX_PIECES		16		/* send-queue pieces per segment */
 
-u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now);
-u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb);
 u16 vtcp_select_window(struct vtcp_tcb *tcb);
@@ -20,7 +18,6 @@ void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now);
 void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_enter_quickack(struct vtcp_tcb *tcb);
-void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when);
 u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb);
 void vtcp_restart_rto(struct vtcp_tcb *tcb, u64 now);
 void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now);

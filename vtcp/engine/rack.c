@@ -171,7 +171,7 @@ void vtcp_rack_detect_loss(struct vtcp_tcb *tcb, u64 now)
 	if (timeout)
 		vtcp_arm(tcb, VTCP_TIMER_REORDER, now + timeout);
 	else
-		tcb->deadline[VTCP_TIMER_REORDER] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_REORDER);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_detect_loss);
 
@@ -221,7 +221,7 @@ void vtcp_tlp_schedule(struct vtcp_tcb *tcb, u64 now)
 	u32 flight = tcb->snd_nxt - tcb->snd_una;
 	u64 pto_us, when;
 
-	tcb->deadline[VTCP_TIMER_TLP] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_TLP);
 	if (!vtcp_rack_enabled(tcb) || !flight || tcb->tlp_active ||
 	    tcb->ca_state > VTCP_CA_DISORDER || tcb->sndq.sacked ||
 	    !vtcp_state_synchronized(tcb->state))

@@ -49,6 +49,7 @@ void vtcp_rack_reo_expire(struct vtcp_tcb *tcb, u64 now);
 
 /* recovery.c */
 u32 vtcp_reno_sacked(const struct vtcp_tcb *tcb);
+u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
 bool vtcp_lost_pending(struct vtcp_tcb *tcb);
 u32 vtcp_prr_sndcnt(const struct vtcp_tcb *tcb, u32 pipe, u32 delivered);
 void vtcp_cwnd_reduce(struct vtcp_tcb *tcb, u64 now);

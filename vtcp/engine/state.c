@@ -3,13 +3,18 @@
  * State transitions, and how a connection ends.
  */
 
-#include <linux/string.h>
-
-#include "engine/output.h"
 #include "engine/rcvq.h"
 #include "engine/seq.h"
 #include "engine/sndq.h"
 #include "engine/state.h"
+
+static void vtcp_stop_timers(struct vtcp_tcb *tcb)
+{
+	int t;
+
+	for (t = 0; t < VTCP_TIMER_MAX; t++)
+		vtcp_disarm(tcb, t);
+}
 
 void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
 {
@@ -31,7 +36,7 @@ void vtcp_tcb_done(struct vtcp_tcb *tcb)
 	struct sk_buff *skb;
 
 	tcb->state = VTCP_CLOSED;
-	memset(tcb->deadline, 0, sizeof(tcb->deadline));
+	vtcp_stop_timers(tcb);
 	vtcp_sndq_purge(&tcb->sndq);
 	while ((skb = skb_rb_first(&tcb->rcvq.ooo))) {
 		rb_erase(&skb->rbnode, &tcb->rcvq.ooo);
@@ -59,7 +64,7 @@ void vtcp_enter_time_wait(struct vtcp_tcb *tcb, u64 now)
 {
 	if (tcb->state != VTCP_TIME_WAIT)
 		vtcp_set_state(tcb, VTCP_TIME_WAIT);
-	memset(tcb->deadline, 0, sizeof(tcb->deadline));
+	vtcp_stop_timers(tcb);
 	vtcp_arm(tcb, VTCP_TIMER_LINGER,
 		 now + (u64)tcb->cfg.time_wait_ms * NSEC_PER_MSEC);
 }

@@ -36,17 +36,6 @@ void vtcp_cfg_default(struct vtcp_cfg *cfg)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
 
-/* The smallest shift that lets the window describe all of @rcvbuf. */
-u8 vtcp_wscale_for(u32 rcvbuf)
-{
-	u8 s = 0;
-
-	while (s < VTCP_MAX_WSCALE && (VTCP_MAX_WINDOW << s) < rcvbuf)
-		s++;
-	return s;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_wscale_for);
-
 /*
  * @mss is what the path takes (device MTU less headers); @gso_max the
  * largest segment the datapath sends as one GSO train (0: none).
@@ -212,7 +201,7 @@ void vtcp_close(struct vtcp_tcb *tcb, u64 now)
 	lockdep_assert_held(&tcb->lock);
 	tcb->orphan = 1;
 	/* Keepalive watches the peer for the user, who is gone. */
-	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_KEEPALIVE);
 	switch (tcb->state) {
 	case VTCP_CLOSED:
 	case VTCP_LISTEN:
@@ -306,7 +295,7 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
 	if (tcb->cfg.cc != old_cc && vtcp_state_synchronized(tcb->state))
 		tcb->cfg.cc->init(tcb, now);
 
-	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_KEEPALIVE);
 	if (cfg->flags & VTCP_CFG_KEEPALIVE) {
 		struct vtcp_ka_decision d;
 

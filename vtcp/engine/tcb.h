@@ -13,6 +13,7 @@
 #define _VTCP_TCB_H
 
 #include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
@@ -387,7 +388,6 @@ void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 			struct vtcp_out *out);
 void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
 		       u16 mss, u8 wscale, bool sack, u64 now);
-u8 vtcp_wscale_for(u32 rcvbuf);
 
 /* Ending without a word to the peer (the device is gone). */
 void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err);
@@ -402,6 +402,35 @@ bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out);
 static inline bool vtcp_state_synchronized(u8 state)
 {
 	return state >= VTCP_ESTABLISHED;
+}
+
+/*
+ * Deadlines: every write to tcb->deadline[] is one of these two. 0 means
+ * not armed, so a deadline at time 0 is armed at 1 ns.
+ */
+static inline void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when)
+{
+	tcb->deadline[t] = when ?: 1;
+}
+
+static inline void vtcp_disarm(struct vtcp_tcb *tcb, enum vtcp_timer t)
+{
+	tcb->deadline[t] = 0;
+}
+
+/*
+ * The TSval clock (RFC 7323 5.4): milliseconds of @now plus an offset, a
+ * connection's own. A TIME-WAIT entry and a cookie SYN-ACK, which have no
+ * TCB, keep the offset alone.
+ */
+static inline u32 vtcp_ts_clock(u64 now, u32 ts_offset)
+{
+	return (u32)div_u64(now, NSEC_PER_MSEC) + ts_offset;
+}
+
+static inline u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now)
+{
+	return vtcp_ts_clock(now, tcb->ts_offset);
 }
 
 #endif /* _VTCP_TCB_H */

@@ -51,7 +51,7 @@ static void vtcp_tw_ack(const struct vtcp_tw_state *tw, u64 now,
 	out->wnd = tw->wnd;
 	if (tw->ts_ok) {
 		out->opt.present = VTCP_TCPOPT_TS;
-		out->opt.tsval = (u32)div_u64(now, NSEC_PER_MSEC) + tw->ts_offset;
+		out->opt.tsval = vtcp_ts_clock(now, tw->ts_offset);
 		out->opt.tsecr = tw->ts_recent;
 	}
 }
