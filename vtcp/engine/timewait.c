@@ -2,7 +2,7 @@
 /*
  * TIME-WAIT without a TCB (RFC 9293 3.10.7.4, TIME-WAIT STATE): the rules
  * input.c applies to a full connection in TIME-WAIT, on the few fields
- * struct vtcp_tw_state keeps.
+ * struct vtcp_timewait keeps.
  *
  *   a SYN newer than the old connection	reopens (RFC 6191, RFC 1122)
  *   a RST				is ignored (RFC 1337)
@@ -19,7 +19,7 @@
 #include "engine/seq.h"
 #include "engine/timewait.h"
 
-void vtcp_tw_state_from(const struct vtcp_tcb *tcb, struct vtcp_tw_state *tw)
+void vtcp_timewait_from(const struct vtcp_tcb *tcb, struct vtcp_timewait *tw)
 {
 	memset(tw, 0, sizeof(*tw));
 	tw->snd_nxt = tcb->snd_nxt;
@@ -31,18 +31,18 @@ void vtcp_tw_state_from(const struct vtcp_tcb *tcb, struct vtcp_tw_state *tw)
 	tw->wnd = min_t(u32, (tcb->rcv_adv - tcb->rcv_nxt) >> tcb->rcv_wscale,
 			VTCP_MAX_WINDOW);
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_tw_state_from);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_timewait_from);
 
-static bool vtcp_tw_newer_syn(const struct vtcp_tw_state *tw,
-			      const struct vtcp_seg *seg)
+static bool vtcp_timewait_newer_syn(const struct vtcp_timewait *tw,
+				    const struct vtcp_seg *seg)
 {
 	if (tw->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS))
 		return vtcp_seq_gt(seg->opt.tsval, tw->ts_recent);
 	return vtcp_seq_gt(seg->seq, tw->rcv_nxt);
 }
 
-static void vtcp_tw_ack(const struct vtcp_tw_state *tw, u64 now,
-			struct vtcp_out *out)
+static void vtcp_timewait_ack(const struct vtcp_timewait *tw, u64 now,
+			      struct vtcp_out *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->seq = tw->snd_nxt;
@@ -57,7 +57,7 @@ static void vtcp_tw_ack(const struct vtcp_tw_state *tw, u64 now,
 }
 
 /* RFC 5961 7: at most VTCP_CHALLENGE_LIMIT ACKs a second. */
-static bool vtcp_tw_may_ack(struct vtcp_tw_state *tw, u64 now)
+static bool vtcp_timewait_may_ack(struct vtcp_timewait *tw, u64 now)
 {
 	u32 ms = (u32)div_u64(now, NSEC_PER_MSEC);
 
@@ -71,36 +71,35 @@ static bool vtcp_tw_may_ack(struct vtcp_tw_state *tw, u64 now)
 	return true;
 }
 
-enum vtcp_tw_verdict vtcp_tw_input(struct vtcp_tw_state *tw,
-				   const struct vtcp_seg *seg, u64 now,
-				   struct vtcp_out *out,
-				   enum vtcp_drop_reason *drop)
+enum vtcp_timewait_verdict
+vtcp_timewait_input(struct vtcp_timewait *tw, const struct vtcp_seg *seg,
+		    u64 now, struct vtcp_out *out, enum vtcp_drop_reason *drop)
 {
 	u8 flags = seg->flags;
 
 	*drop = VTCP_DROP_NONE;
 	if ((flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
-	    vtcp_tw_newer_syn(tw, seg))
-		return VTCP_TW_REOPEN;
+	    vtcp_timewait_newer_syn(tw, seg))
+		return VTCP_TIMEWAIT_REOPEN;
 	if (flags & VTCP_TH_RST) {
 		*drop = VTCP_DROP_STATE;	/* RFC 1337 */
-		return VTCP_TW_DROP;
+		return VTCP_TIMEWAIT_DROP;
 	}
 	/* The peer's FIN again: its ACK of our FIN was lost, or ours. */
 	if ((flags & VTCP_TH_FIN) && seg->seq + seg->len + 1 == tw->rcv_nxt) {
 		*drop = VTCP_DROP_DUPLICATE;
-		vtcp_tw_ack(tw, now, out);
-		return VTCP_TW_ACK_RESTART;
+		vtcp_timewait_ack(tw, now, out);
+		return VTCP_TIMEWAIT_ACK_RESTART;
 	}
 	/* A plain ACK of our FIN: all is well, nothing to say. */
 	if (!(flags & (VTCP_TH_SYN | VTCP_TH_FIN)) && !seg->len &&
 	    seg->seq == tw->rcv_nxt && seg->ack == tw->snd_nxt)
-		return VTCP_TW_DROP;
+		return VTCP_TIMEWAIT_DROP;
 	*drop = (flags & VTCP_TH_SYN) ? VTCP_DROP_SYN_CHALLENGED :
 					VTCP_DROP_OUT_OF_WINDOW;
-	if (!vtcp_tw_may_ack(tw, now))
-		return VTCP_TW_DROP;
-	vtcp_tw_ack(tw, now, out);
-	return VTCP_TW_ACK;
+	if (!vtcp_timewait_may_ack(tw, now))
+		return VTCP_TIMEWAIT_DROP;
+	vtcp_timewait_ack(tw, now, out);
+	return VTCP_TIMEWAIT_ACK;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_tw_input);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_timewait_input);
