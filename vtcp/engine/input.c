@@ -17,14 +17,10 @@
 #include "engine/seq.h"
 #include "engine/sndq.h"
 #include "engine/state.h"
+#include "engine/timewait.h"
 
 static void vtcp_ack_syn(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 			 u64 now);
-
-static u32 vtcp_seg_seqlen(const struct vtcp_seg *seg)
-{
-	return seg->len + !!(seg->flags & VTCP_TH_SYN) + !!(seg->flags & VTCP_TH_FIN);
-}
 
 /* Options a SYN or SYN-ACK carries, and what they make of the TCB. */
 static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
@@ -559,6 +555,19 @@ static void vtcp_ack_policy(struct vtcp_tcb *tcb, u64 now)
 }
 
 /* SYN-RECEIVED and every synchronized state. */
+/*
+ * TIME-WAIT's rule for a new SYN, the one a TIME-WAIT entry follows
+ * (timewait.c), on the TCB's view of the same fields.
+ */
+static bool vtcp_time_wait_reopens(const struct vtcp_tcb *tcb,
+				   const struct vtcp_seg *seg)
+{
+	struct vtcp_timewait tw;
+
+	vtcp_timewait_from(tcb, &tw);
+	return vtcp_timewait_reopens(&tw, seg);
+}
+
 static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 					     struct vtcp_seg *seg, u64 now)
 {
@@ -567,16 +576,13 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	bool new_data;
 
 	/* A SYN that may open a new incarnation over TIME-WAIT (RFC 6191). */
-	if (tcb->state == VTCP_TIME_WAIT &&
-	    (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
-	    vtcp_time_wait_reopens(tcb, seg)) {
+	if (tcb->state == VTCP_TIME_WAIT && vtcp_time_wait_reopens(tcb, seg)) {
 		tcb->events |= VTCP_EV_REOPEN;
 		return VTCP_DROP_NONE;
 	}
 
 	/* The peer's SYN again: our SYN-ACK was lost. */
-	if (tcb->state == VTCP_SYN_RECEIVED &&
-	    (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
+	if (tcb->state == VTCP_SYN_RECEIVED && vtcp_seg_is(seg, VTCP_TH_SYN) &&
 	    seg->seq == tcb->irs) {
 		vtcp_send_syn(tcb, now);
 		return VTCP_DROP_DUPLICATE;
@@ -588,8 +594,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	 * would refuse it; it is the ACK of our SYN. Taken as Linux takes it.
 	 */
 	if (tcb->state == VTCP_SYN_RECEIVED && !tcb->passive &&
-	    (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) ==
-	    (VTCP_TH_SYN | VTCP_TH_ACK) &&
+	    vtcp_seg_is(seg, VTCP_TH_SYN | VTCP_TH_ACK) &&
 	    seg->seq + 1 == tcb->rcv_nxt && seg->ack == tcb->snd_nxt) {
 		seg->flags &= ~VTCP_TH_SYN;
 		seg->seq++;

@@ -133,16 +133,26 @@ void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now)
 	vtcp_xmit(tcb, &out);
 }
 
+/* RFC 5961 7: may one more challenge ACK go in the second of @now? */
+bool vtcp_challenge_allow(struct vtcp_challenge *c, u64 now)
+{
+	u32 ms = (u32)div_u64(now, NSEC_PER_MSEC);
+
+	if (ms - c->start_ms >= MSEC_PER_SEC) {
+		c->start_ms = ms;
+		c->count = 0;
+	}
+	if (c->count >= VTCP_CHALLENGE_LIMIT)
+		return false;
+	c->count++;
+	return true;
+}
+
 /* RFC 5961 7: challenge ACKs, and ACKs to unacceptable segments, limited. */
 void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now)
 {
-	if (now - tcb->challenge_start_ns >= NSEC_PER_SEC) {
-		tcb->challenge_start_ns = now;
-		tcb->challenge_count = 0;
-	}
-	if (tcb->challenge_count >= VTCP_CHALLENGE_LIMIT)
+	if (!vtcp_challenge_allow(&tcb->challenge, now))
 		return;
-	tcb->challenge_count++;
 	tcb->stats.challenge_acks++;
 	vtcp_send_ack(tcb, now);
 }
@@ -639,8 +649,7 @@ bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out)
 		out->seq = seg->ack;
 	} else {
 		out->flags |= VTCP_TH_ACK;
-		out->ack = seg->seq + seg->len + !!(seg->flags & VTCP_TH_SYN) +
-			   !!(seg->flags & VTCP_TH_FIN);
+		out->ack = seg->seq + vtcp_seg_seqlen(seg);
 	}
 	return true;
 }

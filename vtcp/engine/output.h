@@ -12,6 +12,7 @@ u16 vtcp_select_window(struct vtcp_tcb *tcb);
 void vtcp_mss_less_options(struct vtcp_tcb *tcb);
 
 void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now);
+bool vtcp_challenge_allow(struct vtcp_challenge *c, u64 now);
 void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);

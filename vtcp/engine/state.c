@@ -68,18 +68,3 @@ void vtcp_enter_time_wait(struct vtcp_tcb *tcb, u64 now)
 	vtcp_arm(tcb, VTCP_TIMER_LINGER,
 		 now + (u64)tcb->cfg.time_wait_ms * NSEC_PER_MSEC);
 }
-
-/*
- * May this SYN open a new connection over TIME-WAIT? Yes if it cannot be
- * an old duplicate (RFC 6191 4.2): a newer timestamp; an equal one, or
- * none, with a sequence number past the old connection's (RFC 9293 3.6.1,
- * RFC 1122 4.2.2.13).
- */
-bool vtcp_time_wait_reopens(const struct vtcp_tcb *tcb,
-			    const struct vtcp_seg *seg)
-{
-	if (tcb->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS) &&
-	    seg->opt.tsval != tcb->ts_recent)
-		return vtcp_seq_gt(seg->opt.tsval, tcb->ts_recent);
-	return vtcp_seq_gt(seg->seq, tcb->rcv_nxt);
-}

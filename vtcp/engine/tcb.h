@@ -231,6 +231,16 @@ struct vtcp_stats {
 	u32 keepalive_probes;
 };
 
+/*
+ * RFC 5961 7's rate limit on challenge ACKs (and on ACKs to unacceptable
+ * segments): VTCP_CHALLENGE_LIMIT a second, for a TCB and for a TIME-WAIT
+ * entry alike (vtcp_challenge_allow()).
+ */
+struct vtcp_challenge {
+	u32 start_ms;		/* the second the count is for */
+	u8 count;		/* ACKs sent in it */
+};
+
 struct vtcp_tcb {
 	spinlock_t lock;		/* the connection's: every entry point */
 	const struct vtcp_engine_ops *ops;
@@ -345,9 +355,7 @@ struct vtcp_tcb {
 	u32 rcv_rtt_seq;	/* RTT without timestamps: this edge... */
 	u64 rcv_rtt_ns;		/* ...was advertised then */
 
-	/* Challenge ACK rate limit (RFC 5961 7). */
-	u64 challenge_start_ns;
-	u16 challenge_count;
+	struct vtcp_challenge challenge;
 
 	u64 last_rcv_ns;	/* last segment from the peer */
 	u64 last_data_ns;	/* last data from the peer */
@@ -398,6 +406,19 @@ enum vtcp_drop_reason vtcp_input(struct vtcp_tcb *tcb, struct vtcp_seg *seg,
 void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now);
 u64 vtcp_next_deadline(const struct vtcp_tcb *tcb);
 bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out);
+
+/* Sequence space @seg occupies: its payload, and SYN and FIN. */
+static inline u32 vtcp_seg_seqlen(const struct vtcp_seg *seg)
+{
+	return seg->len + !!(seg->flags & VTCP_TH_SYN) +
+	       !!(seg->flags & VTCP_TH_FIN);
+}
+
+/* Are @seg's SYN, ACK and RST flags exactly @ctl (the others aside)? */
+static inline bool vtcp_seg_is(const struct vtcp_seg *seg, u8 ctl)
+{
+	return (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == ctl;
+}
 
 static inline bool vtcp_state_synchronized(u8 state)
 {

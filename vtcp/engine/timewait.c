@@ -4,7 +4,9 @@
  * input.c applies to a full connection in TIME-WAIT, on the few fields
  * struct vtcp_timewait keeps.
  *
- *   a SYN newer than the old connection	reopens (RFC 6191, RFC 1122)
+ *   a SYN newer than the old connection	reopens (RFC 6191, RFC 1122;
+ *					vtcp_timewait_reopens() decides
+ *					for a full TCB too)
  *   a RST				is ignored (RFC 1337)
  *   the peer's FIN again		is ACKed, the 2MSL wait restarts
  *   anything else			gets an ACK, at most 10 a second
@@ -33,10 +35,21 @@ void vtcp_timewait_from(const struct vtcp_tcb *tcb, struct vtcp_timewait *tw)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_timewait_from);
 
-static bool vtcp_timewait_newer_syn(const struct vtcp_timewait *tw,
-				    const struct vtcp_seg *seg)
+/*
+ * May @seg open a new incarnation over TIME-WAIT (RFC 6191 2)? Only a SYN
+ * that cannot be an old duplicate: with timestamps on both incarnations,
+ * one newer than TS.Recent, or an equal one with a sequence number past
+ * the old connection's; without, that sequence number test alone (RFC
+ * 9293 3.6.1, RFC 1122 4.2.2.13). For a full TCB too, through the view of
+ * vtcp_timewait_from(), so that both kinds of TIME-WAIT decide alike.
+ */
+bool vtcp_timewait_reopens(const struct vtcp_timewait *tw,
+			   const struct vtcp_seg *seg)
 {
-	if (tw->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS))
+	if (!vtcp_seg_is(seg, VTCP_TH_SYN))
+		return false;
+	if (tw->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS) &&
+	    seg->opt.tsval != tw->ts_recent)
 		return vtcp_seq_gt(seg->opt.tsval, tw->ts_recent);
 	return vtcp_seq_gt(seg->seq, tw->rcv_nxt);
 }
@@ -56,21 +69,6 @@ static void vtcp_timewait_ack(const struct vtcp_timewait *tw, u64 now,
 	}
 }
 
-/* RFC 5961 7: at most VTCP_CHALLENGE_LIMIT ACKs a second. */
-static bool vtcp_timewait_may_ack(struct vtcp_timewait *tw, u64 now)
-{
-	u32 ms = (u32)div_u64(now, NSEC_PER_MSEC);
-
-	if (ms - tw->challenge_ms >= MSEC_PER_SEC) {
-		tw->challenge_ms = ms;
-		tw->challenges = 0;
-	}
-	if (tw->challenges >= VTCP_CHALLENGE_LIMIT)
-		return false;
-	tw->challenges++;
-	return true;
-}
-
 enum vtcp_timewait_verdict
 vtcp_timewait_input(struct vtcp_timewait *tw, const struct vtcp_seg *seg,
 		    u64 now, struct vtcp_out *out, enum vtcp_drop_reason *drop)
@@ -78,8 +76,7 @@ vtcp_timewait_input(struct vtcp_timewait *tw, const struct vtcp_seg *seg,
 	u8 flags = seg->flags;
 
 	*drop = VTCP_DROP_NONE;
-	if ((flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == VTCP_TH_SYN &&
-	    vtcp_timewait_newer_syn(tw, seg))
+	if (vtcp_timewait_reopens(tw, seg))
 		return VTCP_TIMEWAIT_REOPEN;
 	if (flags & VTCP_TH_RST) {
 		*drop = VTCP_DROP_STATE;	/* RFC 1337 */
@@ -97,7 +94,7 @@ vtcp_timewait_input(struct vtcp_timewait *tw, const struct vtcp_seg *seg,
 		return VTCP_TIMEWAIT_DROP;
 	*drop = (flags & VTCP_TH_SYN) ? VTCP_DROP_SYN_CHALLENGED :
 					VTCP_DROP_OUT_OF_WINDOW;
-	if (!vtcp_timewait_may_ack(tw, now))
+	if (!vtcp_challenge_allow(&tw->challenge, now))
 		return VTCP_TIMEWAIT_DROP;
 	vtcp_timewait_ack(tw, now, out);
 	return VTCP_TIMEWAIT_ACK;

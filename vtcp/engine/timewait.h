@@ -14,10 +14,9 @@ struct vtcp_timewait {
 	u32 rcv_nxt;
 	u32 ts_recent;
 	u32 ts_offset;
-	u32 challenge_ms;	/* start of the ACK rate-limit second */
 	u16 wnd;		/* the window field our ACKs carry */
 	u8 ts_ok:1;
-	u8 challenges;		/* ACKs sent in that second */
+	struct vtcp_challenge challenge;	/* RFC 5961 7 */
 };
 
 enum vtcp_timewait_verdict {
@@ -28,6 +27,8 @@ enum vtcp_timewait_verdict {
 };
 
 void vtcp_timewait_from(const struct vtcp_tcb *tcb, struct vtcp_timewait *tw);
+bool vtcp_timewait_reopens(const struct vtcp_timewait *tw,
+			   const struct vtcp_seg *seg);
 enum vtcp_timewait_verdict
 vtcp_timewait_input(struct vtcp_timewait *tw, const struct vtcp_seg *seg,
 		    u64 now, struct vtcp_out *out, enum vtcp_drop_reason *drop);

@@ -332,6 +332,26 @@ static void rfc6191_time_wait_reopen_judged_by_timestamp(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_REOPEN);
 }
 
+/*
+ * RFC 6191 2: a SYN whose TSval equals TS.Recent reopens if its sequence
+ * number is newer, and only then: the rule of the TIME-WAIT entry
+ * (timewait_test.c's namesake) and of the full TCB is one.
+ */
+static void rfc6191_equal_tsval_falls_back_to_sequence(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_ts_time_wait(test);
+	struct vtcp_t_seg syn = {
+		.flags = VTCP_TH_SYN, .seq = RCV_NXT - 10, .wnd = VTCP_T_WND,
+		.opt = { .present = VTCP_TCPOPT_TS, .tsval = 100 },
+	};
+
+	KUNIT_EXPECT_NE(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
+	KUNIT_EXPECT_FALSE(test, c->tcb.events & VTCP_EV_REOPEN);
+	syn.seq = RCV_NXT + 10;
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
+	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_REOPEN);
+}
+
 /* RFC 1122 4.2.2.13: CLOSE with received data unread sends a RST. */
 static void rfc1122_close_with_unread_data_sends_rst(struct kunit *test)
 {
@@ -654,6 +674,7 @@ static struct kunit_case vtcp_state_cases[] = {
 	KUNIT_CASE(rfc1337_time_wait_ignores_rst),
 	KUNIT_CASE(rfc6191_time_wait_reopened_by_newer_syn),
 	KUNIT_CASE(rfc6191_time_wait_reopen_judged_by_timestamp),
+	KUNIT_CASE(rfc6191_equal_tsval_falls_back_to_sequence),
 	KUNIT_CASE(rfc1122_close_with_unread_data_sends_rst),
 	KUNIT_CASE(rfc9293_close_sends_fin_after_queued_data),
 	KUNIT_CASE(rfc1122_data_after_close_on_orphan_gets_rst),
