@@ -46,9 +46,6 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	memset(tcb, 0, sizeof(*tcb));
 	spin_lock_init(&tcb->lock);
 	tcb->ops = ops;
-	/* A buffer size the user sets is the one used (as SO_RCVBUF). */
-	if (cfg->rcvbuf != tcb->cfg.rcvbuf)
-		tcb->rcvbuf_auto = cfg->rcvbuf;
 	tcb->cfg = *cfg;
 	if (!tcb->cfg.cc)
 		tcb->cfg.cc = vtcp_cc_default();
@@ -67,6 +64,11 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	tcb->sack_ok = !!(cfg->flags & VTCP_CFG_SACK);
 	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
 	tcb->rcv_wscale = tcb->ws_ok ? vtcp_wscale_for(cfg->rcvbuf) : 0;
+	/*
+	 * Auto-tuning (rcvq.c) grows the buffer from here up to rcvbuf,
+	 * whether the user chose it before the connection or not; one set on
+	 * an open connection is used as is (vtcp_set_cfg()).
+	 */
 	tcb->rcvbuf_auto = min(cfg->rcvbuf, VTCP_RCVBUF_INIT);
 	/* RFC 7323 5.4: a random offset per connection. */
 	tcb->ts_offset = get_random_u32();
