@@ -50,11 +50,11 @@ u32 vtcp_isn(const siphash_key_t *key, const struct vtcp_tuple *t, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(vtcp_isn);
 
 /* RFC 7323 5.4: timestamps start at an offset no observer can relate. */
-u32 vtcp_ts_offset(const siphash_key_t *key, const struct vtcp_tuple *t)
+u32 vtcp_isn_ts_offset(const siphash_key_t *key, const struct vtcp_tuple *t)
 {
 	return (u32)(siphash(t, sizeof(*t), key) >> 32);
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_ts_offset);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_isn_ts_offset);
 
 static u32 vtcp_cookie_hash(const siphash_key_t *key,
 			    const struct vtcp_tuple *t, u32 peer_isn, u32 count)

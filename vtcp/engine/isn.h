@@ -13,7 +13,7 @@ extern siphash_key_t vtcp_secret;
 void vtcp_isn_init(void);
 
 u32 vtcp_isn(const siphash_key_t *key, const struct vtcp_tuple *t, u64 now);
-u32 vtcp_ts_offset(const siphash_key_t *key, const struct vtcp_tuple *t);
+u32 vtcp_isn_ts_offset(const siphash_key_t *key, const struct vtcp_tuple *t);
 
 u32 vtcp_cookie_make(const siphash_key_t *key, const struct vtcp_tuple *t,
 		     u32 peer_isn, u16 peer_mss, u64 now, u16 *mss);

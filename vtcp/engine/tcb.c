@@ -4,7 +4,6 @@
  */
 
 #include <kunit/visibility.h>
-#include <linux/random.h>
 #include <linux/string.h>
 
 #include "engine/cc.h"
@@ -38,10 +37,13 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
 
 /*
  * @mss is what the path takes (device MTU less headers); @gso_max the
- * largest segment the datapath sends as one GSO train (0: none).
+ * largest segment the datapath sends as one GSO train (0: none);
+ * @ts_offset the connection's TSval offset (RFC 7323 5.4,
+ * vtcp_isn_ts_offset()).
  */
 void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
-		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max)
+		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max,
+		   u32 ts_offset)
 {
 	memset(tcb, 0, sizeof(*tcb));
 	spin_lock_init(&tcb->lock);
@@ -70,8 +72,7 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	 * an open connection is used as is (vtcp_set_cfg()).
 	 */
 	tcb->rcvbuf_auto = min(cfg->rcvbuf, VTCP_RCVBUF_INIT);
-	/* RFC 7323 5.4: a random offset per connection. */
-	tcb->ts_offset = get_random_u32();
+	tcb->ts_offset = ts_offset;
 	vtcp_sndq_setup(&tcb->sndq, 0);
 	vtcp_rcvq_init(&tcb->rcvq);
 }
@@ -95,10 +96,14 @@ static void vtcp_tcb_set_iss(struct vtcp_tcb *tcb, u32 iss)
 	vtcp_sndq_setup(&tcb->sndq, iss + 1);
 }
 
-/* Active OPEN (RFC 9293 3.10.1). */
-void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now)
+/*
+ * Active OPEN (RFC 9293 3.10.1). @iss and @ts_offset are for the tuple as
+ * it is now, bound: it may have changed since vtcp_tcb_init().
+ */
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now)
 {
 	lockdep_assert_held(&tcb->lock);
+	tcb->ts_offset = ts_offset;
 	vtcp_tcb_set_iss(tcb, iss);
 	vtcp_set_state(tcb, VTCP_SYN_SENT);
 	vtcp_send_syn(tcb, now);

@@ -376,12 +376,13 @@ enum {
 
 /* Life cycle. */
 void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
-		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max);
+		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max,
+		   u32 ts_offset);
 void vtcp_tcb_destroy(struct vtcp_tcb *tcb);
 void vtcp_cfg_default(struct vtcp_cfg *cfg);
 
 /* User calls. */
-void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now);
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now);
 void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss);
 void vtcp_output(struct vtcp_tcb *tcb, u64 now);
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now);

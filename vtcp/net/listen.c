@@ -313,7 +313,8 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 	vtcp_listener_cfg(lsn, &cfg);
 	vtcp_cookie_synack(&cfg, &pkt->seg, cookie,
 			   vtcp_tx_mss(vd->dev, pkt->tuple.family),
-			   vtcp_ts_offset(&vtcp_secret, &pkt->tuple), now, &out);
+			   vtcp_isn_ts_offset(&vtcp_secret, &pkt->tuple),
+			   now, &out);
 	WRITE_ONCE(lsn->cookie_ns, now);
 	vtcp_dev_count(vd, VTCP_CNT_COOKIES_SENT);
 	vtcp_tx_reply(vd, &pkt->tuple, &out);

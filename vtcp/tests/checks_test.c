@@ -402,7 +402,7 @@ static void rfc7323_simultaneous_open_syn_ack_window_is_not_scaled(struct kunit 
 	cfg.flags |= VTCP_CFG_WSCALE;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	syn.flags |= VTCP_TH_ACK;

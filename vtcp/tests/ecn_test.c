@@ -82,7 +82,7 @@ static struct vtcp_t_conn *vtcp_t_ecn_open(struct kunit *test, bool ecn, u8 bits
 		cfg.flags |= VTCP_CFG_ECN;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | (ecn ? ECE | CWR : 0), VTCP_T_ISS, 0, 0);
 	c->now += 10 * MS;

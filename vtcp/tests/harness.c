@@ -88,8 +88,7 @@ struct vtcp_t_conn *vtcp_t_conn_new(struct kunit *test,
 	}
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	vtcp_tcb_init(&c->tcb, &vtcp_t_ops, cfg, 1460, 0);
-	c->tcb.ts_offset = 0;
+	vtcp_tcb_init(&c->tcb, &vtcp_t_ops, cfg, 1460, 0, 0);
 	c->test = test;
 	c->now = 1000 * NSEC_PER_SEC;
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, vtcp_t_conn_free, c));
@@ -341,7 +340,7 @@ struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, iss, c->now);
+	vtcp_connect(&c->tcb, iss, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, iss, 0, 0);
 	c->now += 10 * NSEC_PER_MSEC;

@@ -45,8 +45,8 @@ static void rfc6528_isn_differs_per_tuple_and_secret(struct kunit *test)
 	KUNIT_EXPECT_NE(test, vtcp_isn(&vtcp_t_key, &a, now),
 			vtcp_isn(&vtcp_t_key, &b, now));
 	/* The timestamp offset is per tuple too (RFC 7323 5.4). */
-	KUNIT_EXPECT_NE(test, vtcp_ts_offset(&vtcp_t_key, &a),
-			vtcp_ts_offset(&vtcp_t_key, &b));
+	KUNIT_EXPECT_NE(test, vtcp_isn_ts_offset(&vtcp_t_key, &a),
+			vtcp_isn_ts_offset(&vtcp_t_key, &b));
 }
 
 /* RFC 6528 3: ISN = M + F(), M a timer ticking every 4 us (4.096 here). */

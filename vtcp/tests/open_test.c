@@ -10,7 +10,7 @@ static void rfc9293_active_open_sends_syn_with_mss(struct kunit *test)
 	struct vtcp_t_out *o;
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, 4242, c->now);
+	vtcp_connect(&c->tcb, 4242, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_SENT, c->tcb.state);
 	o = vtcp_t_pop(c);
@@ -59,7 +59,7 @@ static void rfc9293_syn_sent_bad_ack_gets_rst(struct kunit *test)
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &bad));
@@ -77,7 +77,7 @@ static void rfc9293_syn_sent_rst_refuses(struct kunit *test)
 	struct vtcp_t_seg rst_noack = { .flags = VTCP_TH_RST, .seq = 0 };
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	/* RFC 5961 3.2 in SYN-SENT: a RST without the ACK is ignored. */
@@ -105,7 +105,7 @@ static void rfc9293_simultaneous_open(struct kunit *test)
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
@@ -133,7 +133,7 @@ static void rfc6298_syn_retransmits_then_times_out(struct kunit *test)
 	c = vtcp_t_conn_new(test, &cfg);
 	start = c->now;
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, VTCP_T_ISS, 0, 0);
 	/* 1 s, then 2 s, then 4 s (RFC 6298 2.1 and 5.5). */
@@ -285,7 +285,7 @@ static void rfc9293_mss_is_clamped_both_ways(struct kunit *test)
 	cfg.mss_clamp = 900;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, VTCP_T_ISS, 0, 0);
 	KUNIT_ASSERT_NOT_NULL(test, o);
@@ -299,7 +299,7 @@ static void rfc9293_mss_is_clamped_both_ways(struct kunit *test)
 	/* A peer asking for a 10-byte MSS gets 64. */
 	c = vtcp_t_conn_new(test, NULL);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	synack.opt.mss = 10;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));

@@ -253,7 +253,7 @@ static void rfc5482_user_timeout_ignores_handshake_resends(struct kunit *test)
 	cfg.user_timeout_ms = 2000;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_advance(c, NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
@@ -280,7 +280,7 @@ static void rfc6298_rto_is_three_seconds_after_lost_syn(struct kunit *test)
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_advance(c, NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, vtcp_t_pending(c), 2U);
@@ -308,7 +308,7 @@ static void rfc5681_simultaneous_open_is_no_lost_syn(struct kunit *test)
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	c->now += 5 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));

@@ -349,8 +349,8 @@ static void vtcp_sim_end_init(struct vtcp_sim *sim, int id)
 	KUNIT_EXPECT_NOT_NULL(sim->test, cfg.cc);
 	end->sim = sim;
 	end->id = id;
-	vtcp_tcb_init(&end->tcb, &vtcp_sim_ops, &cfg, p->mss, p->gso_max);
-	end->tcb.ts_offset = prandom_u32_state(&sim->rnd);
+	vtcp_tcb_init(&end->tcb, &vtcp_sim_ops, &cfg, p->mss, p->gso_max,
+		      prandom_u32_state(&sim->rnd));
 }
 
 void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
@@ -379,7 +379,8 @@ void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
 	vtcp_listen_child(&sim->end[1].tcb, iss[1]);
 	spin_unlock_bh(&sim->end[1].tcb.lock);
 	spin_lock_bh(&sim->end[0].tcb.lock);
-	vtcp_connect(&sim->end[0].tcb, iss[0], sim->now);
+	vtcp_connect(&sim->end[0].tcb, iss[0], sim->end[0].tcb.ts_offset,
+		     sim->now);
 	spin_unlock_bh(&sim->end[0].tcb.lock);
 
 	while (sim->end[0].closed_ns == 0 || sim->end[1].closed_ns == 0 ||

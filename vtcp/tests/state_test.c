@@ -475,7 +475,7 @@ static void rfc9293_abort_in_syn_sent_sends_nothing(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	vtcp_t_abort(c);
@@ -491,7 +491,7 @@ static void rfc9293_close_in_syn_sent_ends_at_once(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	vtcp_t_close(c);
@@ -513,7 +513,7 @@ static void rfc9293_shutdown_in_syn_sent_sends_fin_once_open(struct kunit *test)
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	vtcp_t_shutdown(c);
