@@ -40,13 +40,19 @@ static void vtcp_rcvq_ooo_free(struct vtcp_rcvq *q, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-void vtcp_rcvq_purge(struct vtcp_rcvq *q)
+/* Drop every out-of-order skb: nothing can fill the hole before them. */
+void vtcp_rcvq_purge_ooo(struct vtcp_rcvq *q)
 {
 	struct sk_buff *skb;
 
-	__skb_queue_purge(&q->ready);
 	while ((skb = skb_rb_first(&q->ooo)))
 		vtcp_rcvq_ooo_free(q, skb);
+}
+
+void vtcp_rcvq_purge(struct vtcp_rcvq *q)
+{
+	__skb_queue_purge(&q->ready);
+	vtcp_rcvq_purge_ooo(q);
 	q->ready_bytes = 0;
 	q->ooo_bytes = 0;
 	q->mem = 0;

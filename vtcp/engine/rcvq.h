@@ -19,6 +19,7 @@ struct vtcp_skb_cb {
 
 void vtcp_rcvq_init(struct vtcp_rcvq *q);
 void vtcp_rcvq_purge(struct vtcp_rcvq *q);
+void vtcp_rcvq_purge_ooo(struct vtcp_rcvq *q);
 u32 vtcp_rcvq_mem_limit(const struct vtcp_tcb *tcb);
 
 struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len);

@@ -33,17 +33,10 @@ void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
  */
 void vtcp_tcb_done(struct vtcp_tcb *tcb)
 {
-	struct sk_buff *skb;
-
 	tcb->state = VTCP_CLOSED;
 	vtcp_stop_timers(tcb);
 	vtcp_sndq_purge(&tcb->sndq);
-	while ((skb = skb_rb_first(&tcb->rcvq.ooo))) {
-		rb_erase(&skb->rbnode, &tcb->rcvq.ooo);
-		tcb->rcvq.ooo_bytes -= VTCP_SKB_CB(skb)->len;
-		tcb->rcvq.mem -= skb->truesize;
-		kfree_skb(skb);
-	}
+	vtcp_rcvq_purge_ooo(&tcb->rcvq);
 	tcb->nsack = 0;
 	tcb->dsack = 0;
 	tcb->events |= VTCP_EV_CLOSED | VTCP_EV_STATE | VTCP_EV_READABLE |
