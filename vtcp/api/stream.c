@@ -38,15 +38,6 @@ static bool vtcp_stream_opening(u8 state)
 	return state == VTCP_SYN_SENT || state == VTCP_SYN_RECEIVED;
 }
 
-/* The pending error, reported once (like SO_ERROR). Lock held. */
-static int vtcp_stream_take_error(struct vtcp_tcb *tcb)
-{
-	int err = tcb->err;
-
-	tcb->err = 0;
-	return err;
-}
-
 /* Nothing to read yet, and a reader should sleep. */
 static bool vtcp_stream_read_waits(const struct vtcp_conn *conn)
 {
@@ -71,7 +62,7 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 		vtcp_conn_lock(conn);
 		if (tcb->rcvq.ready_bytes && !tcb->rd_shutdown)
 			break;
-		ret = vtcp_stream_take_error(tcb);
+		ret = vtcp_take_error(tcb);
 		if (!ret && (tcb->fin_received || tcb->rd_shutdown ||
 			     tcb->state == VTCP_CLOSED))
 			ret = 0;
@@ -142,7 +133,7 @@ static int vtcp_stream_write_error(struct vtcp_conn *conn, int err)
 
 	vtcp_conn_lock(conn);
 	if (err && err == tcb->err)
-		vtcp_stream_take_error(tcb);
+		vtcp_take_error(tcb);
 	sigpipe = err == -EPIPE && !(tcb->cfg.flags & VTCP_CFG_NOSIGPIPE);
 	vtcp_conn_unlock(conn);
 	if (sigpipe)
@@ -267,13 +258,10 @@ int vtcp_stream_shutdown(struct vtcp_conn *conn, u32 how)
 	if (tcb->state == VTCP_CLOSED || tcb->state == VTCP_LISTEN) {
 		ret = -ENOTCONN;
 	} else {
-		if (how != VTCP_SHUT_WR) {
-			tcb->rd_shutdown = 1;
-			tcb->events |= VTCP_EV_READABLE;
-		}
+		if (how != VTCP_SHUT_WR)
+			vtcp_shutdown_recv(tcb);
 		if (how != VTCP_SHUT_RD)
 			vtcp_shutdown_send(tcb, vtcp_now());
-		tcb->events |= VTCP_EV_STATE;
 	}
 	vtcp_conn_unlock(conn);
 	return ret;
@@ -300,7 +288,7 @@ int vtcp_stream_wait_connected(struct vtcp_conn *conn, bool nonblock)
 						 VTCP_SNAP_OPENING)))
 		return -ERESTARTSYS;
 	vtcp_conn_lock(conn);
-	err = tcb->state == VTCP_CLOSED ? vtcp_stream_take_error(tcb) : 0;
+	err = tcb->state == VTCP_CLOSED ? vtcp_take_error(tcb) : 0;
 	if (tcb->state == VTCP_CLOSED && !err)
 		err = -ECONNRESET;
 	vtcp_conn_unlock(conn);

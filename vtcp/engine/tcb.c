@@ -158,10 +158,24 @@ void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_child);
 
+/*
+ * SHUTDOWN(RD): the reader takes nothing more. Data still arriving is
+ * acknowledged and queued, as Linux does; the reader sees end of file.
+ */
+void vtcp_shutdown_recv(struct vtcp_tcb *tcb)
+{
+	lockdep_assert_held(&tcb->lock);
+	tcb->rd_shutdown = 1;
+	tcb->events |= VTCP_EV_READABLE | VTCP_EV_STATE;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_shutdown_recv);
+
 /* RFC 9293 3.10.4 CLOSE as SHUTDOWN(WR): queue a FIN behind the data. */
 void vtcp_shutdown_send(struct vtcp_tcb *tcb, u64 now)
 {
 	lockdep_assert_held(&tcb->lock);
+	/* News for pollers even where the state stays (SYN-SENT...). */
+	tcb->events |= VTCP_EV_STATE;
 	switch (tcb->state) {
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
@@ -233,6 +247,17 @@ void vtcp_close(struct vtcp_tcb *tcb, u64 now)
 	vtcp_shutdown_send(tcb, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_close);
+
+/* The error the connection ended with, reported once (as SO_ERROR). */
+int vtcp_take_error(struct vtcp_tcb *tcb)
+{
+	int err = tcb->err;
+
+	lockdep_assert_held(&tcb->lock);
+	tcb->err = 0;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_take_error);
 
 /* ABORT (RFC 9293 3.10.5). */
 void vtcp_abort(struct vtcp_tcb *tcb, u64 now)

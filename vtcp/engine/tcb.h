@@ -386,9 +386,11 @@ void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now);
 void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss);
 void vtcp_output(struct vtcp_tcb *tcb, u64 now);
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now);
+void vtcp_shutdown_recv(struct vtcp_tcb *tcb);
 void vtcp_shutdown_send(struct vtcp_tcb *tcb, u64 now);
 void vtcp_close(struct vtcp_tcb *tcb, u64 now);
 void vtcp_abort(struct vtcp_tcb *tcb, u64 now);
+int vtcp_take_error(struct vtcp_tcb *tcb);
 void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now);
 
 /* SYN cookies (isn.c makes and checks them). */

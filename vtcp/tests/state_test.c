@@ -582,6 +582,37 @@ static void rfc9293_rst_in_close_wait_and_last_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, (int)c->tcb.err);
 }
 
+/* The error a connection ended with is reported once (as SO_ERROR). */
+static void vtcp_error_is_taken_once(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+	struct vtcp_t_seg rst = { .flags = VTCP_TH_RST, .seq = RCV_NXT };
+	int first, again;
+
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &rst));
+	spin_lock_bh(&c->tcb.lock);
+	first = vtcp_take_error(&c->tcb);
+	again = vtcp_take_error(&c->tcb);
+	spin_unlock_bh(&c->tcb.lock);
+	KUNIT_EXPECT_EQ(test, -ECONNRESET, first);
+	KUNIT_EXPECT_EQ(test, 0, again);
+}
+
+/* SHUTDOWN(RD) wakes the reader; the connection goes on both ways. */
+static void vtcp_shutdown_recv_wakes_the_reader(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
+
+	c->tcb.events = 0;
+	spin_lock_bh(&c->tcb.lock);
+	vtcp_shutdown_recv(&c->tcb);
+	spin_unlock_bh(&c->tcb.lock);
+	KUNIT_EXPECT_TRUE(test, c->tcb.rd_shutdown);
+	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_READABLE);
+	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
+	VTCP_T_EXPECT_NOTHING(c);
+}
+
 /*
  * RFC 9293 3.10.7.1: the RST answering a segment for no connection is
  * <SEQ=SEG.ACK><CTL=RST> if it had an ACK, else
@@ -688,6 +719,8 @@ static struct kunit_case vtcp_state_cases[] = {
 	KUNIT_CASE(rfc9293_fin_in_syn_received_leads_to_close_wait),
 	KUNIT_CASE(rfc9293_fin_beyond_hole_waits_for_the_data),
 	KUNIT_CASE(rfc9293_rst_in_close_wait_and_last_ack),
+	KUNIT_CASE(vtcp_error_is_taken_once),
+	KUNIT_CASE(vtcp_shutdown_recv_wakes_the_reader),
 	KUNIT_CASE(rfc9293_no_connection_gets_rst),
 	KUNIT_CASE(rfc9293_listen_takes_only_syn),
 	KUNIT_CASE(rfc9293_syn_received_new_syn_ends_passive_child),
