@@ -104,12 +104,7 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 	if (ack && (vtcp_seq_leq(seg->ack, tcb->iss) ||
 		    vtcp_seq_gt(seg->ack, tcb->snd_nxt))) {
 		/* An ACK for something we never sent. */
-		if (!(seg->flags & VTCP_TH_RST)) {
-			struct vtcp_out out;
-
-			if (vtcp_reply_rst(seg, &out))
-				tcb->ops->xmit(tcb, &out);
-		}
+		vtcp_send_reset_reply(tcb, seg);
 		return VTCP_DROP_BAD_ACK;
 	}
 	if (seg->flags & VTCP_TH_RST) {
@@ -684,10 +679,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 	if (tcb->state == VTCP_SYN_RECEIVED) {
 		if (!vtcp_seq_gt(seg->ack, tcb->snd_una) ||
 		    vtcp_seq_gt(seg->ack, tcb->snd_nxt)) {
-			struct vtcp_out out;
-
-			if (vtcp_reply_rst(seg, &out))
-				tcb->ops->xmit(tcb, &out);
+			vtcp_send_reset_reply(tcb, seg);
 			return VTCP_DROP_BAD_ACK;
 		}
 		vtcp_ack_syn(tcb, seg, now);

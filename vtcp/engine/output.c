@@ -102,11 +102,17 @@ static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
 	}
 }
 
-static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+/* Every segment the connection sends leaves through here, and is counted. */
+static int vtcp_xmit_counted(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 {
 	tcb->stats.segs_out++;
 	if (out->len)
 		tcb->stats.data_segs_out++;
+	return tcb->ops->xmit(tcb, out);
+}
+
+static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+{
 	if (out->flags & VTCP_TH_ACK) {
 		/* This segment carries the ACK that may have been owed. */
 		tcb->last_ack_sent = out->ack;
@@ -122,7 +128,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 				tcb->nsack * sizeof(tcb->sack[0]));
 		}
 	}
-	return tcb->ops->xmit(tcb, out);
+	return vtcp_xmit_counted(tcb, out);
 }
 
 void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now)
@@ -178,6 +184,20 @@ void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now)
 		return;
 	if (!tcb->deadline[VTCP_TIMER_DELACK])
 		vtcp_arm(tcb, VTCP_TIMER_DELACK, now + VTCP_DELACK_US * NSEC_PER_USEC);
+}
+
+/*
+ * The RST that answers @seg, which acknowledged something we never sent
+ * (RFC 9293 3.10.7.3, 3.10.7.4 fifth): the connection stays as it was. Its
+ * ACK, if it has one, acknowledges @seg and not our receive sequence, so
+ * it settles no ACK we owe.
+ */
+void vtcp_send_reset_reply(struct vtcp_tcb *tcb, const struct vtcp_seg *seg)
+{
+	struct vtcp_out out;
+
+	if (vtcp_reply_rst(seg, &out))
+		vtcp_xmit_counted(tcb, &out);
 }
 
 /* RST for our own connection (abort, data after close). */

@@ -16,6 +16,7 @@ bool vtcp_challenge_allow(struct vtcp_challenge *c, u64 now);
 void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);
+void vtcp_send_reset_reply(struct vtcp_tcb *tcb, const struct vtcp_seg *seg);
 void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now);
 void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_enter_quickack(struct vtcp_tcb *tcb);

@@ -57,14 +57,18 @@ static void rfc9293_syn_sent_bad_ack_gets_rst(struct kunit *test)
 		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = 9, .ack = VTCP_T_ISS + 7,
 		.wnd = 1000,
 	};
+	u32 segs_out;
 
 	spin_lock_bh(&c->tcb.lock);
 	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
+	segs_out = c->tcb.stats.segs_out;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &bad));
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_RST, VTCP_T_ISS + 7, 0, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_SENT, c->tcb.state);
+	/* The RST is the connection's, and counted. */
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.segs_out, segs_out + 1);
 }
 
 /* A RST that acknowledges our SYN refuses the connection. */
