@@ -2,7 +2,7 @@
 /*
  * What the engine does when each of its deadlines passes. The datapath
  * (timers.c) turns the earliest deadline into an hrtimer and calls
- * vtcp_timer_expire() when it fires.
+ * vtcp_deadline_expire() when it fires.
  */
 
 #include <kunit/visibility.h>
@@ -158,7 +158,7 @@ static const u8 vtcp_expire_order[VTCP_TIMER_MAX] = {
 	VTCP_TIMER_DELACK, VTCP_TIMER_KEEPALIVE, VTCP_TIMER_LINGER,
 };
 
-void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
+void vtcp_deadline_expire(struct vtcp_tcb *tcb, u64 now)
 {
 	int i, t;
 
@@ -173,10 +173,10 @@ void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
 			return;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_timer_expire);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_deadline_expire);
 
 /* The earliest deadline armed, or 0. */
-u64 vtcp_next_deadline(const struct vtcp_tcb *tcb)
+u64 vtcp_deadline_next(const struct vtcp_tcb *tcb)
 {
 	u64 next = 0;
 	int t;
@@ -186,4 +186,4 @@ u64 vtcp_next_deadline(const struct vtcp_tcb *tcb)
 			next = tcb->deadline[t];
 	return next;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_next_deadline);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_deadline_next);

@@ -499,7 +499,7 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 		if (vtcp_rcvq_ready_add(tcb, seg, seg->seq, seg->len))
 			return VTCP_DROP_MEMORY;
 		tcb->rcv_nxt += seg->len;
-		vtcp_rcv_rtt_measure(tcb, seg, now);
+		vtcp_rcvbuf_rtt_measure(tcb, seg, now);
 		/* The end of a write: the reader's taking it will ACK it. */
 		if ((seg->flags & VTCP_TH_PSH) || seg->len < tcb->rcv_mss)
 			tcb->ack_pushed = 1;
@@ -509,7 +509,7 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 
 			tcb->stats.bytes_received += nxt - tcb->rcv_nxt;
 			tcb->rcv_nxt = nxt;
-			vtcp_sack_trim(tcb);
+			vtcp_rcvq_sack_trim(tcb);
 			/* A hole filled: tell the sender at once (RFC 5681 4.2). */
 			tcb->ack_now = 1;
 		}
@@ -525,7 +525,7 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 	tcb->stats.ooo_segs++;
 	ret = vtcp_rcvq_ooo_add(tcb, seg, seg->seq, seg->len);
 	if (ret == -EEXIST) {
-		vtcp_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
+		vtcp_rcvq_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
 		return VTCP_DROP_DUPLICATE;
 	}
 	if (ret)
@@ -607,7 +607,7 @@ static enum vtcp_drop_reason vtcp_input_sync(struct vtcp_tcb *tcb,
 			return VTCP_DROP_OUT_OF_WINDOW;
 		/* Data we already have: report it (RFC 2883). */
 		if (seg->len && vtcp_seq_leq(seg->seq + seg->len, tcb->rcv_nxt)) {
-			vtcp_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
+			vtcp_rcvq_sack_dsack(tcb, seg->seq, seg->seq + seg->len);
 			/*
 			 * The peer resent, most likely after an RTO: it is
 			 * in slow start, and every ACK counts (as Linux).

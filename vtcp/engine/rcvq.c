@@ -125,7 +125,7 @@ static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 	}
 	/* Blocks for what went are not reported; a D-SACK block stays. */
 	if (pruned)
-		vtcp_sack_trim(tcb);
+		vtcp_rcvq_sack_trim(tcb);
 	return q->mem + need <= limit;
 }
 
@@ -292,7 +292,7 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 	q->mem += skb->truesize;
 
 	vtcp_rcvq_run(skb, &run_start, &run_end);
-	vtcp_sack_update(tcb, run_start, run_end);
+	vtcp_rcvq_sack_update(tcb, run_start, run_end);
 	return 0;
 }
 
@@ -334,7 +334,7 @@ u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt)
  * others the most recently reported blocks. @seq, @end is the out-of-order
  * run that just grew.
  */
-void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
+void vtcp_rcvq_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
 {
 	struct vtcp_sack_block blocks[VTCP_MAX_SACK_BLOCKS];
 	int i, n = 0;
@@ -361,7 +361,7 @@ void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
  * it lies in data held out of order, the block holding it (RFC 2883
  * 4.1.2), then the others most recent first.
  */
-void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
+void vtcp_rcvq_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
 {
 	struct vtcp_sack_block blocks[VTCP_MAX_SACK_BLOCKS];
 	struct sk_buff *skb;
@@ -392,7 +392,7 @@ void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
 }
 
 /* Forget blocks that rcv_nxt has reached. */
-void vtcp_sack_trim(struct vtcp_tcb *tcb)
+void vtcp_rcvq_sack_trim(struct vtcp_tcb *tcb)
 {
 	int i, n = 0;
 
@@ -415,7 +415,7 @@ void vtcp_sack_trim(struct vtcp_tcb *tcb)
  * from the timestamp echo on in-order data (our ACK's TSval came back with
  * it), else from how long the peer took to fill the window we advertised.
  */
-void vtcp_rcv_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
+void vtcp_rcvbuf_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 			  u64 now)
 {
 	u32 sample = 0;
@@ -445,7 +445,7 @@ void vtcp_rcv_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	else
 		tcb->rcv_rtt_us = sample;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_rcv_rtt_measure);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_rcvbuf_rtt_measure);
 
 /*
  * Receive-buffer auto-tuning, once per receiver RTT as the reader takes

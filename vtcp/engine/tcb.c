@@ -111,13 +111,13 @@ void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(vtcp_connect);
 
 /* A listener's child, in LISTEN until vtcp_input() gives it the SYN. */
-void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss)
+void vtcp_open_passive(struct vtcp_tcb *tcb, u32 iss)
 {
 	vtcp_tcb_set_iss(tcb, iss);
 	tcb->state = VTCP_LISTEN;
 	tcb->passive = 1;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_listen_child);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_open_passive);
 
 /*
  * A SYN cookie came back in @ack (isn.c): make the child what it would

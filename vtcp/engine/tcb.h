@@ -383,7 +383,7 @@ void vtcp_cfg_default(struct vtcp_cfg *cfg);
 
 /* User calls. */
 void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now);
-void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss);
+void vtcp_open_passive(struct vtcp_tcb *tcb, u32 iss);
 void vtcp_output(struct vtcp_tcb *tcb, u64 now);
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now);
 void vtcp_shutdown_recv(struct vtcp_tcb *tcb);
@@ -406,8 +406,8 @@ void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err);
 /* Segments and time. */
 enum vtcp_drop_reason vtcp_input(struct vtcp_tcb *tcb, struct vtcp_seg *seg,
 				 u64 now);
-void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now);
-u64 vtcp_next_deadline(const struct vtcp_tcb *tcb);
+void vtcp_deadline_expire(struct vtcp_tcb *tcb, u64 now);
+u64 vtcp_deadline_next(const struct vtcp_tcb *tcb);
 bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out);
 
 /* Sequence space @seg occupies: its payload, and SYN and FIN. */

@@ -278,7 +278,7 @@ static enum vtcp_drop_reason vtcp_listen_new_child(struct vtcp_listener *lsn,
 	if (cookie_ack)
 		vtcp_cookie_child(&conn->tcb, cookie_ack, mss, wscale, sack, now);
 	else
-		vtcp_listen_child(&conn->tcb, vtcp_isn(&vtcp_secret, &pkt->tuple, now));
+		vtcp_open_passive(&conn->tcb, vtcp_isn(&vtcp_secret, &pkt->tuple, now));
 	if (vtcp_conn_insert(conn)) {
 		/* The tuple was taken on another CPU meanwhile. */
 		vtcp_conn_discard(conn);

@@ -8,7 +8,7 @@
  * LINGER (TIME-WAIT, or an orphan's FIN-WAIT-2). The packet paths only run
  * the engine; afterwards vtcp_timer_sync() points this hrtimer at the
  * earliest deadline. It fires in softirq context (HRTIMER_MODE_ABS_SOFT)
- * and runs vtcp_timer_expire(), which does what each passed deadline asks.
+ * and runs vtcp_deadline_expire(), which does what each passed deadline asks.
  *
  * Re-arming is lazy: a timer set to fire before the earliest deadline is
  * left alone (it fires, finds nothing due, and moves on), so the RTO moving
@@ -35,8 +35,8 @@ static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
 
 	vtcp_conn_lock(conn);
 	if (!conn->dead) {
-		vtcp_timer_expire(&conn->tcb, vtcp_now());
-		next = vtcp_next_deadline(&conn->tcb);
+		vtcp_deadline_expire(&conn->tcb, vtcp_now());
+		next = vtcp_deadline_next(&conn->tcb);
 		if (next && conn->tcb.state != VTCP_CLOSED) {
 			conn->timer_at = next;
 			hrtimer_set_expires(timer, ns_to_ktime(next));
@@ -66,7 +66,7 @@ void vtcp_timer_init(struct vtcp_conn *conn)
  */
 int vtcp_timer_sync(struct vtcp_conn *conn)
 {
-	u64 next = vtcp_next_deadline(&conn->tcb);
+	u64 next = vtcp_deadline_next(&conn->tcb);
 
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!next)

@@ -30,7 +30,7 @@ static void rfc5961_rst_exact_seq_resets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ECONNRESET, (int)c->tcb.err);
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_CLOSED);
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_ERROR);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	/* Nothing answers a RST. */
 	VTCP_T_EXPECT_NOTHING(c);
 }

@@ -59,7 +59,7 @@ static void rfc3168_every_syn_gets_the_right_syn_ack(struct kunit *test)
 	if (p->ecn)
 		cfg.flags |= VTCP_CFG_ECN;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK | (p->answer ? ECE : 0),
 			  VTCP_T_ISS, RCV_NXT, 0);

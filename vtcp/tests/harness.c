@@ -138,9 +138,9 @@ void vtcp_t_run_until(struct vtcp_t_conn *c, u64 until)
 	u64 next;
 
 	spin_lock_bh(&c->tcb.lock);
-	while ((next = vtcp_next_deadline(&c->tcb)) && next <= until) {
+	while ((next = vtcp_deadline_next(&c->tcb)) && next <= until) {
 		c->now = max(c->now, next);
-		vtcp_timer_expire(&c->tcb, c->now);
+		vtcp_deadline_expire(&c->tcb, c->now);
 	}
 	c->now = until;
 	spin_unlock_bh(&c->tcb.lock);
@@ -376,7 +376,7 @@ struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
 		.wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	KUNIT_ASSERT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);

@@ -179,7 +179,7 @@ static void rfc1122_keepalive_declares_silent_peer_dead(struct kunit *test)
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_RST | VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, (int)c->tcb.err);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->tcb.sndq.segs));
 }
 

@@ -162,7 +162,7 @@ static void rfc9293_duplicate_syn_in_syn_received_resends_syn_ack(struct kunit *
 		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_DUPLICATE, vtcp_t_input(c, &syn));
@@ -182,7 +182,7 @@ static void rfc9293_syn_received_times_out_silently(struct kunit *test)
 	vtcp_t_cfg(&cfg);
 	cfg.synack_retries = 2;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_advance(c, 60 * NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, 3U, vtcp_t_pending(c));	/* first + 2 resends */
@@ -202,7 +202,7 @@ static void rfc9293_syn_received_unacceptable_ack_gets_rst(struct kunit *test)
 		.wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &ack));
@@ -226,7 +226,7 @@ static void rfc7323_options_negotiated_from_syn(struct kunit *test)
 	cfg.flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE;
 	cfg.rcvbuf = 1 << 20;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);
@@ -258,7 +258,7 @@ static void rfc7323_no_wscale_from_peer_means_no_scaling(struct kunit *test)
 	cfg.flags = VTCP_CFG_WSCALE;
 	cfg.rcvbuf = 1 << 20;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);

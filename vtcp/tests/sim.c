@@ -324,7 +324,7 @@ static u64 vtcp_sim_next(struct vtcp_sim *sim)
 		next = list_first_entry(&sim->pkts, struct vtcp_sim_pkt, node)->at;
 	for (i = 0; i < 2; i++) {
 		struct vtcp_sim_end *end = &sim->end[i];
-		u64 d = vtcp_next_deadline(&end->tcb);
+		u64 d = vtcp_deadline_next(&end->tcb);
 
 		if (d)
 			next = min(next, d);
@@ -376,7 +376,7 @@ void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
 	}
 
 	spin_lock_bh(&sim->end[1].tcb.lock);
-	vtcp_listen_child(&sim->end[1].tcb, iss[1]);
+	vtcp_open_passive(&sim->end[1].tcb, iss[1]);
 	spin_unlock_bh(&sim->end[1].tcb.lock);
 	spin_lock_bh(&sim->end[0].tcb.lock);
 	vtcp_connect(&sim->end[0].tcb, iss[0], sim->end[0].tcb.ts_offset,
@@ -407,12 +407,12 @@ void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
 		} else {
 			for (i = 0; i < 2; i++) {
 				struct vtcp_tcb *tcb = &sim->end[i].tcb;
-				u64 d = vtcp_next_deadline(tcb);
+				u64 d = vtcp_deadline_next(tcb);
 
 				if (!d || d > sim->now)
 					continue;
 				spin_lock_bh(&tcb->lock);
-				vtcp_timer_expire(tcb, sim->now);
+				vtcp_deadline_expire(tcb, sim->now);
 				spin_unlock_bh(&tcb->lock);
 			}
 		}

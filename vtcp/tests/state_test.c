@@ -69,7 +69,7 @@ static void rfc9293_active_close_through_time_wait(struct kunit *test)
 	u64 entered = c->now;
 
 	/* Default TIME-WAIT: 60 s, and nothing else armed. */
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), entered + 60 * NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), entered + 60 * NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_LINGER],
 			entered + 60 * NSEC_PER_SEC);
 	KUNIT_EXPECT_TRUE(test, c->tcb.fin_received);
@@ -186,7 +186,7 @@ static void rfc9293_passive_close_through_close_wait_and_last_ack(struct kunit *
 			vtcp_t_ack(c, RCV_NXT + 1, SND_NXT + 4, VTCP_T_WND));
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, c->tcb.err, 0);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -222,7 +222,7 @@ static void rfc9293_fin_wait_2_still_receives_data(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, memcmp(buf, "late", 4));
 	KUNIT_EXPECT_EQ(test, VTCP_FIN_WAIT_2, c->tcb.state);
 	/* Not an orphan: FIN-WAIT-2 waits for the peer as long as it takes. */
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 }
 
 /* RFC 9293 3.10.7.4: TIME-WAIT ACKs the FIN again and restarts 2MSL. */
@@ -367,7 +367,7 @@ static void rfc1122_close_with_unread_data_sends_rst(struct kunit *test)
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_RST | VTCP_TH_ACK, SND_NXT, RCV_NXT + 100, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_CLOSED);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -453,7 +453,7 @@ static void rfc9293_abort_sends_rst_and_closes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ECONNABORTED, (int)c->tcb.err);
 	KUNIT_EXPECT_EQ(test, c->tcb.sndq.bytes, 0U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->tcb.sndq.segs));
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 }
 
 /* RFC 9293 3.10.5: in LAST-ACK (and CLOSING, TIME-WAIT) no RST is sent. */
@@ -481,7 +481,7 @@ static void rfc9293_abort_in_syn_sent_sends_nothing(struct kunit *test)
 	vtcp_t_abort(c);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->tcb.sndq.segs));
 }
 
@@ -497,7 +497,7 @@ static void rfc9293_close_in_syn_sent_ends_at_once(struct kunit *test)
 	vtcp_t_close(c);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 }
 
 /*
@@ -533,7 +533,7 @@ static void rfc9293_fin_in_syn_received_leads_to_close_wait(struct kunit *test)
 		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_fin(c, RCV_NXT, SND_NXT));
@@ -647,7 +647,7 @@ static void rfc9293_listen_takes_only_syn(struct kunit *test)
 	struct vtcp_t_seg ack = { .flags = VTCP_TH_ACK, .seq = 1, .ack = 2 };
 	struct vtcp_t_seg synack = { .flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = 1 };
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_STATE, vtcp_t_input(c, &rst));
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_STATE, vtcp_t_input(c, &ack));
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_STATE, vtcp_t_input(c, &synack));
@@ -663,7 +663,7 @@ static void rfc9293_syn_received_new_syn_ends_passive_child(struct kunit *test)
 		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_drain(c);
 	syn.seq = VTCP_T_IRS + 10;
@@ -682,7 +682,7 @@ static void rfc9293_syn_received_rst_ends_passive_child(struct kunit *test)
 	};
 	struct vtcp_t_seg rst = { .flags = VTCP_TH_RST, .seq = RCV_NXT };
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &rst));
