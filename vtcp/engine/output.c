@@ -13,7 +13,6 @@
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
 
-#include "engine/isn.h"
 #include "engine/output.h"
 #include "engine/recovery.h"
 #include "engine/rtt.h"
@@ -615,44 +614,6 @@ void vtcp_output(struct vtcp_tcb *tcb, u64 now)
 		vtcp_send_ack(tcb, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_output);
-
-/*
- * The SYN-ACK that answers @syn with a SYN cookie and keeps no state. The
- * peer's window scale and SACK-permitted ride in our timestamp (isn.c).
- */
-void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
-			u32 cookie, u16 mss, u32 ts_offset, u64 now,
-			struct vtcp_out *out)
-{
-	const struct vtcp_opts *o = &syn->opt;
-	bool ts = (cfg->flags & VTCP_CFG_TIMESTAMPS) && (o->present & VTCP_TCPOPT_TS);
-	bool ws = ts && (cfg->flags & VTCP_CFG_WSCALE) &&
-		  (o->present & VTCP_TCPOPT_WSCALE);
-	bool sack = ts && (cfg->flags & VTCP_CFG_SACK) &&
-		    (o->present & VTCP_TCPOPT_SACK_OK);
-
-	memset(out, 0, sizeof(*out));
-	out->seq = cookie;
-	out->ack = syn->seq + 1;
-	out->flags = VTCP_TH_SYN | VTCP_TH_ACK;
-	out->wnd = min(cfg->rcvbuf, VTCP_MAX_WINDOW);
-	out->opt.present = VTCP_TCPOPT_MSS;
-	out->opt.mss = mss;
-	if (ts) {
-		out->opt.present |= VTCP_TCPOPT_TS;
-		out->opt.tsval = vtcp_cookie_tsval(vtcp_ts_clock(now, ts_offset),
-						   ws ? o->wscale : VTCP_COOKIE_NO_WSCALE,
-						   sack);
-		out->opt.tsecr = o->tsval;
-	}
-	if (ws) {
-		out->opt.present |= VTCP_TCPOPT_WSCALE;
-		out->opt.wscale = vtcp_wscale_for(cfg->rcvbuf);
-	}
-	if (sack)
-		out->opt.present |= VTCP_TCPOPT_SACK_OK;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_synack);
 
 /*
  * The RST that answers a segment for no connection (RFC 9293 3.10.7.1):

@@ -7,7 +7,6 @@
 #include <linux/string.h>
 
 #include "engine/cc.h"
-#include "engine/isn.h"
 #include "engine/keepalive.h"
 #include "engine/output.h"
 #include "engine/rcvq.h"
@@ -118,45 +117,6 @@ void vtcp_open_passive(struct vtcp_tcb *tcb, u32 iss)
 	tcb->passive = 1;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_open_passive);
-
-/*
- * A SYN cookie came back in @ack (isn.c): make the child what it would
- * have been in SYN-RECEIVED had we kept state; vtcp_input(@ack) then
- * completes the handshake. Window scale and SACK come back only through
- * the timestamp echo, so without timestamps neither is in use.
- */
-void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
-		       u16 mss, u8 wscale, bool sack, u64 now)
-{
-	bool ts = (tcb->cfg.flags & VTCP_CFG_TIMESTAMPS) &&
-		  (ack->opt.present & VTCP_TCPOPT_TS);
-
-	vtcp_tcb_set_iss(tcb, ack->ack - 1);
-	tcb->snd_nxt = tcb->iss + 1;
-	tcb->passive = 1;
-	tcb->irs = ack->seq - 1;
-	tcb->rcv_nxt = ack->seq;
-	tcb->last_ack_sent = tcb->rcv_nxt;
-	tcb->rcv_adv = tcb->rcv_nxt + min(tcb->cfg.rcvbuf, VTCP_MAX_WINDOW);
-	tcb->mss = min(tcb->mss, mss);
-	tcb->rcv_mss = min(mss, tcb->adv_mss);
-	tcb->ts_ok = ts;
-	if (ts) {
-		tcb->ts_recent = ack->opt.tsval;
-		tcb->ts_recent_ns = now;
-	}
-	tcb->ws_ok = ts && (tcb->cfg.flags & VTCP_CFG_WSCALE) &&
-		     wscale != VTCP_COOKIE_NO_WSCALE;
-	tcb->snd_wscale = tcb->ws_ok ? wscale : 0;
-	if (!tcb->ws_ok)
-		tcb->rcv_wscale = 0;
-	tcb->sack_ok = ts && (tcb->cfg.flags & VTCP_CFG_SACK) && sack;
-	vtcp_mss_less_options(tcb);
-	tcb->snd_wl1 = tcb->irs;
-	tcb->state = VTCP_SYN_RECEIVED;
-	tcb->last_rcv_ns = now;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_child);
 
 /*
  * SHUTDOWN(RD): the reader takes nothing more. Data still arriving is

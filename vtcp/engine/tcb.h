@@ -393,13 +393,6 @@ void vtcp_abort(struct vtcp_tcb *tcb, u64 now);
 int vtcp_take_error(struct vtcp_tcb *tcb);
 void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now);
 
-/* SYN cookies (isn.c makes and checks them). */
-void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
-			u32 cookie, u16 mss, u32 ts_offset, u64 now,
-			struct vtcp_out *out);
-void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
-		       u16 mss, u8 wscale, bool sack, u64 now);
-
 /* Ending without a word to the peer (the device is gone). */
 void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err);
 

@@ -21,6 +21,7 @@
 
 #include "net/conn.h"
 #include "net/device.h"
+#include "engine/cookie.h"
 #include "engine/isn.h"
 #include "net/listen.h"
 #include "net/tx.h"

@@ -7,6 +7,7 @@
  */
 
 #include "harness.h"
+#include "engine/cookie.h"
 #include "engine/sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)

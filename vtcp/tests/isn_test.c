@@ -7,6 +7,7 @@
 #include <linux/in.h>
 
 #include "harness.h"
+#include "engine/cookie.h"
 #include "engine/isn.h"
 
 #define S	NSEC_PER_SEC
