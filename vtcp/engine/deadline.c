@@ -8,10 +8,10 @@
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
 
+#include "engine/deadline.h"
 #include "engine/keepalive.h"
 #include "engine/output.h"
 #include "engine/recovery.h"
-#include "engine/rtt.h"
 #include "engine/sndq.h"
 #include "engine/state.h"
 

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 
 #include "engine/cc.h"
+#include "engine/input.h"
 #include "engine/output.h"
 #include "engine/rcvq.h"
 #include "engine/recovery.h"

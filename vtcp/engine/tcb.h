@@ -396,11 +396,7 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now);
 /* Ending without a word to the peer (the device is gone). */
 void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err);
 
-/* Segments and time. */
-enum vtcp_drop_reason vtcp_input(struct vtcp_tcb *tcb, struct vtcp_seg *seg,
-				 u64 now);
-void vtcp_deadline_expire(struct vtcp_tcb *tcb, u64 now);
-u64 vtcp_deadline_next(const struct vtcp_tcb *tcb);
+/* The RST answering a segment for no connection (output.c). */
 bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out);
 
 /* Sequence space @seg occupies: its payload, and SYN and FIN. */

@@ -20,8 +20,9 @@
 #include <net/tcp.h>
 
 #include "net/conn.h"
-#include "net/device.h"
 #include "engine/cookie.h"
+#include "net/device.h"
+#include "engine/input.h"
 #include "engine/isn.h"
 #include "net/listen.h"
 #include "net/tx.h"

@@ -22,6 +22,7 @@
 
 #include "net/conn.h"
 #include "net/device.h"
+#include "engine/input.h"
 #include "net/listen.h"
 #include "net/parse.h"
 #include "net/rx.h"

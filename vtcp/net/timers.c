@@ -24,6 +24,7 @@
 
 #include "compat.h"
 #include "net/conn.h"
+#include "engine/deadline.h"
 #include "net/timers.h"
 
 static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)

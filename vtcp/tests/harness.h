@@ -7,8 +7,10 @@
 #define _VTCP_TEST_HARNESS_H
 
 #include <kunit/test.h>
-#include "engine/proto.h"
 
+#include "engine/deadline.h"
+#include "engine/input.h"
+#include "engine/proto.h"
 #include "engine/tcb.h"
 
 #define VTCP_T_MAX_OUT	256

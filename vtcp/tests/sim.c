@@ -19,6 +19,8 @@
 #include <linux/uio.h>
 
 #include "engine/cc.h"
+#include "engine/deadline.h"
+#include "engine/input.h"
 #include "engine/rcvq.h"
 #include "engine/sndq.h"
 #include "sim.h"
