@@ -30,10 +30,6 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt);
 bool vtcp_rcvq_ooo_covers(const struct vtcp_rcvq *q, u32 seq, u32 end);
 
-void vtcp_rcvbuf_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
-			  u64 now);
-void vtcp_rcvbuf_adjust(struct vtcp_tcb *tcb, u64 now);
-
 void vtcp_rcvq_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end);
 void vtcp_rcvq_sack_trim(struct vtcp_tcb *tcb);
 void vtcp_rcvq_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end);

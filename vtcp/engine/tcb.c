@@ -9,6 +9,7 @@
 #include "engine/cc.h"
 #include "engine/keepalive.h"
 #include "engine/output.h"
+#include "engine/rcvbuf.h"
 #include "engine/rcvq.h"
 #include "engine/recovery.h"
 #include "engine/rtt.h"
