@@ -19,6 +19,7 @@
 #include <linux/skbuff.h>
 
 #include "engine/rcvq.h"
+#include "engine/tcb.h"
 #include "engine/seq.h"
 
 /* Payload this small in an skb this much larger is copied, not kept. */

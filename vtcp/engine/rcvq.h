@@ -2,9 +2,27 @@
 #ifndef _VTCP_RCVQ_H
 #define _VTCP_RCVQ_H
 
+#include <linux/rbtree.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
 #include <linux/uio.h>
 
-#include "engine/tcb.h"
+struct vtcp_seg;
+struct vtcp_tcb;
+
+/*
+ * The receive queues: in-order data for the reader, and data beyond a hole
+ * in an rbtree keyed by sequence number. Both hold the skbs the host sent,
+ * by reference; see rcvq.c for how memory is bounded.
+ */
+struct vtcp_rcvq {
+	struct sk_buff_head ready;
+	struct rb_root ooo;
+	u32 ready_bytes;	/* payload bytes in ready */
+	u32 ooo_bytes;		/* payload bytes in ooo */
+	u32 mem;		/* truesize of every skb held */
+	u32 gen;		/* bumped by every purge */
+};
 
 /* Where an skb's payload lies, once the engine holds it. */
 struct vtcp_skb_cb {

@@ -12,9 +12,7 @@
 #ifndef _VTCP_TCB_H
 #define _VTCP_TCB_H
 
-#include <linux/list.h>
 #include <linux/math64.h>
-#include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -23,6 +21,8 @@
 #include "drop.h"
 #include "engine/options.h"
 #include "engine/proto.h"
+#include "engine/rcvq.h"
+#include "engine/sndq.h"
 
 struct vtcp_tcb;
 struct vtcp_cc_ops;
@@ -132,80 +132,6 @@ enum {
 #define VTCP_DEFAULT_FLAGS		(VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | \
 					 VTCP_CFG_WSCALE | VTCP_CFG_ECN | \
 					 VTCP_CFG_RACK)
-
-/*
- * An in-flight transmission: one (GSO) segment covering [seq, end). Every
- * record is in the sequence-ordered list and tree; the ones still in the
- * network (neither SACKed nor marked lost and waiting to be resent) are
- * also in the send-time ordered list that RACK walks.
- */
-struct vtcp_txseg {
-	struct list_head node;		/* by sequence number */
-	struct list_head tsorted;	/* in flight, by send time */
-	struct rb_node rb;		/* by sequence number */
-	u64 xmit_ns;		/* time of the latest (re)transmission */
-	u32 seq;
-	u32 end;
-	u16 flags;		/* VTCP_TXSEG_* */
-	u8 xmits;		/* times sent */
-};
-
-enum {
-	VTCP_TXSEG_SYN		= BIT(0),
-	VTCP_TXSEG_FIN		= BIT(1),
-	VTCP_TXSEG_SACKED	= BIT(2),
-	VTCP_TXSEG_LOST		= BIT(3),	/* marked lost, not yet resent */
-	VTCP_TXSEG_RETRANS	= BIT(4),	/* resent, copy in flight */
-	VTCP_TXSEG_EVER_RETRANS	= BIT(5),	/* Karn: no RTT sample */
-};
-
-/* A piece of the send queue: bytes in a page (fragment) it holds a ref on. */
-struct vtcp_chunk {
-	struct page *page;
-	u32 off;
-	u32 len;
-};
-
-/*
- * The send queue: the bytes not yet acknowledged, as a ring of page
- * fragments filled by the writer, and the records of what is in flight.
- * The first buffered byte has sequence number @seq; records cover
- * [snd_una, snd_nxt).
- */
-struct vtcp_sndq {
-	struct vtcp_chunk *ring;
-	u32 ring_size;		/* slots, a power of two */
-	u32 head;		/* index of the first chunk */
-	u32 nr;			/* chunks in use */
-	u32 bytes;		/* bytes buffered */
-	u32 seq;		/* sequence number of the first buffered byte */
-	struct list_head segs;	/* struct vtcp_txseg, oldest first */
-	struct rb_root tree;	/* the same records, for lookups by seq */
-	struct list_head tsorted;	/* in flight, oldest send first */
-	/* Scoreboard totals over segs, in sequence space units. */
-	u32 sacked;
-	u32 lost;
-	u32 retrans;
-	u32 nr_sacked;		/* records SACKed */
-	/* No record below this is lost and waiting to be resent. */
-	u32 lost_hint;
-	/* RFC 6675 IsLost(): every hole below this is marked lost. */
-	u32 lost_scan;
-};
-
-/*
- * The receive queues: in-order data for the reader, and data beyond a hole
- * in an rbtree keyed by sequence number. Both hold the skbs the host sent,
- * by reference; see rcvq.c for how memory is bounded.
- */
-struct vtcp_rcvq {
-	struct sk_buff_head ready;
-	struct rb_root ooo;
-	u32 ready_bytes;	/* payload bytes in ready */
-	u32 ooo_bytes;		/* payload bytes in ooo */
-	u32 mem;		/* truesize of every skb held */
-	u32 gen;		/* bumped by every purge */
-};
 
 struct vtcp_stats {
 	u64 bytes_sent;		/* payload, first transmissions */
@@ -367,11 +293,12 @@ struct vtcp_tcb {
 	struct vtcp_stats stats;
 };
 
+/* tcb->ca_state, as VTCP_IOC_INFO reports it (the UAPI's values). */
 enum {
-	VTCP_CA_OPEN,
-	VTCP_CA_DISORDER,	/* duplicate ACKs or SACKs seen */
-	VTCP_CA_RECOVERY,	/* fast recovery */
-	VTCP_CA_LOSS,		/* after an RTO */
+	VTCP_CA_OPEN		= VTCP_CA_STATE_OPEN,
+	VTCP_CA_DISORDER	= VTCP_CA_STATE_DISORDER, /* dup ACKs or SACKs seen */
+	VTCP_CA_RECOVERY	= VTCP_CA_STATE_RECOVERY, /* fast recovery */
+	VTCP_CA_LOSS		= VTCP_CA_STATE_LOSS,	/* after an RTO */
 };
 
 /* Life cycle. */
