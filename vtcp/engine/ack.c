@@ -32,7 +32,7 @@ bool vtcp_ack_acceptable(const struct vtcp_tcb *tcb,
  * RACK's deliveries too.
  */
 static u32 vtcp_ack_clean(struct vtcp_tcb *tcb, u32 ack, u64 now,
-			    bool *any_retrans, const struct vtcp_ack_sample *as)
+			  bool *any_retrans, const struct vtcp_ack_sample *as)
 {
 	struct vtcp_txseg *seg, *tmp;
 	u64 sent = 0;
@@ -185,7 +185,8 @@ enum vtcp_drop_reason vtcp_ack_input(struct vtcp_tcb *tcb,
 	 */
 	if (vtcp_seq_geq(seg->ack, tcb->snd_una) &&
 	    (vtcp_seq_lt(tcb->snd_wl1, seg->seq) ||
-	     (tcb->snd_wl1 == seg->seq && vtcp_seq_leq(tcb->snd_wl2, seg->ack)))) {
+	     (tcb->snd_wl1 == seg->seq &&
+	      vtcp_seq_leq(tcb->snd_wl2, seg->ack)))) {
 		if (wnd && !tcb->snd_wnd) {
 			tcb->zero_wnd_start_ns = 0;
 			/* The probes' backoff ends with them. */
@@ -207,7 +208,8 @@ enum vtcp_drop_reason vtcp_ack_input(struct vtcp_tcb *tcb,
 			vtcp_set_state(tcb, VTCP_FIN_WAIT_2);
 			if (tcb->orphan)
 				vtcp_arm(tcb, VTCP_TIMER_LINGER,
-					 now + (u64)tcb->cfg.fin_wait2_ms * NSEC_PER_MSEC);
+					 now + (u64)tcb->cfg.fin_wait2_ms *
+					 NSEC_PER_MSEC);
 			break;
 		case VTCP_CLOSING:
 			vtcp_enter_time_wait(tcb, now);

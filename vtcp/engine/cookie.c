@@ -107,7 +107,8 @@ void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 			struct vtcp_out *out)
 {
 	const struct vtcp_opts *o = &syn->opt;
-	bool ts = (cfg->flags & VTCP_CFG_TIMESTAMPS) && (o->present & VTCP_TCPOPT_TS);
+	bool ts = (cfg->flags & VTCP_CFG_TIMESTAMPS) &&
+		  (o->present & VTCP_TCPOPT_TS);
 	bool ws = ts && (cfg->flags & VTCP_CFG_WSCALE) &&
 		  (o->present & VTCP_TCPOPT_WSCALE);
 	bool sack = ts && (cfg->flags & VTCP_CFG_SACK) &&
@@ -121,10 +122,11 @@ void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 	out->opt.present = VTCP_TCPOPT_MSS;
 	out->opt.mss = mss;
 	if (ts) {
+		u8 wscale = ws ? o->wscale : VTCP_COOKIE_NO_WSCALE;
+		u32 tsnow = vtcp_ts_clock(now, ts_offset);
+
 		out->opt.present |= VTCP_TCPOPT_TS;
-		out->opt.tsval = vtcp_cookie_tsval(vtcp_ts_clock(now, ts_offset),
-						   ws ? o->wscale : VTCP_COOKIE_NO_WSCALE,
-						   sack);
+		out->opt.tsval = vtcp_cookie_tsval(tsnow, wscale, sack);
 		out->opt.tsecr = o->tsval;
 	}
 	if (ws) {

@@ -24,7 +24,8 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
 		if (tcb->backoff >= (tcb->state == VTCP_SYN_SENT ?
-				     tcb->cfg.syn_retries : tcb->cfg.synack_retries) ||
+				     tcb->cfg.syn_retries :
+				     tcb->cfg.synack_retries) ||
 		    (utmo_end && now >= utmo_end)) {
 			vtcp_tcb_reset(tcb, tcb->passive ? 0 : -ETIMEDOUT);
 			return;

@@ -43,14 +43,17 @@ static void vtcp_syn_options(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 	 * echo what we support; after our SYN, the SYN-ACK decides.
 	 */
 	tcb->ws_ok = (o->present & VTCP_TCPOPT_WSCALE) &&
-		     (offered ? tcb->ws_ok : !!(tcb->cfg.flags & VTCP_CFG_WSCALE));
+		     (offered ? tcb->ws_ok :
+		      !!(tcb->cfg.flags & VTCP_CFG_WSCALE));
 	tcb->snd_wscale = tcb->ws_ok ? o->wscale : 0;
 	if (!tcb->ws_ok)
 		tcb->rcv_wscale = 0;
 	tcb->sack_ok = (o->present & VTCP_TCPOPT_SACK_OK) &&
-		       (offered ? tcb->sack_ok : !!(tcb->cfg.flags & VTCP_CFG_SACK));
+		       (offered ? tcb->sack_ok :
+			!!(tcb->cfg.flags & VTCP_CFG_SACK));
 	tcb->ts_ok = (o->present & VTCP_TCPOPT_TS) &&
-		     (offered ? tcb->ts_ok : !!(tcb->cfg.flags & VTCP_CFG_TIMESTAMPS));
+		     (offered ? tcb->ts_ok :
+		      !!(tcb->cfg.flags & VTCP_CFG_TIMESTAMPS));
 	if (tcb->ts_ok) {
 		tcb->ts_recent = o->tsval;
 		tcb->ts_recent_ns = now;
@@ -144,7 +147,7 @@ static enum vtcp_drop_reason vtcp_input_syn_sent(struct vtcp_tcb *tcb,
 	 * crossed. Unless it was resent already, a fresh record keeps Karn
 	 * and the initial window from taking it for a lost SYN.
 	 */
-	txseg = list_first_entry_or_null(&tcb->sndq.segs, struct vtcp_txseg, node);
+	txseg = vtcp_txseg_first(&tcb->sndq);
 	if (txseg && !(txseg->flags & VTCP_TXSEG_EVER_RETRANS))
 		vtcp_txseg_free(&tcb->sndq, txseg);
 	vtcp_send_syn(tcb, now);
@@ -199,7 +202,8 @@ static bool vtcp_trim_to_window(const struct vtcp_tcb *tcb,
 	}
 	/* A FIN just past the edge takes no buffer: it is kept, as in Linux. */
 	if (vtcp_seq_gt(seg->seq + seg->len, wnd_end)) {
-		seg->len = vtcp_seq_gt(wnd_end, seg->seq) ? wnd_end - seg->seq : 0;
+		seg->len = vtcp_seq_gt(wnd_end, seg->seq) ?
+			   wnd_end - seg->seq : 0;
 		seg->flags &= ~VTCP_TH_FIN;
 		return true;
 	}
@@ -245,7 +249,7 @@ static void vtcp_ts_update(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
  * and get the rate-limited challenge ACK (RFC 5961 7).
  */
 static void vtcp_answer_unacceptable(struct vtcp_tcb *tcb,
-				  const struct vtcp_seg *seg, u64 now)
+				     const struct vtcp_seg *seg, u64 now)
 {
 	if ((seg->len || (seg->flags & VTCP_TH_FIN)) &&
 	    !(seg->flags & VTCP_TH_SYN))
@@ -308,7 +312,7 @@ static enum vtcp_drop_reason vtcp_input_data(struct vtcp_tcb *tcb,
 			tcb->stats.bytes_received += nxt - tcb->rcv_nxt;
 			tcb->rcv_nxt = nxt;
 			vtcp_rcvq_sack_trim(tcb);
-			/* A hole filled: tell the sender at once (RFC 5681 4.2). */
+			/* A hole filled: tell the sender now (RFC 5681 4.2). */
 			tcb->ack_now = 1;
 		}
 		tcb->events |= VTCP_EV_READABLE;

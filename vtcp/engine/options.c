@@ -52,7 +52,8 @@ int vtcp_opts_parse(const u8 *p, unsigned int len, struct vtcp_opts *o)
 
 		switch (kind) {
 		case VTCP_OPTKIND_MSS:
-			if (size != VTCP_OPTLEN_MSS || vtcp_opt_once(o, VTCP_TCPOPT_MSS))
+			if (size != VTCP_OPTLEN_MSS ||
+			    vtcp_opt_once(o, VTCP_TCPOPT_MSS))
 				return -EINVAL;
 			o->mss = get_unaligned_be16(p + 2);
 			if (!o->mss)
@@ -81,8 +82,10 @@ int vtcp_opts_parse(const u8 *p, unsigned int len, struct vtcp_opts *o)
 			o->tsecr = get_unaligned_be32(p + 6);
 			break;
 		case VTCP_OPTKIND_SACK:
-			n = (size - VTCP_OPTLEN_SACK_BASE) / VTCP_OPTLEN_SACK_BLOCK;
-			if ((size - VTCP_OPTLEN_SACK_BASE) % VTCP_OPTLEN_SACK_BLOCK ||
+			n = (size - VTCP_OPTLEN_SACK_BASE) /
+			    VTCP_OPTLEN_SACK_BLOCK;
+			if ((size - VTCP_OPTLEN_SACK_BASE) %
+			    VTCP_OPTLEN_SACK_BLOCK ||
 			    n < 1 || n > VTCP_MAX_SACK_BLOCKS ||
 			    vtcp_opt_once(o, VTCP_TCPOPT_SACK))
 				return -EINVAL;
@@ -171,7 +174,8 @@ void vtcp_opts_write(u8 *p, const struct vtcp_opts *o, unsigned int size)
 		*p++ = VTCP_OPTKIND_NOP;
 		*p++ = VTCP_OPTKIND_NOP;
 		*p++ = VTCP_OPTKIND_SACK;
-		*p++ = VTCP_OPTLEN_SACK_BASE + VTCP_OPTLEN_SACK_BLOCK * o->nsack;
+		*p++ = VTCP_OPTLEN_SACK_BASE +
+		       VTCP_OPTLEN_SACK_BLOCK * o->nsack;
 		for (i = 0; i < o->nsack; i++) {
 			put_unaligned_be32(o->sack[i].start, p);
 			put_unaligned_be32(o->sack[i].end, p + 4);

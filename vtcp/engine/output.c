@@ -30,22 +30,24 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 	return tcb->rcvbuf_auto > used ? tcb->rcvbuf_auto - used : 0;
 }
 
+/* The least step the window's right edge moves by (receiver SWS). */
+u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
+{
+	return min_t(u32, tcb->rcvbuf_auto / 2,
+		     max_t(u32, tcb->rcv_mss, VTCP_MSS_DEFAULT));
+}
+
 /*
  * The window to advertise, as the 16-bit field. The right edge never moves
  * left (RFC 9293 3.8.6.2.2, MUST-35) and moves right only by a worthwhile
  * step, min(rcvbuf / 2, MSS), so the peer never sees a silly window.
  */
-/* The least step the window's right edge moves by (receiver SWS). */
-u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
-{
-	return min_t(u32, tcb->rcvbuf_auto / 2, max_t(u32, tcb->rcv_mss, VTCP_MSS_DEFAULT));
-}
-
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
 {
-	u32 space = min(vtcp_rcv_space(tcb), VTCP_MAX_WINDOW << tcb->rcv_wscale);
 	u32 cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		  tcb->rcv_adv - tcb->rcv_nxt : 0;
+	u32 space = min(vtcp_rcv_space(tcb),
+			VTCP_MAX_WINDOW << tcb->rcv_wscale);
 	u32 step = vtcp_rcv_wnd_step(tcb);
 	u32 field;
 
@@ -182,7 +184,8 @@ void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now)
 	if (tcb->ack_now)
 		return;
 	if (!tcb->deadline[VTCP_TIMER_DELACK])
-		vtcp_arm(tcb, VTCP_TIMER_DELACK, now + VTCP_DELACK_US * NSEC_PER_USEC);
+		vtcp_arm(tcb, VTCP_TIMER_DELACK,
+			 now + VTCP_DELACK_US * NSEC_PER_USEC);
 }
 
 /*
@@ -222,8 +225,8 @@ void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now)
 /* SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), first send or again. */
 void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 {
-	struct vtcp_txseg *seg;
 	struct vtcp_out out = {};
+	struct vtcp_txseg *seg;
 
 	out.seq = tcb->iss;
 	out.flags = VTCP_TH_SYN;
@@ -253,7 +256,7 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 		out.opt.tsecr = tcb->ts_recent;
 	}
 
-	seg = list_first_entry_or_null(&tcb->sndq.segs, struct vtcp_txseg, node);
+	seg = vtcp_txseg_first(&tcb->sndq);
 	if (seg && (seg->flags & VTCP_TXSEG_SYN)) {
 		/* RFC 5482: the user timeout counts from the first send. */
 		if (!tcb->retrans_start_ns)
@@ -326,15 +329,16 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
  */
 u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb)
 {
-	const struct vtcp_txseg *seg;
 	u64 start = tcb->retrans_start_ns;
+	const struct vtcp_txseg *seg;
 
 	if (!tcb->cfg.user_timeout_ms)
 		return 0;
 	if (!start) {
 		if (list_empty(&tcb->sndq.segs))
 			return 0;
-		seg = list_first_entry(&tcb->sndq.segs, struct vtcp_txseg, node);
+		seg = list_first_entry(&tcb->sndq.segs, struct vtcp_txseg,
+				       node);
 		start = seg->xmit_ns;
 	}
 	return start + (u64)tcb->cfg.user_timeout_ms * NSEC_PER_MSEC;
@@ -368,10 +372,10 @@ static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
 static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 			    u32 room, u64 now)
 {
+	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
 	struct vtcp_txseg *first = vtcp_txseg_first(&tcb->sndq);
 	bool fin = seg->flags & VTCP_TXSEG_FIN;
 	u32 len = vtcp_txseg_len(seg) - fin;
-	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
 
 	max = vtcp_sndq_span(&tcb->sndq, seg->seq, max, VTCP_MAX_PIECES);
 	if (len > max) {
@@ -460,7 +464,8 @@ static bool vtcp_may_send_short(const struct vtcp_tcb *tcb, u32 len,
 	if (tcb->cfg.flags & VTCP_CFG_CORK)
 		return false;
 	/* Nagle: at most one small segment unacknowledged. */
-	return (tcb->cfg.flags & VTCP_CFG_NODELAY) || tcb->snd_nxt == tcb->snd_una;
+	return (tcb->cfg.flags & VTCP_CFG_NODELAY) ||
+	       tcb->snd_nxt == tcb->snd_una;
 }
 
 /*
@@ -531,7 +536,7 @@ bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now)
 {
 	u32 nxt = tcb->snd_nxt;
 	struct vtcp_txseg *seg;
-	u32 data;
+	u32 data, fin;
 
 	tcb->tlp_push = 1;
 	vtcp_output_new(tcb, now);
@@ -542,10 +547,11 @@ bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now)
 	seg = vtcp_txseg_last(&tcb->sndq);
 	if (!seg || (seg->flags & (VTCP_TXSEG_SACKED | VTCP_TXSEG_SYN)))
 		return false;
-	data = vtcp_txseg_len(seg) - !!(seg->flags & VTCP_TXSEG_FIN);
+	fin = !!(seg->flags & VTCP_TXSEG_FIN);
+	data = vtcp_txseg_len(seg) - fin;
 	if (data > tcb->mss) {
-		seg = vtcp_txseg_split(&tcb->sndq, seg, seg->end -
-				       !!(seg->flags & VTCP_TXSEG_FIN) - tcb->mss);
+		seg = vtcp_txseg_split(&tcb->sndq, seg,
+				       seg->end - fin - tcb->mss);
 		if (!seg)
 			return false;
 	}

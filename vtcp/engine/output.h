@@ -4,7 +4,7 @@
 
 #include "engine/tcb.h"
 
-#define VTCP_MAX_PIECES		16		/* send-queue pieces per segment */
+#define VTCP_MAX_PIECES		16	/* send-queue pieces a segment takes */
 
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb);

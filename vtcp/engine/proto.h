@@ -49,9 +49,9 @@
 /* Segment sizes (RFC 9293 3.7.1 MUST-15, RFC 8200 5). */
 #define VTCP_MSS_DEFAULT	536	/* IPv4, when the peer sent none */
 #define VTCP_MSS_DEFAULT_V6	1220	/* IPv6, likewise */
-#define VTCP_MSS_MIN		64	/* the least vtcp sends, whatever asked */
-#define VTCP_MSS_CLAMP_MIN	88	/* VTCP_OPT_MAXSEG's bounds, as Linux's */
-#define VTCP_MSS_CLAMP_MAX	65495	/* 65535 less the IPv4 and TCP headers */
+#define VTCP_MSS_MIN		64	/* the least vtcp sends, whatever */
+#define VTCP_MSS_CLAMP_MIN	88	/* VTCP_OPT_MAXSEG's bounds, Linux's */
+#define VTCP_MSS_CLAMP_MAX	65495	/* 65535 less IPv4 and TCP headers */
 
 /* The largest unscaled window, and the largest IPv4 packet. */
 #define VTCP_MAX_WINDOW		65535U
@@ -96,7 +96,7 @@
 
 /* Receive-buffer auto-tuning (as Linux's tcp_rcv_space_adjust()). */
 #define VTCP_RCVBUF_INIT	(128U << 10)	/* the buffer starts here */
-#define VTCP_RCV_SPACE_INIT	10		/* segments read per RTT, at first */
+#define VTCP_RCV_SPACE_INIT	10		/* segments per RTT, at first */
 #define VTCP_RCV_RTT_MAX_MS	60000U		/* a larger echo is stale */
 
 #endif /* _VTCP_PROTO_H */

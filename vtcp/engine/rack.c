@@ -119,7 +119,8 @@ u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 		if (DIV_ROUND_UP(tcb->sndq.sacked, tcb->mss) >= tcb->reordering)
 			return 0;
 	}
-	return min_t(u64, vtcp_rack_reo_asked_us(tcb), vtcp_rack_reo_max_us(tcb));
+	return min_t(u64, vtcp_rack_reo_asked_us(tcb),
+		     vtcp_rack_reo_max_us(tcb));
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_reo_wnd_us);
 
@@ -217,8 +218,8 @@ void vtcp_rack_reo_expire(struct vtcp_tcb *tcb, u64 now)
  */
 void vtcp_tlp_schedule(struct vtcp_tcb *tcb, u64 now)
 {
-	u64 rto = tcb->deadline[VTCP_TIMER_RTO];
 	u32 flight = tcb->snd_nxt - tcb->snd_una;
+	u64 rto = tcb->deadline[VTCP_TIMER_RTO];
 	u64 pto_us, when;
 
 	vtcp_disarm(tcb, VTCP_TIMER_TLP);

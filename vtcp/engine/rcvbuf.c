@@ -30,7 +30,8 @@ void vtcp_rcvbuf_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
 			return;
 		sample = max(ms, 1U) * USEC_PER_MSEC;
 	} else {
-		if (tcb->rcv_rtt_ns && vtcp_seq_geq(tcb->rcv_nxt, tcb->rcv_rtt_seq))
+		if (tcb->rcv_rtt_ns &&
+		    vtcp_seq_geq(tcb->rcv_nxt, tcb->rcv_rtt_seq))
 			sample = max_t(u64, div_u64(now - tcb->rcv_rtt_ns,
 						    NSEC_PER_USEC), 1);
 		if (tcb->rcv_rtt_ns && !sample)
@@ -59,8 +60,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_rcvbuf_rtt_measure);
  */
 void vtcp_rcvbuf_adjust(struct vtcp_tcb *tcb, u64 now)
 {
-	u32 rtt = tcb->rcv_rtt_us ?: tcb->srtt_us;
 	u32 read = tcb->rcv_nxt - tcb->fin_received - tcb->rcvq.ready_bytes;
+	u32 rtt = tcb->rcv_rtt_us ?: tcb->srtt_us;
 	u32 copied, space;
 	u64 win;
 

@@ -109,10 +109,9 @@ struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len)
  */
 static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 {
-	struct vtcp_rcvq *q = &tcb->rcvq;
 	u32 limit = vtcp_rcvq_mem_limit(tcb);
+	struct vtcp_rcvq *q = &tcb->rcvq;
 	struct rb_node *last;
-
 	bool pruned = false;
 
 	while (q->mem + need > limit && (last = rb_last(&q->ooo))) {
@@ -230,10 +229,10 @@ static void vtcp_rcvq_run(struct sk_buff *skb, u32 *start, u32 *end)
 int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		      u32 len)
 {
-	struct vtcp_rcvq *q = &tcb->rcvq;
-	struct rb_node **link, *parent;
 	struct sk_buff *prev = NULL, *next, *skb;
 	u32 end = seq + len, run_start, run_end;
+	struct vtcp_rcvq *q = &tcb->rcvq;
+	struct rb_node **link, *parent;
 
 	/* The last skb starting at or before seq. */
 	for (parent = q->ooo.rb_node; parent;) {
@@ -251,7 +250,7 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		if (vtcp_seq_gt(VTCP_SKB_CB(prev)->end_seq, seq))
 			seq = VTCP_SKB_CB(prev)->end_seq;
 	}
-	/* The new data replaces what it covers; it stops at what extends past. */
+	/* The new data replaces what it covers, stops at what reaches past. */
 	for (next = prev ? skb_rb_next(prev) : skb_rb_first(&q->ooo);
 	     next && vtcp_seq_lt(VTCP_SKB_CB(next)->seq, end);
 	     next = skb_rb_next(next)) {
@@ -364,8 +363,8 @@ void vtcp_rcvq_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
 void vtcp_rcvq_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
 {
 	struct vtcp_sack_block blocks[VTCP_MAX_SACK_BLOCKS];
-	struct sk_buff *skb;
 	u32 run_start = 0, run_end = 0;
+	struct sk_buff *skb;
 	int i, n = 0;
 
 	if (!tcb->sack_ok)

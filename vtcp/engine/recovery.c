@@ -289,7 +289,8 @@ void vtcp_recovery_ack(struct vtcp_tcb *tcb, struct vtcp_ack_sample *as,
 	if (tcb->sack_ok)
 		vtcp_rack_update_reo_wnd(tcb, as->dsack);
 
-	if (tcb->ca_state == VTCP_CA_RECOVERY || tcb->ca_state == VTCP_CA_LOSS) {
+	if (tcb->ca_state == VTCP_CA_RECOVERY ||
+	    tcb->ca_state == VTCP_CA_LOSS) {
 		bool fast = tcb->ca_state == VTCP_CA_RECOVERY;
 		/* An ACK may prove the episode needless: undone and over. */
 		bool undone = as->acked && vtcp_undo_eifel(tcb, as);

@@ -29,7 +29,7 @@ enum {
 	VTCP_TXSEG_SYN		= BIT(0),
 	VTCP_TXSEG_FIN		= BIT(1),
 	VTCP_TXSEG_SACKED	= BIT(2),
-	VTCP_TXSEG_LOST		= BIT(3),	/* marked lost, not yet resent */
+	VTCP_TXSEG_LOST		= BIT(3),	/* lost, not yet resent */
 	VTCP_TXSEG_RETRANS	= BIT(4),	/* resent, copy in flight */
 	VTCP_TXSEG_EVER_RETRANS	= BIT(5),	/* Karn: no RTT sample */
 };
@@ -78,7 +78,8 @@ void vtcp_sndq_release(struct vtcp_sndq *q, u32 seq);
 u32 vtcp_sndq_span(const struct vtcp_sndq *q, u32 seq, u32 len,
 		   unsigned int max_pieces);
 int vtcp_sndq_for_each(const struct vtcp_sndq *q, u32 seq, u32 len,
-		       int (*fn)(void *arg, struct page *page, u32 off, u32 len),
+		       int (*fn)(void *arg, struct page *page, u32 off,
+				 u32 len),
 		       void *arg);
 void vtcp_sndq_copy(const struct vtcp_sndq *q, u32 seq, u32 len, u8 *dst);
 

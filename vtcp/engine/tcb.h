@@ -112,12 +112,12 @@ enum {
 	VTCP_CFG_ECN		= BIT(6),	/* offer and accept ECN */
 	VTCP_CFG_RACK		= BIT(7),	/* RACK-TLP loss detection */
 	VTCP_CFG_ABORT_ON_CLOSE	= BIT(8),	/* close sends RST */
-	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* for the file, not the engine */
+	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* the file's, not the engine */
 };
 
 /* What vtcp_cfg_default() sets. */
 #define VTCP_DEFAULT_SNDBUF		(4U << 20)
-#define VTCP_DEFAULT_RCVBUF		(4U << 20)	/* auto-tuning's ceiling */
+#define VTCP_DEFAULT_RCVBUF		(4U << 20)	/* auto-tuning's top */
 /* RFC 1122 4.2.3.6: two hours idle; Linux's interval and count. */
 #define VTCP_DEFAULT_KEEPALIVE_IDLE_MS	(7200 * MSEC_PER_SEC)
 #define VTCP_DEFAULT_KEEPALIVE_INTVL_MS	(75 * MSEC_PER_SEC)
@@ -168,7 +168,7 @@ struct vtcp_challenge {
 };
 
 struct vtcp_tcb {
-	spinlock_t lock;		/* the connection's: every entry point */
+	spinlock_t lock;	/* the connection's: every entry point */
 	const struct vtcp_engine_ops *ops;
 	struct vtcp_cfg cfg;
 
@@ -296,9 +296,12 @@ struct vtcp_tcb {
 /* tcb->ca_state, as VTCP_IOC_INFO reports it (the UAPI's values). */
 enum {
 	VTCP_CA_OPEN		= VTCP_CA_STATE_OPEN,
-	VTCP_CA_DISORDER	= VTCP_CA_STATE_DISORDER, /* dup ACKs or SACKs seen */
-	VTCP_CA_RECOVERY	= VTCP_CA_STATE_RECOVERY, /* fast recovery */
-	VTCP_CA_LOSS		= VTCP_CA_STATE_LOSS,	/* after an RTO */
+	/* Duplicate ACKs or SACKs seen. */
+	VTCP_CA_DISORDER	= VTCP_CA_STATE_DISORDER,
+	/* Fast recovery. */
+	VTCP_CA_RECOVERY	= VTCP_CA_STATE_RECOVERY,
+	/* After an RTO. */
+	VTCP_CA_LOSS		= VTCP_CA_STATE_LOSS,
 };
 
 /* Life cycle. */
