@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine under a fake clock, with a capture of what it sends.
+ * The engine under a fake clock, with a capture of what it sends; and a
+ * vtcp device for the suites that drive the datapath.
  */
 
 #include <kunit/test.h>
 #include <linux/highmem.h>
 #include <linux/stdarg.h>
 #include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
 #include "engine/cc.h"
-#include "harness.h"
 #include "engine/rcvq.h"
 #include "engine/sndq.h"
+#include "harness.h"
+#include "net/device.h"
 
 static int vtcp_t_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 {
@@ -386,4 +390,22 @@ struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
 	VTCP_T_EXPECT_NOTHING(c);
 	c->tcb.events = 0;
 	return c;
+}
+
+static void vtcp_t_device_unregister(void *dev)
+{
+	unregister_netdev(dev);
+}
+
+struct net_device *vtcp_t_device(struct kunit *test)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = vtcp_device_add("vtcpk%d");
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+			vtcp_t_device_unregister, dev));
+	return dev;
 }

@@ -116,4 +116,9 @@ struct vtcp_t_out *vtcp_t_expect_seg_w(struct vtcp_t_conn *c, u8 flags,
 void vtcp_t_expect_nothing(struct vtcp_t_conn *c, const char *file, int line);
 #define VTCP_T_EXPECT_NOTHING(c) vtcp_t_expect_nothing(c, __FILE__, __LINE__)
 
+struct net_device;
+
+/* A registered vtcp device (vtcpk%d) that the test's end unregisters. */
+struct net_device *vtcp_t_device(struct kunit *test);
+
 #endif /* _VTCP_TEST_HARNESS_H */
