@@ -255,13 +255,36 @@ static void vtcp_t_expect_probe(struct vtcp_t_conn *c)
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
+/* A zero-window case: whether the peer answers the probes. */
+struct vtcp_t_zwp {
+	const char *name;
+	bool answered;
+};
+
+static const struct vtcp_t_zwp vtcp_t_zwps[] = {
+	{ "unanswered", false },
+	/*
+	 * Answers do not reset the interval (RFC 1122 4.2.2.17: "SHOULD
+	 * increase exponentially the interval between successive probes").
+	 */
+	{ "rfc1122_answered", true },
+};
+
+static void vtcp_t_zwp_desc(const struct vtcp_t_zwp *p, char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(vtcp_t_zwp, vtcp_t_zwps, vtcp_t_zwp_desc);
+
 /*
  * RFC 9293 3.8.6.1: a closed window is probed after an RTO, then at
- * exponentially growing intervals, while the probes go unanswered.
+ * exponentially growing intervals, answered or not.
  */
 static void rfc9293_zero_window_probes_back_off(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_zero_window_sender(test, NULL);
+	const struct vtcp_t_zwp *p = test->param_value;
 	int i;
 
 	for (i = 0; i < 5; i++) {
@@ -269,29 +292,13 @@ static void rfc9293_zero_window_probes_back_off(struct kunit *test)
 		VTCP_T_EXPECT_NOTHING(c);
 		vtcp_t_advance(c, 1);
 		vtcp_t_expect_probe(c);
-	}
-	KUNIT_EXPECT_EQ(test, c->tcb.stats.zero_window_probes, 5U);
-}
-
-/*
- * The same when every probe is answered with the window still closed:
- * answers do not reset the interval (RFC 1122 4.2.2.17: "SHOULD increase
- * exponentially the interval between successive probes").
- */
-static void rfc1122_zero_window_probes_back_off_while_answered(struct kunit *test)
-{
-	struct vtcp_t_conn *c = vtcp_t_zero_window_sender(test, NULL);
-	int i;
-
-	for (i = 0; i < 5; i++) {
-		vtcp_t_advance(c, ((200 * MS) << i) - 1);
-		VTCP_T_EXPECT_NOTHING(c);
-		vtcp_t_advance(c, 1);
-		vtcp_t_expect_probe(c);
+		if (!p->answered)
+			continue;
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
 		VTCP_T_EXPECT_NOTHING(c);
 	}
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.zero_window_probes, 5U);
 }
 
 /*
@@ -352,53 +359,65 @@ static void vtcp_orphan_zero_window_gives_up_even_when_answered(struct kunit *te
 	KUNIT_EXPECT_EQ(test, c->tcb.sndq.bytes, 0U);
 }
 
-/* RFC 9293 3.8.3: unanswered probes count like retransmissions. */
-static void rfc9293_zero_window_gives_up_after_unanswered_probes(struct kunit *test)
+/* How a closed window ends the connection, and when. */
+struct vtcp_t_zw_end {
+	const char *name;
+	u8 retries;
+	u32 user_timeout_ms;
+	bool answered;		/* the peer answers every probe */
+	u32 end_ms;		/* -ETIMEDOUT then, not a ns before */
+	u32 probes;		/* sent by then */
+};
+
+static const struct vtcp_t_zw_end vtcp_t_zw_ends[] = {
+	/* RFC 9293 3.8.3: unanswered probes count like retransmissions. */
+	{ "rfc9293_unanswered_probes", 3, 0, false, 3000, 3 },
+	/*
+	 * RFC 5482: with a user timeout, a window closed that long ends the
+	 * connection even though every probe is answered, and on time.
+	 */
+	{ "rfc5482_user_timeout_while_answered", VTCP_DEFAULT_RETRIES, 5000,
+	  true, 5000, 4 },
+};
+
+static void vtcp_t_zw_end_desc(const struct vtcp_t_zw_end *p, char *desc)
 {
-	struct vtcp_cfg cfg;
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(vtcp_t_zw_end, vtcp_t_zw_ends, vtcp_t_zw_end_desc);
+
+static void rfc9293_zero_window_gives_up(struct kunit *test)
+{
+	const struct vtcp_t_zw_end *p = test->param_value;
 	struct vtcp_t_conn *c;
-	u64 start;
+	struct vtcp_cfg cfg;
+	u32 probes = 0;
+	u64 end;
 
 	vtcp_t_cfg(&cfg);
-	cfg.retries = 3;
+	cfg.retries = p->retries;
+	cfg.user_timeout_ms = p->user_timeout_ms;
 	c = vtcp_t_zero_window_sender(test, &cfg);
-	start = c->now;
-	vtcp_t_run_until(c, start + 3000 * MS - 1);
-	KUNIT_EXPECT_EQ(test, vtcp_t_pending(c), 3U);	/* 200, 600, 1400 ms */
+	end = c->now + p->end_ms * MS;
+	/* Probes at 200, 600, 1400, 3000 ms... */
+	while (c->tcb.deadline[VTCP_TIMER_PERSIST] &&
+	       c->tcb.deadline[VTCP_TIMER_PERSIST] < end) {
+		vtcp_t_run_until(c, c->tcb.deadline[VTCP_TIMER_PERSIST]);
+		vtcp_t_expect_probe(c);
+		probes++;
+		if (p->answered)
+			KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
+					vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
+	}
+	KUNIT_EXPECT_EQ(test, probes, p->probes);
+	vtcp_t_run_until(c, end - 1);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	vtcp_t_drain(c);
+	VTCP_T_EXPECT_NOTHING(c);
 	vtcp_t_advance(c, 1);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, (int)c->tcb.err);
 	KUNIT_EXPECT_EQ(test, c->tcb.sndq.bytes, 0U);
-}
-
-/*
- * RFC 5482: with a user timeout, a window closed that long ends the
- * connection even though every probe is answered, and on time.
- */
-static void rfc5482_zero_window_ends_at_user_timeout(struct kunit *test)
-{
-	struct vtcp_cfg cfg;
-	struct vtcp_t_conn *c;
-	u64 start;
-
-	vtcp_t_cfg(&cfg);
-	cfg.user_timeout_ms = 5000;
-	c = vtcp_t_zero_window_sender(test, &cfg);
-	start = c->now;
-	while (c->tcb.deadline[VTCP_TIMER_PERSIST] &&
-	       c->tcb.deadline[VTCP_TIMER_PERSIST] < start + 5000 * MS) {
-		vtcp_t_run_until(c, c->tcb.deadline[VTCP_TIMER_PERSIST]);
-		vtcp_t_expect_probe(c);
-		KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE,
-				vtcp_t_ack(c, RCV_NXT, SND_NXT, 0));
-	}
-	vtcp_t_run_until(c, start + 5000 * MS - 1);
-	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	vtcp_t_advance(c, 1);
-	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
-	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, (int)c->tcb.err);
 }
 
 /*
@@ -528,12 +547,12 @@ static struct kunit_case vtcp_flow_cases[] = {
 	KUNIT_CASE(rfc9293_receiver_sws_updates_window_by_mss),
 	KUNIT_CASE(rfc9293_reader_catching_up_reopens_window),
 	KUNIT_CASE(rfc9293_window_right_edge_never_moves_left),
-	KUNIT_CASE(rfc9293_zero_window_probes_back_off),
-	KUNIT_CASE(rfc1122_zero_window_probes_back_off_while_answered),
+	KUNIT_CASE_PARAM(rfc9293_zero_window_probes_back_off,
+			 vtcp_t_zwp_gen_params),
 	KUNIT_CASE(rfc1122_answered_zero_window_stays_open),
-	KUNIT_CASE(rfc9293_zero_window_gives_up_after_unanswered_probes),
+	KUNIT_CASE_PARAM(rfc9293_zero_window_gives_up,
+			 vtcp_t_zw_end_gen_params),
 	KUNIT_CASE(vtcp_orphan_zero_window_gives_up_even_when_answered),
-	KUNIT_CASE(rfc5482_zero_window_ends_at_user_timeout),
 	KUNIT_CASE(rfc5482_zero_window_timeout_counts_from_closing),
 	KUNIT_CASE(rfc9293_window_update_resumes_flow),
 	KUNIT_CASE(vtcp_rcvbuf_autotuning_follows_the_reader),

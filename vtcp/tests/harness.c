@@ -405,7 +405,9 @@ struct net_device *vtcp_t_device(struct kunit *test)
 	dev = vtcp_device_add("vtcpk%d");
 	rtnl_unlock();
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-			vtcp_t_device_unregister, dev));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  vtcp_t_device_unregister,
+						  dev));
 	return dev;
 }

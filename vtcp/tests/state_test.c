@@ -469,8 +469,8 @@ static void rfc9293_abort_in_last_ack_sends_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 }
 
-/* RFC 9293 3.10.5: in SYN-SENT the TCB just goes. */
-static void rfc9293_abort_in_syn_sent_sends_nothing(struct kunit *test)
+/* Our SYN is out: SYN-SENT. */
+static struct vtcp_t_conn *vtcp_t_syn_sent(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 
@@ -478,26 +478,43 @@ static void rfc9293_abort_in_syn_sent_sends_nothing(struct kunit *test)
 	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
-	vtcp_t_abort(c);
+	return c;
+}
+
+/* What the user does in SYN-SENT. */
+struct vtcp_t_syn_sent_end {
+	const char *name;
+	void (*call)(struct vtcp_t_conn *c);
+};
+
+static const struct vtcp_t_syn_sent_end vtcp_t_syn_sent_ends[] = {
+	{ "abort_3_10_5", vtcp_t_abort },
+	{ "close_3_10_4", vtcp_t_close },
+};
+
+static void vtcp_t_syn_sent_end_desc(const struct vtcp_t_syn_sent_end *p,
+				     char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(vtcp_t_syn_sent_end, vtcp_t_syn_sent_ends,
+		  vtcp_t_syn_sent_end_desc);
+
+/*
+ * RFC 9293 3.10.4, 3.10.5: ABORT or CLOSE in SYN-SENT deletes the TCB at
+ * once, with nothing sent: no RST, no timer left, no record.
+ */
+static void rfc9293_syn_sent_ends_at_once_silently(struct kunit *test)
+{
+	const struct vtcp_t_syn_sent_end *p = test->param_value;
+	struct vtcp_t_conn *c = vtcp_t_syn_sent(test);
+
+	p->call(c);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->tcb.sndq.segs));
-}
-
-/* RFC 9293 3.10.4: CLOSE in SYN-SENT deletes the TCB. */
-static void rfc9293_close_in_syn_sent_ends_at_once(struct kunit *test)
-{
-	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
-
-	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
-	spin_unlock_bh(&c->tcb.lock);
-	vtcp_t_drain(c);
-	vtcp_t_close(c);
-	VTCP_T_EXPECT_NOTHING(c);
-	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
-	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 }
 
 /*
@@ -506,16 +523,12 @@ static void rfc9293_close_in_syn_sent_ends_at_once(struct kunit *test)
  */
 static void rfc9293_shutdown_in_syn_sent_sends_fin_once_open(struct kunit *test)
 {
-	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
+	struct vtcp_t_conn *c = vtcp_t_syn_sent(test);
 	struct vtcp_t_seg synack = {
-		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = VTCP_T_IRS, .ack = SND_NXT,
-		.wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = VTCP_T_IRS,
+		.ack = SND_NXT, .wnd = VTCP_T_WND,
 	};
 
-	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
-	spin_unlock_bh(&c->tcb.lock);
-	vtcp_t_drain(c);
 	vtcp_t_shutdown(c);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_SENT, c->tcb.state);
@@ -525,8 +538,8 @@ static void rfc9293_shutdown_in_syn_sent_sends_fin_once_open(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
-/* A FIN on the ACK that completes a passive open: CLOSE-WAIT. */
-static void rfc9293_fin_in_syn_received_leads_to_close_wait(struct kunit *test)
+/* A listener's child that answered the peer's SYN: SYN-RECEIVED. */
+static struct vtcp_t_conn *vtcp_t_syn_received(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg syn = {
@@ -536,6 +549,14 @@ static void rfc9293_fin_in_syn_received_leads_to_close_wait(struct kunit *test)
 	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_drain(c);
+	return c;
+}
+
+/* A FIN on the ACK that completes a passive open: CLOSE-WAIT. */
+static void rfc9293_fin_in_syn_received_leads_to_close_wait(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_syn_received(test);
+
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_fin(c, RCV_NXT, SND_NXT));
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSE_WAIT, c->tcb.state);
 	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT + 1, 0);
@@ -655,37 +676,42 @@ static void rfc9293_listen_takes_only_syn(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
-/* RFC 9293 3.10.7.4 fourth: a SYN in passive SYN-RECEIVED ends the child. */
-static void rfc9293_syn_received_new_syn_ends_passive_child(struct kunit *test)
-{
-	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
-	struct vtcp_t_seg syn = {
-		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
-	};
+/* What ends a passive SYN-RECEIVED child, quietly: back to LISTEN. */
+struct vtcp_t_child_end {
+	const char *name;
+	u8 flags;
+	u32 seq;
+	enum vtcp_drop_reason drop;
+};
 
-	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
-	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
-	vtcp_t_drain(c);
-	syn.seq = VTCP_T_IRS + 10;
-	KUNIT_EXPECT_EQ(test, VTCP_DROP_STATE, vtcp_t_input(c, &syn));
-	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
-	KUNIT_EXPECT_EQ(test, c->tcb.err, 0);
-	VTCP_T_EXPECT_NOTHING(c);
+static const struct vtcp_t_child_end vtcp_t_child_ends[] = {
+	/* RFC 9293 3.10.7.4 fourth: a new SYN. */
+	{ "new_syn_fourth", VTCP_TH_SYN, VTCP_T_IRS + 10, VTCP_DROP_STATE },
+	/* RFC 9293 3.10.7.4 second: a RST. */
+	{ "rst_second", VTCP_TH_RST, RCV_NXT, VTCP_DROP_NONE },
+};
+
+static void vtcp_t_child_end_desc(const struct vtcp_t_child_end *p,
+				  char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-/* RFC 9293 3.10.7.4 second: a RST in passive SYN-RECEIVED ends it quietly. */
-static void rfc9293_syn_received_rst_ends_passive_child(struct kunit *test)
-{
-	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
-	struct vtcp_t_seg syn = {
-		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
-	};
-	struct vtcp_t_seg rst = { .flags = VTCP_TH_RST, .seq = RCV_NXT };
+KUNIT_ARRAY_PARAM(vtcp_t_child_end, vtcp_t_child_ends, vtcp_t_child_end_desc);
 
-	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
-	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
-	vtcp_t_drain(c);
-	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &rst));
+/*
+ * RFC 9293 3.10.7.4: a SYN or a RST in passive SYN-RECEIVED ends the
+ * child without an error for anyone and without a word to the peer.
+ */
+static void rfc9293_syn_received_passive_child_ends(struct kunit *test)
+{
+	const struct vtcp_t_child_end *p = test->param_value;
+	struct vtcp_t_conn *c = vtcp_t_syn_received(test);
+	struct vtcp_t_seg seg = {
+		.flags = p->flags, .seq = p->seq, .wnd = VTCP_T_WND,
+	};
+
+	KUNIT_EXPECT_EQ(test, p->drop, vtcp_t_input(c, &seg));
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, c->tcb.err, 0);
 	VTCP_T_EXPECT_NOTHING(c);
@@ -713,8 +739,8 @@ static struct kunit_case vtcp_state_cases[] = {
 	KUNIT_CASE(vtcp_orphan_fin_wait_2_times_out),
 	KUNIT_CASE(rfc9293_abort_sends_rst_and_closes),
 	KUNIT_CASE(rfc9293_abort_in_last_ack_sends_nothing),
-	KUNIT_CASE(rfc9293_abort_in_syn_sent_sends_nothing),
-	KUNIT_CASE(rfc9293_close_in_syn_sent_ends_at_once),
+	KUNIT_CASE_PARAM(rfc9293_syn_sent_ends_at_once_silently,
+			 vtcp_t_syn_sent_end_gen_params),
 	KUNIT_CASE(rfc9293_shutdown_in_syn_sent_sends_fin_once_open),
 	KUNIT_CASE(rfc9293_fin_in_syn_received_leads_to_close_wait),
 	KUNIT_CASE(rfc9293_fin_beyond_hole_waits_for_the_data),
@@ -723,8 +749,8 @@ static struct kunit_case vtcp_state_cases[] = {
 	KUNIT_CASE(vtcp_shutdown_recv_wakes_the_reader),
 	KUNIT_CASE(rfc9293_no_connection_gets_rst),
 	KUNIT_CASE(rfc9293_listen_takes_only_syn),
-	KUNIT_CASE(rfc9293_syn_received_new_syn_ends_passive_child),
-	KUNIT_CASE(rfc9293_syn_received_rst_ends_passive_child),
+	KUNIT_CASE_PARAM(rfc9293_syn_received_passive_child_ends,
+			 vtcp_t_child_end_gen_params),
 	{}
 };
 
