@@ -100,7 +100,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_ts_decode);
 
 /*
  * The SYN-ACK that answers @syn with a SYN cookie and keeps no state. The
- * peer's window scale and SACK-permitted ride in our timestamp (isn.c).
+ * peer's window scale and SACK-permitted ride in our timestamp
+ * (vtcp_cookie_tsval()).
  */
 void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
 			u32 cookie, u16 mss, u32 ts_offset, u64 now,

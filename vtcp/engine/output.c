@@ -21,7 +21,7 @@
 
 /*
  * Payload bytes the receive buffer can still take beyond rcv_nxt: the
- * buffer as auto-tuning sized it (rcvq.c), less what waits for the reader.
+ * buffer as auto-tuning sized it (rcvbuf.c), less what waits for the reader.
  */
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 {

@@ -67,7 +67,7 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
 	tcb->rcv_wscale = tcb->ws_ok ? vtcp_wscale_for(cfg->rcvbuf) : 0;
 	/*
-	 * Auto-tuning (rcvq.c) grows the buffer from here up to rcvbuf,
+	 * Auto-tuning (rcvbuf.c) grows the buffer from here up to rcvbuf,
 	 * whether the user chose it before the connection or not; one set on
 	 * an open connection is used as is (vtcp_set_cfg()).
 	 */
