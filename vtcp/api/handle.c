@@ -255,9 +255,8 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	}
 	now = vtcp_now();
 	vtcp_conn_lock(conn);
-	conn->tcb.ts_offset = vtcp_ts_offset(&vtcp_secret, &conn->tuple);
 	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now),
-		     now);
+		     vtcp_isn_ts_offset(&vtcp_secret, &conn->tuple), now);
 	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
 	vtcp_conn_unlock(conn);
 	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */

@@ -304,10 +304,8 @@ int vtcp_opt_conn_get(struct vtcp_conn *conn, struct vtcp_opt *opt)
 
 	vtcp_conn_lock(conn);
 	ret = vtcp_opt_get(&conn->tcb.cfg, opt);
-	if (!ret && opt->name == VTCP_OPT_ERROR) {
-		opt->value = (u64)(s64)conn->tcb.err;
-		conn->tcb.err = 0;
-	}
+	if (!ret && opt->name == VTCP_OPT_ERROR)
+		opt->value = (u64)(s64)vtcp_take_error(&conn->tcb);
 	vtcp_conn_unlock(conn);
 	return ret;
 }

@@ -42,17 +42,6 @@ static bool vtcp_stream_opening(u8 state)
 	return state == VTCP_SYN_SENT || state == VTCP_SYN_RECEIVED;
 }
 
-/* The pending error, reported once (like SO_ERROR). */
-static int vtcp_stream_take_error(struct vtcp_tcb *tcb)
-	__must_hold(&tcb->lock)
-{
-	int err = tcb->err;
-
-	lockdep_assert_held(&tcb->lock);
-	tcb->err = 0;
-	return err;
-}
-
 /* Nothing to read yet, and a reader should sleep. */
 static bool vtcp_stream_read_waits(const struct vtcp_conn *conn)
 {
@@ -77,7 +66,7 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 		vtcp_conn_lock(conn);
 		if (tcb->rcvq.ready_bytes && !tcb->rd_shutdown)
 			break;
-		ret = vtcp_stream_take_error(tcb);
+		ret = vtcp_take_error(tcb);
 		if (!ret && (tcb->fin_received || tcb->rd_shutdown ||
 			     tcb->state == VTCP_CLOSED))
 			ret = 0;
@@ -164,7 +153,7 @@ static int vtcp_stream_write_error(struct vtcp_conn *conn, int err)
 
 	vtcp_conn_lock(conn);
 	if (err && err == tcb->err)
-		vtcp_stream_take_error(tcb);
+		vtcp_take_error(tcb);
 	sigpipe = err == -EPIPE && !(tcb->cfg.flags & VTCP_CFG_NOSIGPIPE);
 	vtcp_conn_unlock(conn);
 	if (sigpipe)
@@ -284,13 +273,10 @@ int vtcp_stream_shutdown(struct vtcp_conn *conn, u32 how)
 	if (tcb->state == VTCP_CLOSED || tcb->state == VTCP_LISTEN) {
 		ret = -ENOTCONN;
 	} else {
-		if (how != VTCP_SHUT_WR) {
-			tcb->rd_shutdown = 1;
-			tcb->events |= VTCP_EV_READABLE;
-		}
+		if (how != VTCP_SHUT_WR)
+			vtcp_shutdown_recv(tcb);
 		if (how != VTCP_SHUT_RD)
 			vtcp_shutdown_send(tcb, vtcp_now());
-		tcb->events |= VTCP_EV_STATE;
 	}
 	vtcp_conn_unlock(conn);
 	return ret;
@@ -317,7 +303,7 @@ int vtcp_stream_wait_connected(struct vtcp_conn *conn, bool nonblock)
 						 VTCP_SNAP_OPENING)))
 		return -ERESTARTSYS;
 	vtcp_conn_lock(conn);
-	err = tcb->state == VTCP_CLOSED ? vtcp_stream_take_error(tcb) : 0;
+	err = tcb->state == VTCP_CLOSED ? vtcp_take_error(tcb) : 0;
 	if (tcb->state == VTCP_CLOSED && !err)
 		err = -ECONNRESET;
 	vtcp_conn_unlock(conn);

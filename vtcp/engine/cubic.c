@@ -34,7 +34,7 @@
 #define CUBIC_BETA_DEN		10
 #define CUBIC_ALPHA_SHIFT	10	/* alpha_cubic = 3(1-b)/(1+b) = 0.529 */
 #define CUBIC_ALPHA		542	/* ... in 1024ths */
-#define CUBIC_T_MAX_MS		BIT(21)		/* |t - K| considered, ~35 min */
+#define CUBIC_T_MAX_MS		BIT(21)		/* |t - K| looked at: 35 min */
 
 #define HYSTART_MIN_THRESH_US	4000U	/* RFC 9406 4.2 MIN_RTT_THRESH */
 #define HYSTART_MAX_THRESH_US	16000U	/* MAX_RTT_THRESH */
@@ -44,7 +44,7 @@
 #define HYSTART_CSS_ROUNDS	5	/* CSS_ROUNDS */
 
 struct vtcp_cubic {
-	u64 epoch_ns;		/* start of this congestion avoidance; 0: none */
+	u64 epoch_ns;		/* this congestion avoidance's start, or 0 */
 	u64 inc_acc;		/* cwnd growth owed, in bytes * cwnd */
 	u64 est_acc;		/* W_est growth owed, in bytes * cwnd * 1024 */
 	u32 w_max;		/* cwnd at the last loss (after 4.7) */
@@ -210,14 +210,17 @@ static void vtcp_cubic_avoid(struct vtcp_tcb *tcb, struct vtcp_cubic *ca,
 	w_cubic = vtcp_cubic_window(ca->origin, ca->k_ms, t_ms, tcb->mss);
 	/* 4.2: the target is where the curve will be one RTT from now. */
 	target = vtcp_cubic_window(ca->origin, ca->k_ms,
-				   t_ms + tcb->srtt_us / USEC_PER_MSEC, tcb->mss);
+				   t_ms + tcb->srtt_us / USEC_PER_MSEC,
+				   tcb->mss);
 	target = clamp(target, cwnd, cwnd + cwnd / 2);
 
-	/* 4.3: W_est grows like Reno with alpha_cubic, 1 once past cwnd_prior. */
-	alpha = ca->w_est >= ca->cwnd_prior ? 1U << CUBIC_ALPHA_SHIFT : CUBIC_ALPHA;
+	/* 4.3: W_est grows like Reno with alpha_cubic, 1 past cwnd_prior. */
+	alpha = ca->w_est >= ca->cwnd_prior ? 1U << CUBIC_ALPHA_SHIFT :
+					       CUBIC_ALPHA;
 	ca->est_acc += (u64)acked * tcb->mss * alpha;
 	if (ca->est_acc >= ((u64)cwnd << CUBIC_ALPHA_SHIFT)) {
-		u64 inc = div64_u64(ca->est_acc, (u64)cwnd << CUBIC_ALPHA_SHIFT);
+		u64 inc = div64_u64(ca->est_acc,
+				    (u64)cwnd << CUBIC_ALPHA_SHIFT);
 
 		ca->w_est += inc;
 		ca->est_acc -= inc * ((u64)cwnd << CUBIC_ALPHA_SHIFT);
@@ -266,8 +269,8 @@ static void vtcp_cubic_cong_avoid(struct vtcp_tcb *tcb, u32 acked, u64 now)
  */
 static u32 vtcp_cubic_ssthresh(struct vtcp_tcb *tcb, u64 now)
 {
-	struct vtcp_cubic *ca = vtcp_cubic(tcb);
 	u32 flight = tcb->snd_nxt - tcb->snd_una;
+	struct vtcp_cubic *ca = vtcp_cubic(tcb);
 
 	ca->prior_w_max = ca->w_max;
 	ca->prior_cwnd_prior = ca->cwnd_prior;

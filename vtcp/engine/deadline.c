@@ -2,16 +2,16 @@
 /*
  * What the engine does when each of its deadlines passes. The datapath
  * (timers.c) turns the earliest deadline into an hrtimer and calls
- * vtcp_timer_expire() when it fires.
+ * vtcp_deadline_expire() when it fires.
  */
 
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
 
+#include "engine/deadline.h"
 #include "engine/keepalive.h"
 #include "engine/output.h"
 #include "engine/recovery.h"
-#include "engine/rtt.h"
 #include "engine/sndq.h"
 #include "engine/state.h"
 
@@ -24,7 +24,8 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
 		if (tcb->backoff >= (tcb->state == VTCP_SYN_SENT ?
-				     tcb->cfg.syn_retries : tcb->cfg.synack_retries) ||
+				     tcb->cfg.syn_retries :
+				     tcb->cfg.synack_retries) ||
 		    (utmo_end && now >= utmo_end)) {
 			vtcp_tcb_reset(tcb, tcb->passive ? 0 : -ETIMEDOUT);
 			return;
@@ -158,7 +159,7 @@ static const u8 vtcp_expire_order[VTCP_TIMER_MAX] = {
 	VTCP_TIMER_DELACK, VTCP_TIMER_KEEPALIVE, VTCP_TIMER_LINGER,
 };
 
-void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
+void vtcp_deadline_expire(struct vtcp_tcb *tcb, u64 now)
 {
 	int i, t;
 
@@ -167,16 +168,16 @@ void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now)
 		t = vtcp_expire_order[i];
 		if (!tcb->deadline[t] || tcb->deadline[t] > now)
 			continue;
-		tcb->deadline[t] = 0;
+		vtcp_disarm(tcb, t);
 		vtcp_expire[t](tcb, now);
 		if (tcb->state == VTCP_CLOSED)
 			return;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_timer_expire);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_deadline_expire);
 
 /* The earliest deadline armed, or 0. */
-u64 vtcp_next_deadline(const struct vtcp_tcb *tcb)
+u64 vtcp_deadline_next(const struct vtcp_tcb *tcb)
 {
 	u64 next = 0;
 	int t;
@@ -186,4 +187,4 @@ u64 vtcp_next_deadline(const struct vtcp_tcb *tcb)
 			next = tcb->deadline[t];
 	return next;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_next_deadline);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_deadline_next);

@@ -20,8 +20,8 @@ struct vtcp_ka_decision vtcp_keepalive_decide(const struct vtcp_cfg *cfg,
 					      u8 state, bool busy,
 					      u64 last_rcv, u8 probes, u64 now)
 {
-	u64 idle = (u64)cfg->keepalive_idle_ms * NSEC_PER_MSEC;
 	u64 intvl = (u64)cfg->keepalive_intvl_ms * NSEC_PER_MSEC;
+	u64 idle = (u64)cfg->keepalive_idle_ms * NSEC_PER_MSEC;
 	u64 utmo = (u64)cfg->user_timeout_ms * NSEC_PER_MSEC;
 	struct vtcp_ka_decision d = { VTCP_KA_OFF, 0 };
 	u64 due;

@@ -15,10 +15,10 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
-#include <net/tcp.h>
 
 #include "compat.h"
 #include "engine/options.h"
+#include "engine/proto.h"
 #include "engine/seq.h"
 
 static int vtcp_opt_once(struct vtcp_opts *o, u8 bit)
@@ -38,9 +38,9 @@ int vtcp_opts_parse(const u8 *p, unsigned int len, struct vtcp_opts *o)
 		u8 kind = p[0], size;
 		int i, n;
 
-		if (kind == TCPOPT_EOL)
+		if (kind == VTCP_OPTKIND_EOL)
 			break;
-		if (kind == TCPOPT_NOP) {
+		if (kind == VTCP_OPTKIND_NOP) {
 			p++;
 			continue;
 		}
@@ -51,15 +51,16 @@ int vtcp_opts_parse(const u8 *p, unsigned int len, struct vtcp_opts *o)
 			return -EINVAL;
 
 		switch (kind) {
-		case TCPOPT_MSS:
-			if (size != TCPOLEN_MSS || vtcp_opt_once(o, VTCP_TCPOPT_MSS))
+		case VTCP_OPTKIND_MSS:
+			if (size != VTCP_OPTLEN_MSS ||
+			    vtcp_opt_once(o, VTCP_TCPOPT_MSS))
 				return -EINVAL;
 			o->mss = get_unaligned_be16(p + 2);
 			if (!o->mss)
 				return -EINVAL;
 			break;
-		case TCPOPT_WINDOW:
-			if (size != TCPOLEN_WINDOW ||
+		case VTCP_OPTKIND_WSCALE:
+			if (size != VTCP_OPTLEN_WSCALE ||
 			    vtcp_opt_once(o, VTCP_TCPOPT_WSCALE))
 				return -EINVAL;
 			o->wscale = p[2];
@@ -68,21 +69,23 @@ int vtcp_opts_parse(const u8 *p, unsigned int len, struct vtcp_opts *o)
 				o->present |= VTCP_TCPOPT_WSCALE_CLAMPED;
 			}
 			break;
-		case TCPOPT_SACK_PERM:
-			if (size != TCPOLEN_SACK_PERM ||
+		case VTCP_OPTKIND_SACK_OK:
+			if (size != VTCP_OPTLEN_SACK_OK ||
 			    vtcp_opt_once(o, VTCP_TCPOPT_SACK_OK))
 				return -EINVAL;
 			break;
-		case TCPOPT_TIMESTAMP:
-			if (size != TCPOLEN_TIMESTAMP ||
+		case VTCP_OPTKIND_TS:
+			if (size != VTCP_OPTLEN_TS ||
 			    vtcp_opt_once(o, VTCP_TCPOPT_TS))
 				return -EINVAL;
 			o->tsval = get_unaligned_be32(p + 2);
 			o->tsecr = get_unaligned_be32(p + 6);
 			break;
-		case TCPOPT_SACK:
-			n = (size - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK;
-			if ((size - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK ||
+		case VTCP_OPTKIND_SACK:
+			n = (size - VTCP_OPTLEN_SACK_BASE) /
+			    VTCP_OPTLEN_SACK_BLOCK;
+			if ((size - VTCP_OPTLEN_SACK_BASE) %
+			    VTCP_OPTLEN_SACK_BLOCK ||
 			    n < 1 || n > VTCP_MAX_SACK_BLOCKS ||
 			    vtcp_opt_once(o, VTCP_TCPOPT_SACK))
 				return -EINVAL;
@@ -113,15 +116,15 @@ unsigned int vtcp_opts_size(const struct vtcp_opts *o)
 	unsigned int size = 0;
 
 	if (o->present & VTCP_TCPOPT_MSS)
-		size += TCPOLEN_MSS;
+		size += VTCP_OPTLEN_MSS;
 	if (o->present & VTCP_TCPOPT_TS)
-		size += TCPOLEN_TSTAMP_ALIGNED;	/* SACK_OK rides in its NOPs */
+		size += VTCP_OPTLEN_TS_ALIGNED;	/* SACK_OK rides in its NOPs */
 	else if (o->present & VTCP_TCPOPT_SACK_OK)
 		size += 4;
 	if (o->present & VTCP_TCPOPT_WSCALE)
 		size += 4;
 	if ((o->present & VTCP_TCPOPT_SACK) && o->nsack)
-		size += 4 + TCPOLEN_SACK_PERBLOCK * o->nsack;
+		size += 4 + VTCP_OPTLEN_SACK_BLOCK * o->nsack;
 	return size;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_opts_size);
@@ -137,41 +140,42 @@ void vtcp_opts_write(u8 *p, const struct vtcp_opts *o, unsigned int size)
 	int i;
 
 	if (o->present & VTCP_TCPOPT_MSS) {
-		*p++ = TCPOPT_MSS;
-		*p++ = TCPOLEN_MSS;
+		*p++ = VTCP_OPTKIND_MSS;
+		*p++ = VTCP_OPTLEN_MSS;
 		put_unaligned_be16(o->mss, p);
 		p += 2;
 	}
 	if (o->present & VTCP_TCPOPT_TS) {
 		if (o->present & VTCP_TCPOPT_SACK_OK) {
-			*p++ = TCPOPT_SACK_PERM;
-			*p++ = TCPOLEN_SACK_PERM;
+			*p++ = VTCP_OPTKIND_SACK_OK;
+			*p++ = VTCP_OPTLEN_SACK_OK;
 		} else {
-			*p++ = TCPOPT_NOP;
-			*p++ = TCPOPT_NOP;
+			*p++ = VTCP_OPTKIND_NOP;
+			*p++ = VTCP_OPTKIND_NOP;
 		}
-		*p++ = TCPOPT_TIMESTAMP;
-		*p++ = TCPOLEN_TIMESTAMP;
+		*p++ = VTCP_OPTKIND_TS;
+		*p++ = VTCP_OPTLEN_TS;
 		put_unaligned_be32(o->tsval, p);
 		put_unaligned_be32(o->tsecr, p + 4);
 		p += 8;
 	} else if (o->present & VTCP_TCPOPT_SACK_OK) {
-		*p++ = TCPOPT_NOP;
-		*p++ = TCPOPT_NOP;
-		*p++ = TCPOPT_SACK_PERM;
-		*p++ = TCPOLEN_SACK_PERM;
+		*p++ = VTCP_OPTKIND_NOP;
+		*p++ = VTCP_OPTKIND_NOP;
+		*p++ = VTCP_OPTKIND_SACK_OK;
+		*p++ = VTCP_OPTLEN_SACK_OK;
 	}
 	if (o->present & VTCP_TCPOPT_WSCALE) {
-		*p++ = TCPOPT_NOP;
-		*p++ = TCPOPT_WINDOW;
-		*p++ = TCPOLEN_WINDOW;
+		*p++ = VTCP_OPTKIND_NOP;
+		*p++ = VTCP_OPTKIND_WSCALE;
+		*p++ = VTCP_OPTLEN_WSCALE;
 		*p++ = o->wscale;
 	}
 	if ((o->present & VTCP_TCPOPT_SACK) && o->nsack) {
-		*p++ = TCPOPT_NOP;
-		*p++ = TCPOPT_NOP;
-		*p++ = TCPOPT_SACK;
-		*p++ = TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK * o->nsack;
+		*p++ = VTCP_OPTKIND_NOP;
+		*p++ = VTCP_OPTKIND_NOP;
+		*p++ = VTCP_OPTKIND_SACK;
+		*p++ = VTCP_OPTLEN_SACK_BASE +
+		       VTCP_OPTLEN_SACK_BLOCK * o->nsack;
 		for (i = 0; i < o->nsack; i++) {
 			put_unaligned_be32(o->sack[i].start, p);
 			put_unaligned_be32(o->sack[i].end, p + 4);
@@ -181,3 +185,14 @@ void vtcp_opts_write(u8 *p, const struct vtcp_opts *o, unsigned int size)
 	WARN_ON_ONCE(p - start != size);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_opts_write);
+
+/* The smallest window scale that lets the window describe all of @rcvbuf. */
+u8 vtcp_wscale_for(u32 rcvbuf)
+{
+	u8 s = 0;
+
+	while (s < VTCP_MAX_WSCALE && (VTCP_MAX_WINDOW << s) < rcvbuf)
+		s++;
+	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_wscale_for);

@@ -7,9 +7,7 @@
 
 #include <linux/types.h>
 
-#define VTCP_MAX_SACK_BLOCKS	4
-#define VTCP_MAX_WSCALE		14	/* RFC 7323 2.3 */
-#define VTCP_MAX_OPTION_SPACE	40
+#include "engine/proto.h"
 
 enum {
 	VTCP_TCPOPT_MSS		= BIT(0),
@@ -39,5 +37,6 @@ struct vtcp_opts {
 int vtcp_opts_parse(const u8 *p, unsigned int len, struct vtcp_opts *o);
 unsigned int vtcp_opts_size(const struct vtcp_opts *o);
 void vtcp_opts_write(u8 *p, const struct vtcp_opts *o, unsigned int size);
+u8 vtcp_wscale_for(u32 rcvbuf);
 
 #endif /* _VTCP_OPTIONS_H */

@@ -12,40 +12,16 @@
 
 #include <kunit/visibility.h>
 #include <linux/kernel.h>
-#include <net/inet_ecn.h>
-#include <net/tcp.h>
 
-#include "engine/isn.h"
 #include "engine/output.h"
 #include "engine/recovery.h"
 #include "engine/rtt.h"
 #include "engine/seq.h"
 #include "engine/sndq.h"
 
-u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now)
-{
-	return (u32)div_u64(now, NSEC_PER_MSEC) + tcb->ts_offset;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_ts_now);
-
-void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when)
-{
-	tcb->deadline[t] = when ?: 1;
-}
-
-/* Data in the network (RFC 6675 "pipe"), in sequence space. */
-u32 vtcp_in_flight(const struct vtcp_tcb *tcb)
-{
-	u32 out = tcb->snd_nxt - tcb->snd_una;
-	u32 left = tcb->sndq.sacked + tcb->sndq.lost + vtcp_reno_sacked(tcb);
-
-	return out - min(left, out) + tcb->sndq.retrans;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_in_flight);
-
 /*
  * Payload bytes the receive buffer can still take beyond rcv_nxt: the
- * buffer as auto-tuning sized it (rcvq.c), less what waits for the reader.
+ * buffer as auto-tuning sized it (rcvbuf.c), less what waits for the reader.
  */
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 {
@@ -54,28 +30,31 @@ u32 vtcp_rcv_space(const struct vtcp_tcb *tcb)
 	return tcb->rcvbuf_auto > used ? tcb->rcvbuf_auto - used : 0;
 }
 
+/* The least step the window's right edge moves by (receiver SWS). */
+u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
+{
+	return min_t(u32, tcb->rcvbuf_auto / 2,
+		     max_t(u32, tcb->rcv_mss, VTCP_MSS_DEFAULT));
+}
+
 /*
  * The window to advertise, as the 16-bit field. The right edge never moves
  * left (RFC 9293 3.8.6.2.2, MUST-35) and moves right only by a worthwhile
  * step, min(rcvbuf / 2, MSS), so the peer never sees a silly window.
  */
-/* The least step the window's right edge moves by (receiver SWS). */
-u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb)
-{
-	return min_t(u32, tcb->rcvbuf_auto / 2, max_t(u32, tcb->rcv_mss, 536));
-}
-
 u16 vtcp_select_window(struct vtcp_tcb *tcb)
 {
-	u32 space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
 	u32 cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 		  tcb->rcv_adv - tcb->rcv_nxt : 0;
+	u32 space = min(vtcp_rcv_space(tcb),
+			VTCP_MAX_WINDOW << tcb->rcv_wscale);
 	u32 step = vtcp_rcv_wnd_step(tcb);
 	u32 field;
 
 	if (space <= cur || space - cur < step)
 		space = cur;
-	field = min_t(u32, DIV_ROUND_UP(space, 1U << tcb->rcv_wscale), 65535);
+	field = min_t(u32, DIV_ROUND_UP(space, 1U << tcb->rcv_wscale),
+		      VTCP_MAX_WINDOW);
 	tcb->rcv_adv = tcb->rcv_nxt + (field << tcb->rcv_wscale);
 	return field;
 }
@@ -91,8 +70,9 @@ void vtcp_mss_less_options(struct vtcp_tcb *tcb)
 {
 	if (!tcb->ts_ok)
 		return;
-	tcb->mss -= min_t(u16, TCPOLEN_TSTAMP_ALIGNED, tcb->mss - 64);
-	tcb->rcv_mss -= min_t(u16, TCPOLEN_TSTAMP_ALIGNED, tcb->rcv_mss - 64);
+	tcb->mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->mss - VTCP_MSS_MIN);
+	tcb->rcv_mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED,
+			      tcb->rcv_mss - VTCP_MSS_MIN);
 }
 
 /* Fields every segment of a synchronized connection carries. */
@@ -103,10 +83,10 @@ static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
 
 	memset(out, 0, sizeof(*out));
 	out->seq = seq;
-	out->flags = flags | TCPHDR_ACK;
+	out->flags = flags | VTCP_TH_ACK;
 	/* RFC 3168 6.1.3: ECE on every ACK until the peer's CWR. */
-	if (tcb->ecn_echo && !(flags & TCPHDR_RST))
-		out->flags |= TCPHDR_ECE;
+	if (tcb->ecn_echo && !(flags & VTCP_TH_RST))
+		out->flags |= VTCP_TH_ECE;
 	out->ack = tcb->rcv_nxt;
 	out->wnd = vtcp_select_window(tcb);
 	if (tcb->ts_ok) {
@@ -123,18 +103,24 @@ static void vtcp_out_init(struct vtcp_tcb *tcb, struct vtcp_out *out, u32 seq,
 	}
 }
 
-static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+/* Every segment the connection sends leaves through here, and is counted. */
+static int vtcp_xmit_counted(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 {
 	tcb->stats.segs_out++;
 	if (out->len)
 		tcb->stats.data_segs_out++;
-	if (out->flags & TCPHDR_ACK) {
+	return tcb->ops->xmit(tcb, out);
+}
+
+static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
+{
+	if (out->flags & VTCP_TH_ACK) {
 		/* This segment carries the ACK that may have been owed. */
 		tcb->last_ack_sent = out->ack;
 		tcb->ack_segs = 0;
 		tcb->ack_now = 0;
 		tcb->ack_pushed = 0;
-		tcb->deadline[VTCP_TIMER_DELACK] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_DELACK);
 		if (tcb->dsack && !WARN_ON_ONCE(!tcb->nsack)) {
 			/* A D-SACK block is reported once (RFC 2883 4). */
 			tcb->dsack = 0;
@@ -143,7 +129,7 @@ static int vtcp_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 				tcb->nsack * sizeof(tcb->sack[0]));
 		}
 	}
-	return tcb->ops->xmit(tcb, out);
+	return vtcp_xmit_counted(tcb, out);
 }
 
 void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now)
@@ -154,16 +140,26 @@ void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now)
 	vtcp_xmit(tcb, &out);
 }
 
+/* RFC 5961 7: may one more challenge ACK go in the second of @now? */
+bool vtcp_challenge_allow(struct vtcp_challenge *c, u64 now)
+{
+	u32 ms = (u32)div_u64(now, NSEC_PER_MSEC);
+
+	if (ms - c->start_ms >= MSEC_PER_SEC) {
+		c->start_ms = ms;
+		c->count = 0;
+	}
+	if (c->count >= VTCP_CHALLENGE_LIMIT)
+		return false;
+	c->count++;
+	return true;
+}
+
 /* RFC 5961 7: challenge ACKs, and ACKs to unacceptable segments, limited. */
 void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now)
 {
-	if (now - tcb->challenge_start_ns >= NSEC_PER_SEC) {
-		tcb->challenge_start_ns = now;
-		tcb->challenge_count = 0;
-	}
-	if (tcb->challenge_count >= VTCP_CHALLENGE_LIMIT)
+	if (!vtcp_challenge_allow(&tcb->challenge, now))
 		return;
-	tcb->challenge_count++;
 	tcb->stats.challenge_acks++;
 	vtcp_send_ack(tcb, now);
 }
@@ -188,7 +184,22 @@ void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now)
 	if (tcb->ack_now)
 		return;
 	if (!tcb->deadline[VTCP_TIMER_DELACK])
-		vtcp_arm(tcb, VTCP_TIMER_DELACK, now + VTCP_DELACK_US * NSEC_PER_USEC);
+		vtcp_arm(tcb, VTCP_TIMER_DELACK,
+			 now + VTCP_DELACK_US * NSEC_PER_USEC);
+}
+
+/*
+ * The RST that answers @seg, which acknowledged something we never sent
+ * (RFC 9293 3.10.7.3, 3.10.7.4 fifth): the connection stays as it was. Its
+ * ACK, if it has one, acknowledges @seg and not our receive sequence, so
+ * it settles no ACK we owe.
+ */
+void vtcp_send_reset_reply(struct vtcp_tcb *tcb, const struct vtcp_seg *seg)
+{
+	struct vtcp_out out;
+
+	if (vtcp_reply_rst(seg, &out))
+		vtcp_xmit_counted(tcb, &out);
 }
 
 /* RST for our own connection (abort, data after close). */
@@ -196,7 +207,7 @@ void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now)
 {
 	struct vtcp_out out;
 
-	vtcp_out_init(tcb, &out, tcb->snd_nxt, TCPHDR_RST, now);
+	vtcp_out_init(tcb, &out, tcb->snd_nxt, VTCP_TH_RST, now);
 	out.opt.present &= ~VTCP_TCPOPT_SACK;
 	out.opt.nsack = 0;
 	vtcp_xmit(tcb, &out);
@@ -214,24 +225,24 @@ void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now)
 /* SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), first send or again. */
 void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 {
-	struct vtcp_txseg *seg;
 	struct vtcp_out out = {};
+	struct vtcp_txseg *seg;
 
 	out.seq = tcb->iss;
-	out.flags = TCPHDR_SYN;
-	out.wnd = min(vtcp_rcv_space(tcb), 65535U);	/* never scaled */
+	out.flags = VTCP_TH_SYN;
+	out.wnd = min(vtcp_rcv_space(tcb), VTCP_MAX_WINDOW); /* never scaled */
 	out.opt.present = VTCP_TCPOPT_MSS;
 	out.opt.mss = tcb->adv_mss;
 	if (tcb->state == VTCP_SYN_RECEIVED) {
-		out.flags |= TCPHDR_ACK;
+		out.flags |= VTCP_TH_ACK;
 		out.ack = tcb->rcv_nxt;
 		tcb->rcv_adv = tcb->rcv_nxt + out.wnd;
 		/* RFC 3168 6.1.1: an ECN-setup SYN-ACK has ECE, not CWR. */
 		if (tcb->ecn_ok)
-			out.flags |= TCPHDR_ECE;
+			out.flags |= VTCP_TH_ECE;
 	} else if (tcb->cfg.flags & VTCP_CFG_ECN) {
 		/* An ECN-setup SYN. */
-		out.flags |= TCPHDR_ECE | TCPHDR_CWR;
+		out.flags |= VTCP_TH_ECE | VTCP_TH_CWR;
 	}
 	if (tcb->ws_ok) {
 		out.opt.present |= VTCP_TCPOPT_WSCALE;
@@ -245,7 +256,7 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 		out.opt.tsecr = tcb->ts_recent;
 	}
 
-	seg = list_first_entry_or_null(&tcb->sndq.segs, struct vtcp_txseg, node);
+	seg = vtcp_txseg_first(&tcb->sndq);
 	if (seg && (seg->flags & VTCP_TXSEG_SYN)) {
 		/* RFC 5482: the user timeout counts from the first send. */
 		if (!tcb->retrans_start_ns)
@@ -282,16 +293,16 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	u8 flags = 0;
 
 	if (fin)
-		flags |= TCPHDR_FIN;
+		flags |= VTCP_TH_FIN;
 	if (len && seq + len == end)
-		flags |= TCPHDR_PSH;
+		flags |= VTCP_TH_PSH;
 	vtcp_out_init(tcb, &out, seq, flags, now);
 	out.data_seq = seq;
 	out.len = len;
 	/* SACK blocks take their room from the data (RFC 6691). */
 	if (out.opt.nsack)
-		mss -= TCPOLEN_SACK_BASE_ALIGNED +
-		       out.opt.nsack * TCPOLEN_SACK_PERBLOCK;
+		mss -= VTCP_OPTLEN_SACK_BASE_ALIGNED +
+		       out.opt.nsack * VTCP_OPTLEN_SACK_BLOCK;
 	if (len > mss)
 		out.gso_size = mss;
 	/*
@@ -299,9 +310,9 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	 * is not; CWR rides on the first new data after a reduction.
 	 */
 	if (tcb->ecn_ok && len && !retrans) {
-		out.ecn = INET_ECN_ECT_0;
+		out.ecn = VTCP_ECN_ECT_0;
 		if (tcb->ecn_cwr) {
-			out.flags |= TCPHDR_CWR;
+			out.flags |= VTCP_TH_CWR;
 			tcb->ecn_cwr = 0;
 		}
 	}
@@ -318,15 +329,16 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
  */
 u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb)
 {
-	const struct vtcp_txseg *seg;
 	u64 start = tcb->retrans_start_ns;
+	const struct vtcp_txseg *seg;
 
 	if (!tcb->cfg.user_timeout_ms)
 		return 0;
 	if (!start) {
 		if (list_empty(&tcb->sndq.segs))
 			return 0;
-		seg = list_first_entry(&tcb->sndq.segs, struct vtcp_txseg, node);
+		seg = list_first_entry(&tcb->sndq.segs, struct vtcp_txseg,
+				       node);
 		start = seg->xmit_ns;
 	}
 	return start + (u64)tcb->cfg.user_timeout_ms * NSEC_PER_MSEC;
@@ -360,10 +372,10 @@ static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
 static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 			    u32 room, u64 now)
 {
+	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
 	struct vtcp_txseg *first = vtcp_txseg_first(&tcb->sndq);
 	bool fin = seg->flags & VTCP_TXSEG_FIN;
 	u32 len = vtcp_txseg_len(seg) - fin;
-	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
 
 	max = vtcp_sndq_span(&tcb->sndq, seg->seq, max, VTCP_MAX_PIECES);
 	if (len > max) {
@@ -452,7 +464,8 @@ static bool vtcp_may_send_short(const struct vtcp_tcb *tcb, u32 len,
 	if (tcb->cfg.flags & VTCP_CFG_CORK)
 		return false;
 	/* Nagle: at most one small segment unacknowledged. */
-	return (tcb->cfg.flags & VTCP_CFG_NODELAY) || tcb->snd_nxt == tcb->snd_una;
+	return (tcb->cfg.flags & VTCP_CFG_NODELAY) ||
+	       tcb->snd_nxt == tcb->snd_una;
 }
 
 /*
@@ -505,7 +518,7 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 			tcb->fin_sent = 1;
 			tcb->fin_seq = tcb->snd_nxt - 1;
 		}
-		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_PERSIST);
 		vtcp_arm_rto(tcb, now);
 		sent = true;
 	}
@@ -523,7 +536,7 @@ bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now)
 {
 	u32 nxt = tcb->snd_nxt;
 	struct vtcp_txseg *seg;
-	u32 data;
+	u32 data, fin;
 
 	tcb->tlp_push = 1;
 	vtcp_output_new(tcb, now);
@@ -534,10 +547,11 @@ bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now)
 	seg = vtcp_txseg_last(&tcb->sndq);
 	if (!seg || (seg->flags & (VTCP_TXSEG_SACKED | VTCP_TXSEG_SYN)))
 		return false;
-	data = vtcp_txseg_len(seg) - !!(seg->flags & VTCP_TXSEG_FIN);
+	fin = !!(seg->flags & VTCP_TXSEG_FIN);
+	data = vtcp_txseg_len(seg) - fin;
 	if (data > tcb->mss) {
-		seg = vtcp_txseg_split(&tcb->sndq, seg, seg->end -
-				       !!(seg->flags & VTCP_TXSEG_FIN) - tcb->mss);
+		seg = vtcp_txseg_split(&tcb->sndq, seg,
+				       seg->end - fin - tcb->mss);
 		if (!seg)
 			return false;
 	}
@@ -574,7 +588,7 @@ static void vtcp_output_persist(struct vtcp_tcb *tcb, u64 now)
 
 	if (!waiting || tcb->snd_nxt != tcb->snd_una ||
 	    tcb->snd_wnd >= waiting) {
-		tcb->deadline[VTCP_TIMER_PERSIST] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_PERSIST);
 		tcb->zero_wnd_start_ns = 0;
 		return;
 	}
@@ -608,61 +622,21 @@ void vtcp_output(struct vtcp_tcb *tcb, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(vtcp_output);
 
 /*
- * The SYN-ACK that answers @syn with a SYN cookie and keeps no state. The
- * peer's window scale and SACK-permitted ride in our timestamp (isn.c).
- */
-void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
-			u32 cookie, u16 mss, u32 ts_offset, u64 now,
-			struct vtcp_out *out)
-{
-	const struct vtcp_opts *o = &syn->opt;
-	bool ts = (cfg->flags & VTCP_CFG_TIMESTAMPS) && (o->present & VTCP_TCPOPT_TS);
-	bool ws = ts && (cfg->flags & VTCP_CFG_WSCALE) &&
-		  (o->present & VTCP_TCPOPT_WSCALE);
-	bool sack = ts && (cfg->flags & VTCP_CFG_SACK) &&
-		    (o->present & VTCP_TCPOPT_SACK_OK);
-
-	memset(out, 0, sizeof(*out));
-	out->seq = cookie;
-	out->ack = syn->seq + 1;
-	out->flags = TCPHDR_SYN | TCPHDR_ACK;
-	out->wnd = min(cfg->rcvbuf, 65535U);
-	out->opt.present = VTCP_TCPOPT_MSS;
-	out->opt.mss = mss;
-	if (ts) {
-		out->opt.present |= VTCP_TCPOPT_TS;
-		out->opt.tsval = vtcp_cookie_tsval((u32)div_u64(now, NSEC_PER_MSEC) +
-						   ts_offset,
-						   ws ? o->wscale : VTCP_COOKIE_NO_WSCALE,
-						   sack);
-		out->opt.tsecr = o->tsval;
-	}
-	if (ws) {
-		out->opt.present |= VTCP_TCPOPT_WSCALE;
-		out->opt.wscale = vtcp_wscale_for(cfg->rcvbuf);
-	}
-	if (sack)
-		out->opt.present |= VTCP_TCPOPT_SACK_OK;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_synack);
-
-/*
  * The RST that answers a segment for no connection (RFC 9293 3.10.7.1):
  * <SEQ=SEG.ACK><CTL=RST> if it had an ACK, else
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Nothing answers a RST.
  */
 bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out)
 {
-	if (seg->flags & TCPHDR_RST)
+	if (seg->flags & VTCP_TH_RST)
 		return false;
 	memset(out, 0, sizeof(*out));
-	out->flags = TCPHDR_RST;
-	if (seg->flags & TCPHDR_ACK) {
+	out->flags = VTCP_TH_RST;
+	if (seg->flags & VTCP_TH_ACK) {
 		out->seq = seg->ack;
 	} else {
-		out->flags |= TCPHDR_ACK;
-		out->ack = seg->seq + seg->len + !!(seg->flags & TCPHDR_SYN) +
-			   !!(seg->flags & TCPHDR_FIN);
+		out->flags |= VTCP_TH_ACK;
+		out->ack = seg->seq + vtcp_seg_seqlen(seg);
 	}
 	return true;
 }

@@ -4,26 +4,22 @@
 
 #include "engine/tcb.h"
 
-#define VTCP_DELACK_US		40000U		/* delayed ACK (RFC 9293: < 0.5 s) */
-#define VTCP_QUICKACKS		16		/* ACKs sent at once after open */
-#define VTCP_CHALLENGE_LIMIT	10		/* challenge ACKs per second */
-#define VTCP_MAX_PIECES		16		/* send-queue pieces per segment */
+#define VTCP_MAX_PIECES		16	/* send-queue pieces a segment takes */
 
-u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now);
-u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_space(const struct vtcp_tcb *tcb);
 u32 vtcp_rcv_wnd_step(const struct vtcp_tcb *tcb);
 u16 vtcp_select_window(struct vtcp_tcb *tcb);
 void vtcp_mss_less_options(struct vtcp_tcb *tcb);
 
 void vtcp_send_ack(struct vtcp_tcb *tcb, u64 now);
+bool vtcp_challenge_allow(struct vtcp_challenge *c, u64 now);
 void vtcp_send_challenge_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now);
 void vtcp_send_rst(struct vtcp_tcb *tcb, u64 now);
+void vtcp_send_reset_reply(struct vtcp_tcb *tcb, const struct vtcp_seg *seg);
 void vtcp_send_probe(struct vtcp_tcb *tcb, u64 now);
 void vtcp_schedule_ack(struct vtcp_tcb *tcb, u64 now);
 void vtcp_enter_quickack(struct vtcp_tcb *tcb);
-void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when);
 u64 vtcp_user_timeout_end(const struct vtcp_tcb *tcb);
 void vtcp_restart_rto(struct vtcp_tcb *tcb, u64 now);
 void vtcp_arm_persist(struct vtcp_tcb *tcb, u64 now);

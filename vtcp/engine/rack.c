@@ -119,7 +119,8 @@ u32 vtcp_rack_reo_wnd_us(const struct vtcp_tcb *tcb)
 		if (DIV_ROUND_UP(tcb->sndq.sacked, tcb->mss) >= tcb->reordering)
 			return 0;
 	}
-	return min_t(u64, vtcp_rack_reo_asked_us(tcb), vtcp_rack_reo_max_us(tcb));
+	return min_t(u64, vtcp_rack_reo_asked_us(tcb),
+		     vtcp_rack_reo_max_us(tcb));
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_reo_wnd_us);
 
@@ -171,7 +172,7 @@ void vtcp_rack_detect_loss(struct vtcp_tcb *tcb, u64 now)
 	if (timeout)
 		vtcp_arm(tcb, VTCP_TIMER_REORDER, now + timeout);
 	else
-		tcb->deadline[VTCP_TIMER_REORDER] = 0;
+		vtcp_disarm(tcb, VTCP_TIMER_REORDER);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rack_detect_loss);
 
@@ -217,11 +218,11 @@ void vtcp_rack_reo_expire(struct vtcp_tcb *tcb, u64 now)
  */
 void vtcp_tlp_schedule(struct vtcp_tcb *tcb, u64 now)
 {
-	u64 rto = tcb->deadline[VTCP_TIMER_RTO];
 	u32 flight = tcb->snd_nxt - tcb->snd_una;
+	u64 rto = tcb->deadline[VTCP_TIMER_RTO];
 	u64 pto_us, when;
 
-	tcb->deadline[VTCP_TIMER_TLP] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_TLP);
 	if (!vtcp_rack_enabled(tcb) || !flight || tcb->tlp_active ||
 	    tcb->ca_state > VTCP_CA_DISORDER || tcb->sndq.sacked ||
 	    !vtcp_state_synchronized(tcb->state))

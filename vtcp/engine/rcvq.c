@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The receive queues, and the SACK blocks they imply.
+ * The receive queues, the SACK blocks they imply, and the reader's side.
  *
  * Payload stays in the skb the host sent, by reference, unless keeping that
  * skb would waste memory (a small payload in a large buffer): such payload
@@ -18,8 +18,8 @@
 #include <kunit/visibility.h>
 #include <linux/skbuff.h>
 
-#include "engine/output.h"
 #include "engine/rcvq.h"
+#include "engine/tcb.h"
 #include "engine/seq.h"
 
 /* Payload this small in an skb this much larger is copied, not kept. */
@@ -40,13 +40,19 @@ static void vtcp_rcvq_ooo_free(struct vtcp_rcvq *q, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
-void vtcp_rcvq_purge(struct vtcp_rcvq *q)
+/* Drop every out-of-order skb: nothing can fill the hole before them. */
+void vtcp_rcvq_purge_ooo(struct vtcp_rcvq *q)
 {
 	struct sk_buff *skb;
 
-	__skb_queue_purge(&q->ready);
 	while ((skb = skb_rb_first(&q->ooo)))
 		vtcp_rcvq_ooo_free(q, skb);
+}
+
+void vtcp_rcvq_purge(struct vtcp_rcvq *q)
+{
+	__skb_queue_purge(&q->ready);
+	vtcp_rcvq_purge_ooo(q);
 	q->ready_bytes = 0;
 	q->ooo_bytes = 0;
 	q->mem = 0;
@@ -103,10 +109,9 @@ struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len)
  */
 static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 {
-	struct vtcp_rcvq *q = &tcb->rcvq;
 	u32 limit = vtcp_rcvq_mem_limit(tcb);
+	struct vtcp_rcvq *q = &tcb->rcvq;
 	struct rb_node *last;
-
 	bool pruned = false;
 
 	while (q->mem + need > limit && (last = rb_last(&q->ooo))) {
@@ -119,7 +124,7 @@ static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 	}
 	/* Blocks for what went are not reported; a D-SACK block stays. */
 	if (pruned)
-		vtcp_sack_trim(tcb);
+		vtcp_rcvq_sack_trim(tcb);
 	return q->mem + need <= limit;
 }
 
@@ -224,10 +229,10 @@ static void vtcp_rcvq_run(struct sk_buff *skb, u32 *start, u32 *end)
 int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		      u32 len)
 {
-	struct vtcp_rcvq *q = &tcb->rcvq;
-	struct rb_node **link, *parent;
 	struct sk_buff *prev = NULL, *next, *skb;
 	u32 end = seq + len, run_start, run_end;
+	struct vtcp_rcvq *q = &tcb->rcvq;
+	struct rb_node **link, *parent;
 
 	/* The last skb starting at or before seq. */
 	for (parent = q->ooo.rb_node; parent;) {
@@ -245,7 +250,7 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 		if (vtcp_seq_gt(VTCP_SKB_CB(prev)->end_seq, seq))
 			seq = VTCP_SKB_CB(prev)->end_seq;
 	}
-	/* The new data replaces what it covers; it stops at what extends past. */
+	/* The new data replaces what it covers, stops at what reaches past. */
 	for (next = prev ? skb_rb_next(prev) : skb_rb_first(&q->ooo);
 	     next && vtcp_seq_lt(VTCP_SKB_CB(next)->seq, end);
 	     next = skb_rb_next(next)) {
@@ -286,7 +291,7 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 	q->mem += skb->truesize;
 
 	vtcp_rcvq_run(skb, &run_start, &run_end);
-	vtcp_sack_update(tcb, run_start, run_end);
+	vtcp_rcvq_sack_update(tcb, run_start, run_end);
 	return 0;
 }
 
@@ -328,7 +333,7 @@ u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt)
  * others the most recently reported blocks. @seq, @end is the out-of-order
  * run that just grew.
  */
-void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
+void vtcp_rcvq_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
 {
 	struct vtcp_sack_block blocks[VTCP_MAX_SACK_BLOCKS];
 	int i, n = 0;
@@ -355,11 +360,11 @@ void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end)
  * it lies in data held out of order, the block holding it (RFC 2883
  * 4.1.2), then the others most recent first.
  */
-void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
+void vtcp_rcvq_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
 {
 	struct vtcp_sack_block blocks[VTCP_MAX_SACK_BLOCKS];
-	struct sk_buff *skb;
 	u32 run_start = 0, run_end = 0;
+	struct sk_buff *skb;
 	int i, n = 0;
 
 	if (!tcb->sack_ok)
@@ -386,7 +391,7 @@ void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end)
 }
 
 /* Forget blocks that rcv_nxt has reached. */
-void vtcp_sack_trim(struct vtcp_tcb *tcb)
+void vtcp_rcvq_sack_trim(struct vtcp_tcb *tcb)
 {
 	int i, n = 0;
 
@@ -403,80 +408,6 @@ void vtcp_sack_trim(struct vtcp_tcb *tcb)
 	}
 	tcb->nsack = n;
 }
-
-/*
- * The receiver's RTT, for auto-tuning (like Linux's tcp_rcv_rtt_measure):
- * from the timestamp echo on in-order data (our ACK's TSval came back with
- * it), else from how long the peer took to fill the window we advertised.
- */
-void vtcp_rcv_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
-			  u64 now)
-{
-	u32 sample = 0;
-
-	if (tcb->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS) &&
-	    seg->opt.tsecr) {
-		u32 ms = vtcp_ts_now(tcb, now) - seg->opt.tsecr;
-
-		if (ms >= VTCP_RCV_RTT_MAX_MS)
-			return;
-		sample = max(ms, 1U) * USEC_PER_MSEC;
-	} else {
-		if (tcb->rcv_rtt_ns && vtcp_seq_geq(tcb->rcv_nxt, tcb->rcv_rtt_seq))
-			sample = max_t(u64, div_u64(now - tcb->rcv_rtt_ns,
-						    NSEC_PER_USEC), 1);
-		if (tcb->rcv_rtt_ns && !sample)
-			return;
-		tcb->rcv_rtt_seq = tcb->rcv_adv;
-		tcb->rcv_rtt_ns = now;
-		if (!sample)
-			return;
-	}
-	/* As an RFC 6298 estimator's SRTT: 1/8 of each new sample. */
-	if (tcb->rcv_rtt_us)
-		tcb->rcv_rtt_us = tcb->rcv_rtt_us - tcb->rcv_rtt_us / 8 +
-				  sample / 8;
-	else
-		tcb->rcv_rtt_us = sample;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_rcv_rtt_measure);
-
-/*
- * Receive-buffer auto-tuning, once per receiver RTT as the reader takes
- * data (like Linux's tcp_rcv_space_adjust): if the reader took more in the
- * last RTT than ever before, the buffer becomes twice that plus sixteen
- * segments, more while the rate is still climbing, so that the window
- * never holds back a sender the reader keeps up with; never above the
- * user's rcvbuf. A slow reader keeps a small buffer, and little memory.
- */
-void vtcp_rcvbuf_adjust(struct vtcp_tcb *tcb, u64 now)
-{
-	u32 rtt = tcb->rcv_rtt_us ?: tcb->srtt_us;
-	u32 read = tcb->rcv_nxt - tcb->fin_received - tcb->rcvq.ready_bytes;
-	u32 copied, space;
-	u64 win;
-
-	if (!tcb->rcvq_space_ns) {
-		tcb->rcvq_space_ns = now;
-		tcb->rcvq_space_seq = read;
-		tcb->rcvq_space = VTCP_RCV_SPACE_INIT * tcb->rcv_mss;
-		return;
-	}
-	if (!rtt || now - tcb->rcvq_space_ns < (u64)rtt * NSEC_PER_USEC)
-		return;
-	copied = read - tcb->rcvq_space_seq;
-	space = max(tcb->rcvq_space, 1U);
-	if (copied > space) {
-		win = 2ULL * copied + 16 * tcb->rcv_mss;
-		win += 2 * div_u64(win * (copied - space), space);
-		win = min_t(u64, win, tcb->cfg.rcvbuf);
-		tcb->rcvbuf_auto = max_t(u32, tcb->rcvbuf_auto, win);
-		tcb->rcvq_space = copied;
-	}
-	tcb->rcvq_space_seq = read;
-	tcb->rcvq_space_ns = now;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_rcvbuf_adjust);
 
 void vtcp_rcvq_detach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r)
 {

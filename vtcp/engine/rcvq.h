@@ -2,9 +2,27 @@
 #ifndef _VTCP_RCVQ_H
 #define _VTCP_RCVQ_H
 
+#include <linux/rbtree.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
 #include <linux/uio.h>
 
-#include "engine/tcb.h"
+struct vtcp_seg;
+struct vtcp_tcb;
+
+/*
+ * The receive queues: in-order data for the reader, and data beyond a hole
+ * in an rbtree keyed by sequence number. Both hold the skbs the host sent,
+ * by reference; see rcvq.c for how memory is bounded.
+ */
+struct vtcp_rcvq {
+	struct sk_buff_head ready;
+	struct rb_root ooo;
+	u32 ready_bytes;	/* payload bytes in ready */
+	u32 ooo_bytes;		/* payload bytes in ooo */
+	u32 mem;		/* truesize of every skb held */
+	u32 gen;		/* bumped by every purge */
+};
 
 /* Where an skb's payload lies, once the engine holds it. */
 struct vtcp_skb_cb {
@@ -17,12 +35,9 @@ struct vtcp_skb_cb {
 
 #define VTCP_SKB_CB(skb) ((struct vtcp_skb_cb *)&((skb)->cb[0]))
 
-#define VTCP_RCVBUF_INIT	(128U << 10)	/* auto-tuning starts here */
-#define VTCP_RCV_SPACE_INIT	10		/* segments read per RTT, at first */
-#define VTCP_RCV_RTT_MAX_MS	60000U		/* a larger echo is stale */
-
 void vtcp_rcvq_init(struct vtcp_rcvq *q);
 void vtcp_rcvq_purge(struct vtcp_rcvq *q);
+void vtcp_rcvq_purge_ooo(struct vtcp_rcvq *q);
 u32 vtcp_rcvq_mem_limit(const struct vtcp_tcb *tcb);
 
 struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len);
@@ -33,13 +48,9 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt);
 bool vtcp_rcvq_ooo_covers(const struct vtcp_rcvq *q, u32 seq, u32 end);
 
-void vtcp_rcv_rtt_measure(struct vtcp_tcb *tcb, const struct vtcp_seg *seg,
-			  u64 now);
-void vtcp_rcvbuf_adjust(struct vtcp_tcb *tcb, u64 now);
-
-void vtcp_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end);
-void vtcp_sack_trim(struct vtcp_tcb *tcb);
-void vtcp_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end);
+void vtcp_rcvq_sack_update(struct vtcp_tcb *tcb, u32 seq, u32 end);
+void vtcp_rcvq_sack_trim(struct vtcp_tcb *tcb);
+void vtcp_rcvq_sack_dsack(struct vtcp_tcb *tcb, u32 seq, u32 end);
 
 /*
  * Reading happens outside tcb->lock (copying to user memory may fault):

@@ -48,6 +48,16 @@ u32 vtcp_reno_sacked(const struct vtcp_tcb *tcb)
 	return min(sacked, out - tcb->mss);
 }
 
+/* Data in the network (RFC 6675 "pipe"), in sequence space. */
+u32 vtcp_in_flight(const struct vtcp_tcb *tcb)
+{
+	u32 left = tcb->sndq.sacked + tcb->sndq.lost + vtcp_reno_sacked(tcb);
+	u32 out = tcb->snd_nxt - tcb->snd_una;
+
+	return out - min(left, out) + tcb->sndq.retrans;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_in_flight);
+
 /* Is something marked lost and not yet resent? */
 bool vtcp_lost_pending(struct vtcp_tcb *tcb)
 {
@@ -279,7 +289,8 @@ void vtcp_recovery_ack(struct vtcp_tcb *tcb, struct vtcp_ack_sample *as,
 	if (tcb->sack_ok)
 		vtcp_rack_update_reo_wnd(tcb, as->dsack);
 
-	if (tcb->ca_state == VTCP_CA_RECOVERY || tcb->ca_state == VTCP_CA_LOSS) {
+	if (tcb->ca_state == VTCP_CA_RECOVERY ||
+	    tcb->ca_state == VTCP_CA_LOSS) {
 		bool fast = tcb->ca_state == VTCP_CA_RECOVERY;
 		/* An ACK may prove the episode needless: undone and over. */
 		bool undone = as->acked && vtcp_undo_eifel(tcb, as);
@@ -375,8 +386,8 @@ void vtcp_enter_loss(struct vtcp_tcb *tcb, u64 now)
 	tcb->recover = tcb->snd_nxt;
 	tcb->dupacks = 0;
 	tcb->tlp_active = 0;
-	tcb->deadline[VTCP_TIMER_TLP] = 0;
-	tcb->deadline[VTCP_TIMER_REORDER] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_TLP);
+	vtcp_disarm(tcb, VTCP_TIMER_REORDER);
 	if (first && (first->flags & VTCP_TXSEG_SACKED)) {
 		tcb->sack_reneged = 1;
 		vtcp_sack_clear(tcb);

@@ -8,12 +8,6 @@
 
 #include "engine/tcb.h"
 
-#define VTCP_DUPTHRESH		3	/* RFC 5681 3.2 */
-#define VTCP_WC_DELACK_US	200000U	/* RFC 8985 7.2: WCDelAckT */
-#define VTCP_TLP_MIN_US		10000U	/* the least PTO, as Linux */
-#define VTCP_REO_PERSIST	16	/* RFC 8985 6.2: recoveries */
-#define VTCP_MAX_REORDERING	127	/* DupThresh's ceiling, segments */
-
 /* What one ACK told the sender, gathered as it is processed. */
 struct vtcp_ack_sample {
 	u32 prior_una;		/* SND.UNA before the ACK */
@@ -55,6 +49,7 @@ void vtcp_rack_reo_expire(struct vtcp_tcb *tcb, u64 now);
 
 /* recovery.c */
 u32 vtcp_reno_sacked(const struct vtcp_tcb *tcb);
+u32 vtcp_in_flight(const struct vtcp_tcb *tcb);
 bool vtcp_lost_pending(struct vtcp_tcb *tcb);
 u32 vtcp_prr_sndcnt(const struct vtcp_tcb *tcb, u32 pipe, u32 delivered);
 void vtcp_cwnd_reduce(struct vtcp_tcb *tcb, u64 now);

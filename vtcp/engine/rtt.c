@@ -25,11 +25,13 @@ void vtcp_rtt_sample(struct vtcp_tcb *tcb, u32 rtt_us)
 		/* RFC 6298 2.3, alpha = 1/8, beta = 1/4 */
 		delta = tcb->srtt_us > rtt_us ? tcb->srtt_us - rtt_us :
 						rtt_us - tcb->srtt_us;
-		tcb->rttvar_us = tcb->rttvar_us - tcb->rttvar_us / 4 + delta / 4;
+		tcb->rttvar_us = tcb->rttvar_us - tcb->rttvar_us / 4 +
+				 delta / 4;
 		tcb->srtt_us = tcb->srtt_us - tcb->srtt_us / 8 + rtt_us / 8;
 		tcb->rtt_min_us = min(tcb->rtt_min_us, rtt_us);
 	}
-	tcb->rto_us = clamp(tcb->srtt_us + max(VTCP_CLOCK_G_US, 4 * tcb->rttvar_us),
+	tcb->rto_us = clamp(tcb->srtt_us +
+			    max(VTCP_CLOCK_G_US, 4 * tcb->rttvar_us),
 			    VTCP_RTO_MIN_US, VTCP_RTO_MAX_US);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rtt_sample);

@@ -125,9 +125,9 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_sack_input);
  */
 void vtcp_sack_mark_lost(struct vtcp_tcb *tcb)
 {
-	struct vtcp_sndq *q = &tcb->sndq;
 	u32 limit = (tcb->reordering - 1) * tcb->mss;
 	u32 bytes = 0, runs = 0, from = 0;
+	struct vtcp_sndq *q = &tcb->sndq;
 	struct vtcp_txseg *seg;
 	bool run = false;
 

@@ -168,7 +168,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_sndq_span);
 
 /* Call @fn for each piece of [seq, seq + len), which must be buffered. */
 int vtcp_sndq_for_each(const struct vtcp_sndq *q, u32 seq, u32 len,
-		       int (*fn)(void *arg, struct page *page, u32 off, u32 len),
+		       int (*fn)(void *arg, struct page *page, u32 off,
+				 u32 len),
 		       void *arg)
 {
 	u32 off, i;
@@ -351,8 +352,11 @@ static void vtcp_txseg_insert(struct vtcp_sndq *q, struct vtcp_txseg *seg)
 	struct rb_node **link = &q->tree.rb_node, *parent = NULL;
 
 	while (*link) {
+		struct vtcp_txseg *p;
+
 		parent = *link;
-		if (vtcp_seq_lt(seg->seq, rb_entry(parent, struct vtcp_txseg, rb)->seq))
+		p = rb_entry(parent, struct vtcp_txseg, rb);
+		if (vtcp_seq_lt(seg->seq, p->seq))
 			link = &parent->rb_left;
 		else
 			link = &parent->rb_right;

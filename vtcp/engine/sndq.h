@@ -2,7 +2,71 @@
 #ifndef _VTCP_SNDQ_H
 #define _VTCP_SNDQ_H
 
-#include "engine/tcb.h"
+#include <linux/list.h>
+#include <linux/rbtree.h>
+#include <linux/types.h>
+
+struct page;
+
+/*
+ * An in-flight transmission: one (GSO) segment covering [seq, end). Every
+ * record is in the sequence-ordered list and tree; the ones still in the
+ * network (neither SACKed nor marked lost and waiting to be resent) are
+ * also in the send-time ordered list that RACK walks.
+ */
+struct vtcp_txseg {
+	struct list_head node;		/* by sequence number */
+	struct list_head tsorted;	/* in flight, by send time */
+	struct rb_node rb;		/* by sequence number */
+	u64 xmit_ns;		/* time of the latest (re)transmission */
+	u32 seq;
+	u32 end;
+	u16 flags;		/* VTCP_TXSEG_* */
+	u8 xmits;		/* times sent */
+};
+
+enum {
+	VTCP_TXSEG_SYN		= BIT(0),
+	VTCP_TXSEG_FIN		= BIT(1),
+	VTCP_TXSEG_SACKED	= BIT(2),
+	VTCP_TXSEG_LOST		= BIT(3),	/* lost, not yet resent */
+	VTCP_TXSEG_RETRANS	= BIT(4),	/* resent, copy in flight */
+	VTCP_TXSEG_EVER_RETRANS	= BIT(5),	/* Karn: no RTT sample */
+};
+
+/* A piece of the send queue: bytes in a page (fragment) it holds a ref on. */
+struct vtcp_chunk {
+	struct page *page;
+	u32 off;
+	u32 len;
+};
+
+/*
+ * The send queue: the bytes not yet acknowledged, as a ring of page
+ * fragments filled by the writer, and the records of what is in flight.
+ * The first buffered byte has sequence number @seq; records cover
+ * [snd_una, snd_nxt).
+ */
+struct vtcp_sndq {
+	struct vtcp_chunk *ring;
+	u32 ring_size;		/* slots, a power of two */
+	u32 head;		/* index of the first chunk */
+	u32 nr;			/* chunks in use */
+	u32 bytes;		/* bytes buffered */
+	u32 seq;		/* sequence number of the first buffered byte */
+	struct list_head segs;	/* struct vtcp_txseg, oldest first */
+	struct rb_root tree;	/* the same records, for lookups by seq */
+	struct list_head tsorted;	/* in flight, oldest send first */
+	/* Scoreboard totals over segs, in sequence space units. */
+	u32 sacked;
+	u32 lost;
+	u32 retrans;
+	u32 nr_sacked;		/* records SACKed */
+	/* No record below this is lost and waiting to be resent. */
+	u32 lost_hint;
+	/* RFC 6675 IsLost(): every hole below this is marked lost. */
+	u32 lost_scan;
+};
 
 int vtcp_sndq_init(void);
 void vtcp_sndq_uninit(void);
@@ -14,7 +78,8 @@ void vtcp_sndq_release(struct vtcp_sndq *q, u32 seq);
 u32 vtcp_sndq_span(const struct vtcp_sndq *q, u32 seq, u32 len,
 		   unsigned int max_pieces);
 int vtcp_sndq_for_each(const struct vtcp_sndq *q, u32 seq, u32 len,
-		       int (*fn)(void *arg, struct page *page, u32 off, u32 len),
+		       int (*fn)(void *arg, struct page *page, u32 off,
+				 u32 len),
 		       void *arg);
 void vtcp_sndq_copy(const struct vtcp_sndq *q, u32 seq, u32 len, u8 *dst);
 

@@ -3,14 +3,18 @@
  * State transitions, and how a connection ends.
  */
 
-#include <linux/string.h>
-#include <net/tcp.h>
-
-#include "engine/output.h"
 #include "engine/rcvq.h"
 #include "engine/seq.h"
 #include "engine/sndq.h"
 #include "engine/state.h"
+
+static void vtcp_stop_timers(struct vtcp_tcb *tcb)
+{
+	int t;
+
+	for (t = 0; t < VTCP_TIMER_MAX; t++)
+		vtcp_disarm(tcb, t);
+}
 
 void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
 {
@@ -29,17 +33,10 @@ void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
  */
 void vtcp_tcb_done(struct vtcp_tcb *tcb)
 {
-	struct sk_buff *skb;
-
 	tcb->state = VTCP_CLOSED;
-	memset(tcb->deadline, 0, sizeof(tcb->deadline));
+	vtcp_stop_timers(tcb);
 	vtcp_sndq_purge(&tcb->sndq);
-	while ((skb = skb_rb_first(&tcb->rcvq.ooo))) {
-		rb_erase(&skb->rbnode, &tcb->rcvq.ooo);
-		tcb->rcvq.ooo_bytes -= VTCP_SKB_CB(skb)->len;
-		tcb->rcvq.mem -= skb->truesize;
-		kfree_skb(skb);
-	}
+	vtcp_rcvq_purge_ooo(&tcb->rcvq);
 	tcb->nsack = 0;
 	tcb->dsack = 0;
 	tcb->events |= VTCP_EV_CLOSED | VTCP_EV_STATE | VTCP_EV_READABLE |
@@ -60,22 +57,7 @@ void vtcp_enter_time_wait(struct vtcp_tcb *tcb, u64 now)
 {
 	if (tcb->state != VTCP_TIME_WAIT)
 		vtcp_set_state(tcb, VTCP_TIME_WAIT);
-	memset(tcb->deadline, 0, sizeof(tcb->deadline));
+	vtcp_stop_timers(tcb);
 	vtcp_arm(tcb, VTCP_TIMER_LINGER,
 		 now + (u64)tcb->cfg.time_wait_ms * NSEC_PER_MSEC);
-}
-
-/*
- * May this SYN open a new connection over TIME-WAIT? Yes if it cannot be
- * an old duplicate (RFC 6191 4.2): a newer timestamp; an equal one, or
- * none, with a sequence number past the old connection's (RFC 9293 3.6.1,
- * RFC 1122 4.2.2.13).
- */
-bool vtcp_time_wait_reopens(const struct vtcp_tcb *tcb,
-			    const struct vtcp_seg *seg)
-{
-	if (tcb->ts_ok && (seg->opt.present & VTCP_TCPOPT_TS) &&
-	    seg->opt.tsval != tcb->ts_recent)
-		return vtcp_seq_gt(seg->opt.tsval, tcb->ts_recent);
-	return vtcp_seq_gt(seg->seq, tcb->rcv_nxt);
 }

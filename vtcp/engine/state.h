@@ -7,7 +7,5 @@
 void vtcp_set_state(struct vtcp_tcb *tcb, u8 state);
 void vtcp_tcb_done(struct vtcp_tcb *tcb);
 void vtcp_enter_time_wait(struct vtcp_tcb *tcb, u64 now);
-bool vtcp_time_wait_reopens(const struct vtcp_tcb *tcb,
-			    const struct vtcp_seg *seg);
 
 #endif /* _VTCP_STATE_H */

@@ -4,13 +4,12 @@
  */
 
 #include <kunit/visibility.h>
-#include <linux/random.h>
 #include <linux/string.h>
 
 #include "engine/cc.h"
-#include "engine/isn.h"
 #include "engine/keepalive.h"
 #include "engine/output.h"
+#include "engine/rcvbuf.h"
 #include "engine/rcvq.h"
 #include "engine/recovery.h"
 #include "engine/rtt.h"
@@ -21,47 +20,34 @@
 void vtcp_cfg_default(struct vtcp_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->sndbuf = 4 << 20;
-	cfg->rcvbuf = 4 << 20;
-	/* RFC 1122 4.2.3.6: two hours idle; Linux's interval and count. */
-	cfg->keepalive_idle_ms = 7200 * MSEC_PER_SEC;
-	cfg->keepalive_intvl_ms = 75 * MSEC_PER_SEC;
-	cfg->keepalive_cnt = 9;
-	cfg->time_wait_ms = 60 * MSEC_PER_SEC;
-	cfg->fin_wait2_ms = 60 * MSEC_PER_SEC;
-	cfg->syn_retries = 6;
-	cfg->synack_retries = 5;
-	cfg->retries = 15;
-	cfg->flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE |
-		     VTCP_CFG_ECN | VTCP_CFG_RACK;
+	cfg->sndbuf = VTCP_DEFAULT_SNDBUF;
+	cfg->rcvbuf = VTCP_DEFAULT_RCVBUF;
+	cfg->keepalive_idle_ms = VTCP_DEFAULT_KEEPALIVE_IDLE_MS;
+	cfg->keepalive_intvl_ms = VTCP_DEFAULT_KEEPALIVE_INTVL_MS;
+	cfg->keepalive_cnt = VTCP_DEFAULT_KEEPALIVE_CNT;
+	cfg->time_wait_ms = VTCP_DEFAULT_TIME_WAIT_MS;
+	cfg->fin_wait2_ms = VTCP_DEFAULT_FIN_WAIT2_MS;
+	cfg->syn_retries = VTCP_DEFAULT_SYN_RETRIES;
+	cfg->synack_retries = VTCP_DEFAULT_SYNACK_RETRIES;
+	cfg->retries = VTCP_DEFAULT_RETRIES;
+	cfg->flags = VTCP_DEFAULT_FLAGS;
 	cfg->cc = vtcp_cc_default();
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_cfg_default);
 
-/* The smallest shift that lets the window describe all of @rcvbuf. */
-u8 vtcp_wscale_for(u32 rcvbuf)
-{
-	u8 s = 0;
-
-	while (s < VTCP_MAX_WSCALE && (65535U << s) < rcvbuf)
-		s++;
-	return s;
-}
-EXPORT_SYMBOL_IF_KUNIT(vtcp_wscale_for);
-
 /*
  * @mss is what the path takes (device MTU less headers); @gso_max the
- * largest segment the datapath sends as one GSO train (0: none).
+ * largest segment the datapath sends as one GSO train (0: none);
+ * @ts_offset the connection's TSval offset (RFC 7323 5.4,
+ * vtcp_isn_ts_offset()).
  */
 void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
-		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max)
+		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max,
+		   u32 ts_offset)
 {
 	memset(tcb, 0, sizeof(*tcb));
 	spin_lock_init(&tcb->lock);
 	tcb->ops = ops;
-	/* A buffer size the user sets is the one used (as SO_RCVBUF). */
-	if (cfg->rcvbuf != tcb->cfg.rcvbuf)
-		tcb->rcvbuf_auto = cfg->rcvbuf;
 	tcb->cfg = *cfg;
 	if (!tcb->cfg.cc)
 		tcb->cfg.cc = vtcp_cc_default();
@@ -70,7 +56,7 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 		mss = min(mss, cfg->mss_clamp);
 	tcb->mss = mss;
 	tcb->adv_mss = mss;
-	tcb->rcv_mss = min_t(u16, mss, 536);
+	tcb->rcv_mss = min_t(u16, mss, VTCP_MSS_DEFAULT);
 	tcb->gso_max = gso_max;
 	tcb->rto_us = VTCP_RTO_INIT_US;
 	tcb->ssthresh = U32_MAX / 2;
@@ -80,9 +66,13 @@ void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
 	tcb->sack_ok = !!(cfg->flags & VTCP_CFG_SACK);
 	tcb->ts_ok = !!(cfg->flags & VTCP_CFG_TIMESTAMPS);
 	tcb->rcv_wscale = tcb->ws_ok ? vtcp_wscale_for(cfg->rcvbuf) : 0;
+	/*
+	 * Auto-tuning (rcvbuf.c) grows the buffer from here up to rcvbuf,
+	 * whether the user chose it before the connection or not; one set on
+	 * an open connection is used as is (vtcp_set_cfg()).
+	 */
 	tcb->rcvbuf_auto = min(cfg->rcvbuf, VTCP_RCVBUF_INIT);
-	/* RFC 7323 5.4: a random offset per connection. */
-	tcb->ts_offset = get_random_u32();
+	tcb->ts_offset = ts_offset;
 	vtcp_sndq_setup(&tcb->sndq, 0);
 	vtcp_rcvq_init(&tcb->rcvq);
 }
@@ -106,10 +96,14 @@ static void vtcp_tcb_set_iss(struct vtcp_tcb *tcb, u32 iss)
 	vtcp_sndq_setup(&tcb->sndq, iss + 1);
 }
 
-/* Active OPEN (RFC 9293 3.10.1). */
-void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now)
+/*
+ * Active OPEN (RFC 9293 3.10.1). @iss and @ts_offset are for the tuple as
+ * it is now, bound: it may have changed since vtcp_tcb_init().
+ */
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now)
 {
 	lockdep_assert_held(&tcb->lock);
+	tcb->ts_offset = ts_offset;
 	vtcp_tcb_set_iss(tcb, iss);
 	vtcp_set_state(tcb, VTCP_SYN_SENT);
 	vtcp_send_syn(tcb, now);
@@ -117,57 +111,32 @@ void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(vtcp_connect);
 
 /* A listener's child, in LISTEN until vtcp_input() gives it the SYN. */
-void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss)
+void vtcp_open_passive(struct vtcp_tcb *tcb, u32 iss)
 {
 	vtcp_tcb_set_iss(tcb, iss);
 	tcb->state = VTCP_LISTEN;
 	tcb->passive = 1;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_listen_child);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_open_passive);
 
 /*
- * A SYN cookie came back in @ack (isn.c): make the child what it would
- * have been in SYN-RECEIVED had we kept state; vtcp_input(@ack) then
- * completes the handshake. Window scale and SACK come back only through
- * the timestamp echo, so without timestamps neither is in use.
+ * SHUTDOWN(RD): the reader takes nothing more. Data still arriving is
+ * acknowledged and queued, as Linux does; the reader sees end of file.
  */
-void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
-		       u16 mss, u8 wscale, bool sack, u64 now)
+void vtcp_shutdown_recv(struct vtcp_tcb *tcb)
 {
-	bool ts = (tcb->cfg.flags & VTCP_CFG_TIMESTAMPS) &&
-		  (ack->opt.present & VTCP_TCPOPT_TS);
-
-	vtcp_tcb_set_iss(tcb, ack->ack - 1);
-	tcb->snd_nxt = tcb->iss + 1;
-	tcb->passive = 1;
-	tcb->irs = ack->seq - 1;
-	tcb->rcv_nxt = ack->seq;
-	tcb->last_ack_sent = tcb->rcv_nxt;
-	tcb->rcv_adv = tcb->rcv_nxt + min(tcb->cfg.rcvbuf, 65535U);
-	tcb->mss = min(tcb->mss, mss);
-	tcb->rcv_mss = min(mss, tcb->adv_mss);
-	tcb->ts_ok = ts;
-	if (ts) {
-		tcb->ts_recent = ack->opt.tsval;
-		tcb->ts_recent_ns = now;
-	}
-	tcb->ws_ok = ts && (tcb->cfg.flags & VTCP_CFG_WSCALE) &&
-		     wscale != VTCP_COOKIE_NO_WSCALE;
-	tcb->snd_wscale = tcb->ws_ok ? wscale : 0;
-	if (!tcb->ws_ok)
-		tcb->rcv_wscale = 0;
-	tcb->sack_ok = ts && (tcb->cfg.flags & VTCP_CFG_SACK) && sack;
-	vtcp_mss_less_options(tcb);
-	tcb->snd_wl1 = tcb->irs;
-	tcb->state = VTCP_SYN_RECEIVED;
-	tcb->last_rcv_ns = now;
+	lockdep_assert_held(&tcb->lock);
+	tcb->rd_shutdown = 1;
+	tcb->events |= VTCP_EV_READABLE | VTCP_EV_STATE;
 }
-EXPORT_SYMBOL_IF_KUNIT(vtcp_cookie_child);
+EXPORT_SYMBOL_IF_KUNIT(vtcp_shutdown_recv);
 
 /* RFC 9293 3.10.4 CLOSE as SHUTDOWN(WR): queue a FIN behind the data. */
 void vtcp_shutdown_send(struct vtcp_tcb *tcb, u64 now)
 {
 	lockdep_assert_held(&tcb->lock);
+	/* News for pollers even where the state stays (SYN-SENT...). */
+	tcb->events |= VTCP_EV_STATE;
 	switch (tcb->state) {
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
@@ -214,7 +183,7 @@ void vtcp_close(struct vtcp_tcb *tcb, u64 now)
 	lockdep_assert_held(&tcb->lock);
 	tcb->orphan = 1;
 	/* Keepalive watches the peer for the user, who is gone. */
-	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_KEEPALIVE);
 	switch (tcb->state) {
 	case VTCP_CLOSED:
 	case VTCP_LISTEN:
@@ -239,6 +208,17 @@ void vtcp_close(struct vtcp_tcb *tcb, u64 now)
 	vtcp_shutdown_send(tcb, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_close);
+
+/* The error the connection ended with, reported once (as SO_ERROR). */
+int vtcp_take_error(struct vtcp_tcb *tcb)
+{
+	int err = tcb->err;
+
+	lockdep_assert_held(&tcb->lock);
+	tcb->err = 0;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_take_error);
 
 /* ABORT (RFC 9293 3.10.5). */
 void vtcp_abort(struct vtcp_tcb *tcb, u64 now)
@@ -277,7 +257,7 @@ void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now)
 	}
 	cur = vtcp_seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ?
 	      tcb->rcv_adv - tcb->rcv_nxt : 0;
-	space = min(vtcp_rcv_space(tcb), 65535U << tcb->rcv_wscale);
+	space = min(vtcp_rcv_space(tcb), VTCP_MAX_WINDOW << tcb->rcv_wscale);
 	if (space <= cur || space - cur < vtcp_rcv_wnd_step(tcb))
 		return;
 	if (cur < 2 * tcb->rcv_mss || space >= 2 * cur) {
@@ -308,7 +288,7 @@ void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now)
 	if (tcb->cfg.cc != old_cc && vtcp_state_synchronized(tcb->state))
 		tcb->cfg.cc->init(tcb, now);
 
-	tcb->deadline[VTCP_TIMER_KEEPALIVE] = 0;
+	vtcp_disarm(tcb, VTCP_TIMER_KEEPALIVE);
 	if (cfg->flags & VTCP_CFG_KEEPALIVE) {
 		struct vtcp_ka_decision d;
 

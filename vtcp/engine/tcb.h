@@ -12,8 +12,7 @@
 #ifndef _VTCP_TCB_H
 #define _VTCP_TCB_H
 
-#include <linux/list.h>
-#include <linux/rbtree.h>
+#include <linux/math64.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -21,6 +20,9 @@
 
 #include "drop.h"
 #include "engine/options.h"
+#include "engine/proto.h"
+#include "engine/rcvq.h"
+#include "engine/sndq.h"
 
 struct vtcp_tcb;
 struct vtcp_cc_ops;
@@ -32,7 +34,7 @@ struct vtcp_seg {
 	u32 len;		/* payload bytes (SYN and FIN not counted) */
 	u32 wnd;		/* window field as received, not yet scaled */
 	u16 urg;
-	u8 flags;		/* TCPHDR_* */
+	u8 flags;		/* VTCP_TH_* */
 	u8 ecn;			/* ECN codepoint of the IP header */
 	struct vtcp_opts opt;
 	struct sk_buff *skb;	/* holds the payload; the engine takes refs */
@@ -47,7 +49,7 @@ struct vtcp_out {
 	u32 data_seq;
 	u32 len;
 	u16 gso_size;		/* split into segments of this size; 0: one */
-	u8 flags;
+	u8 flags;		/* VTCP_TH_* */
 	u8 ecn;			/* ECN codepoint for the IP header */
 	struct vtcp_opts opt;
 };
@@ -110,82 +112,26 @@ enum {
 	VTCP_CFG_ECN		= BIT(6),	/* offer and accept ECN */
 	VTCP_CFG_RACK		= BIT(7),	/* RACK-TLP loss detection */
 	VTCP_CFG_ABORT_ON_CLOSE	= BIT(8),	/* close sends RST */
-	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* for the file, not the engine */
+	VTCP_CFG_NOSIGPIPE	= BIT(9),	/* the file's, not the engine */
 };
 
-/*
- * An in-flight transmission: one (GSO) segment covering [seq, end). Every
- * record is in the sequence-ordered list and tree; the ones still in the
- * network (neither SACKed nor marked lost and waiting to be resent) are
- * also in the send-time ordered list that RACK walks.
- */
-struct vtcp_txseg {
-	struct list_head node;		/* by sequence number */
-	struct list_head tsorted;	/* in flight, by send time */
-	struct rb_node rb;		/* by sequence number */
-	u64 xmit_ns;		/* time of the latest (re)transmission */
-	u32 seq;
-	u32 end;
-	u16 flags;		/* VTCP_TXSEG_* */
-	u8 xmits;		/* times sent */
-};
-
-enum {
-	VTCP_TXSEG_SYN		= BIT(0),
-	VTCP_TXSEG_FIN		= BIT(1),
-	VTCP_TXSEG_SACKED	= BIT(2),
-	VTCP_TXSEG_LOST		= BIT(3),	/* marked lost, not yet resent */
-	VTCP_TXSEG_RETRANS	= BIT(4),	/* resent, copy in flight */
-	VTCP_TXSEG_EVER_RETRANS	= BIT(5),	/* Karn: no RTT sample */
-};
-
-/* A piece of the send queue: bytes in a page (fragment) it holds a ref on. */
-struct vtcp_chunk {
-	struct page *page;
-	u32 off;
-	u32 len;
-};
-
-/*
- * The send queue: the bytes not yet acknowledged, as a ring of page
- * fragments filled by the writer, and the records of what is in flight.
- * The first buffered byte has sequence number @seq; records cover
- * [snd_una, snd_nxt).
- */
-struct vtcp_sndq {
-	struct vtcp_chunk *ring;
-	u32 ring_size;		/* slots, a power of two */
-	u32 head;		/* index of the first chunk */
-	u32 nr;			/* chunks in use */
-	u32 bytes;		/* bytes buffered */
-	u32 seq;		/* sequence number of the first buffered byte */
-	struct list_head segs;	/* struct vtcp_txseg, oldest first */
-	struct rb_root tree;	/* the same records, for lookups by seq */
-	struct list_head tsorted;	/* in flight, oldest send first */
-	/* Scoreboard totals over segs, in sequence space units. */
-	u32 sacked;
-	u32 lost;
-	u32 retrans;
-	u32 nr_sacked;		/* records SACKed */
-	/* No record below this is lost and waiting to be resent. */
-	u32 lost_hint;
-	/* RFC 6675 IsLost(): every hole below this is marked lost. */
-	u32 lost_scan;
-};
-
-/*
- * The receive queues: in-order data for the reader, and data beyond a hole
- * in an rbtree keyed by sequence number. Both hold the skbs the host sent,
- * by reference; see rcvq.c for how memory is bounded.
- */
-struct vtcp_rcvq {
-	struct sk_buff_head ready;
-	struct rb_root ooo;
-	u32 ready_bytes;	/* payload bytes in ready */
-	u32 ooo_bytes;		/* payload bytes in ooo */
-	u32 mem;		/* truesize of every skb held */
-	u32 gen;		/* bumped by every purge */
-};
+/* What vtcp_cfg_default() sets. */
+#define VTCP_DEFAULT_SNDBUF		(4U << 20)
+#define VTCP_DEFAULT_RCVBUF		(4U << 20)	/* auto-tuning's top */
+/* RFC 1122 4.2.3.6: two hours idle; Linux's interval and count. */
+#define VTCP_DEFAULT_KEEPALIVE_IDLE_MS	(7200 * MSEC_PER_SEC)
+#define VTCP_DEFAULT_KEEPALIVE_INTVL_MS	(75 * MSEC_PER_SEC)
+#define VTCP_DEFAULT_KEEPALIVE_CNT	9
+/* 2MSL as Linux has it, and an orphan's FIN-WAIT-2 as long. */
+#define VTCP_DEFAULT_TIME_WAIT_MS	(60 * MSEC_PER_SEC)
+#define VTCP_DEFAULT_FIN_WAIT2_MS	(60 * MSEC_PER_SEC)
+/* Linux's retry limits: RTO expirations before giving up. */
+#define VTCP_DEFAULT_SYN_RETRIES	6
+#define VTCP_DEFAULT_SYNACK_RETRIES	5
+#define VTCP_DEFAULT_RETRIES		15
+#define VTCP_DEFAULT_FLAGS		(VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | \
+					 VTCP_CFG_WSCALE | VTCP_CFG_ECN | \
+					 VTCP_CFG_RACK)
 
 struct vtcp_stats {
 	u64 bytes_sent;		/* payload, first transmissions */
@@ -211,8 +157,18 @@ struct vtcp_stats {
 	u32 keepalive_probes;
 };
 
+/*
+ * RFC 5961 7's rate limit on challenge ACKs (and on ACKs to unacceptable
+ * segments): VTCP_CHALLENGE_LIMIT a second, for a TCB and for a TIME-WAIT
+ * entry alike (vtcp_challenge_allow()).
+ */
+struct vtcp_challenge {
+	u32 start_ms;		/* the second the count is for */
+	u8 count;		/* ACKs sent in it */
+};
+
 struct vtcp_tcb {
-	spinlock_t lock;		/* the connection's: every entry point */
+	spinlock_t lock;	/* the connection's: every entry point */
 	const struct vtcp_engine_ops *ops;
 	struct vtcp_cfg cfg;
 
@@ -325,9 +281,7 @@ struct vtcp_tcb {
 	u32 rcv_rtt_seq;	/* RTT without timestamps: this edge... */
 	u64 rcv_rtt_ns;		/* ...was advertised then */
 
-	/* Challenge ACK rate limit (RFC 5961 7). */
-	u64 challenge_start_ns;
-	u16 challenge_count;
+	struct vtcp_challenge challenge;
 
 	u64 last_rcv_ns;	/* last segment from the peer */
 	u64 last_data_ns;	/* last data from the peer */
@@ -339,50 +293,87 @@ struct vtcp_tcb {
 	struct vtcp_stats stats;
 };
 
+/* tcb->ca_state, as VTCP_IOC_INFO reports it (the UAPI's values). */
 enum {
-	VTCP_CA_OPEN,
-	VTCP_CA_DISORDER,	/* duplicate ACKs or SACKs seen */
-	VTCP_CA_RECOVERY,	/* fast recovery */
-	VTCP_CA_LOSS,		/* after an RTO */
+	VTCP_CA_OPEN		= VTCP_CA_STATE_OPEN,
+	/* Duplicate ACKs or SACKs seen. */
+	VTCP_CA_DISORDER	= VTCP_CA_STATE_DISORDER,
+	/* Fast recovery. */
+	VTCP_CA_RECOVERY	= VTCP_CA_STATE_RECOVERY,
+	/* After an RTO. */
+	VTCP_CA_LOSS		= VTCP_CA_STATE_LOSS,
 };
 
 /* Life cycle. */
 void vtcp_tcb_init(struct vtcp_tcb *tcb, const struct vtcp_engine_ops *ops,
-		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max);
+		   const struct vtcp_cfg *cfg, u16 mss, u16 gso_max,
+		   u32 ts_offset);
 void vtcp_tcb_destroy(struct vtcp_tcb *tcb);
 void vtcp_cfg_default(struct vtcp_cfg *cfg);
 
 /* User calls. */
-void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u64 now);
-void vtcp_listen_child(struct vtcp_tcb *tcb, u32 iss);
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now);
+void vtcp_open_passive(struct vtcp_tcb *tcb, u32 iss);
 void vtcp_output(struct vtcp_tcb *tcb, u64 now);
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now);
+void vtcp_shutdown_recv(struct vtcp_tcb *tcb);
 void vtcp_shutdown_send(struct vtcp_tcb *tcb, u64 now);
 void vtcp_close(struct vtcp_tcb *tcb, u64 now);
 void vtcp_abort(struct vtcp_tcb *tcb, u64 now);
+int vtcp_take_error(struct vtcp_tcb *tcb);
 void vtcp_set_cfg(struct vtcp_tcb *tcb, const struct vtcp_cfg *cfg, u64 now);
-
-/* SYN cookies (isn.c makes and checks them). */
-void vtcp_cookie_synack(const struct vtcp_cfg *cfg, const struct vtcp_seg *syn,
-			u32 cookie, u16 mss, u32 ts_offset, u64 now,
-			struct vtcp_out *out);
-void vtcp_cookie_child(struct vtcp_tcb *tcb, const struct vtcp_seg *ack,
-		       u16 mss, u8 wscale, bool sack, u64 now);
-u8 vtcp_wscale_for(u32 rcvbuf);
 
 /* Ending without a word to the peer (the device is gone). */
 void vtcp_tcb_reset(struct vtcp_tcb *tcb, int err);
 
-/* Segments and time. */
-enum vtcp_drop_reason vtcp_input(struct vtcp_tcb *tcb, struct vtcp_seg *seg,
-				 u64 now);
-void vtcp_timer_expire(struct vtcp_tcb *tcb, u64 now);
-u64 vtcp_next_deadline(const struct vtcp_tcb *tcb);
+/* The RST answering a segment for no connection (output.c). */
 bool vtcp_reply_rst(const struct vtcp_seg *seg, struct vtcp_out *out);
+
+/* Sequence space @seg occupies: its payload, and SYN and FIN. */
+static inline u32 vtcp_seg_seqlen(const struct vtcp_seg *seg)
+{
+	return seg->len + !!(seg->flags & VTCP_TH_SYN) +
+	       !!(seg->flags & VTCP_TH_FIN);
+}
+
+/* Are @seg's SYN, ACK and RST flags exactly @ctl (the others aside)? */
+static inline bool vtcp_seg_is(const struct vtcp_seg *seg, u8 ctl)
+{
+	return (seg->flags & (VTCP_TH_SYN | VTCP_TH_ACK | VTCP_TH_RST)) == ctl;
+}
 
 static inline bool vtcp_state_synchronized(u8 state)
 {
 	return state >= VTCP_ESTABLISHED;
+}
+
+/*
+ * Deadlines: every write to tcb->deadline[] is one of these two. 0 means
+ * not armed, so a deadline at time 0 is armed at 1 ns.
+ */
+static inline void vtcp_arm(struct vtcp_tcb *tcb, enum vtcp_timer t, u64 when)
+{
+	tcb->deadline[t] = when ?: 1;
+}
+
+static inline void vtcp_disarm(struct vtcp_tcb *tcb, enum vtcp_timer t)
+{
+	tcb->deadline[t] = 0;
+}
+
+/*
+ * The TSval clock (RFC 7323 5.4): milliseconds of @now plus an offset, a
+ * connection's own. A TIME-WAIT entry and a cookie SYN-ACK, which have no
+ * TCB, keep the offset alone.
+ */
+static inline u32 vtcp_ts_clock(u64 now, u32 ts_offset)
+{
+	return (u32)div_u64(now, NSEC_PER_MSEC) + ts_offset;
+}
+
+static inline u32 vtcp_ts_now(const struct vtcp_tcb *tcb, u64 now)
+{
+	return vtcp_ts_clock(now, tcb->ts_offset);
 }
 
 #endif /* _VTCP_TCB_H */

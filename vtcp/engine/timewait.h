@@ -9,28 +9,28 @@
  * re-ACK the peer's FIN, ignore RSTs (RFC 1337) and tell a new SYN from an
  * old duplicate (RFC 6191). The datapath keeps this instead of the TCB.
  */
-struct vtcp_tw_state {
+struct vtcp_timewait {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 ts_recent;
 	u32 ts_offset;
-	u32 challenge_ms;	/* start of the ACK rate-limit second */
 	u16 wnd;		/* the window field our ACKs carry */
 	u8 ts_ok:1;
-	u8 challenges;		/* ACKs sent in that second */
+	struct vtcp_challenge challenge;	/* RFC 5961 7 */
 };
 
-enum vtcp_tw_verdict {
-	VTCP_TW_DROP,		/* nothing to send */
-	VTCP_TW_ACK,		/* send *out */
-	VTCP_TW_ACK_RESTART,	/* send *out and restart the 2MSL wait */
-	VTCP_TW_REOPEN,		/* a new connection: end TIME-WAIT */
+enum vtcp_timewait_verdict {
+	VTCP_TIMEWAIT_DROP,		/* nothing to send */
+	VTCP_TIMEWAIT_ACK,		/* send *out */
+	VTCP_TIMEWAIT_ACK_RESTART,	/* send *out, restart the 2MSL wait */
+	VTCP_TIMEWAIT_REOPEN,		/* a new connection: end TIME-WAIT */
 };
 
-void vtcp_tw_state_from(const struct vtcp_tcb *tcb, struct vtcp_tw_state *tw);
-enum vtcp_tw_verdict vtcp_tw_input(struct vtcp_tw_state *tw,
-				   const struct vtcp_seg *seg, u64 now,
-				   struct vtcp_out *out,
-				   enum vtcp_drop_reason *drop);
+void vtcp_timewait_from(const struct vtcp_tcb *tcb, struct vtcp_timewait *tw);
+bool vtcp_timewait_reopens(const struct vtcp_timewait *tw,
+			   const struct vtcp_seg *seg);
+enum vtcp_timewait_verdict
+vtcp_timewait_input(struct vtcp_timewait *tw, const struct vtcp_seg *seg,
+		    u64 now, struct vtcp_out *out, enum vtcp_drop_reason *drop);
 
 #endif /* _VTCP_TIMEWAIT_H */

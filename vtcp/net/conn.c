@@ -72,9 +72,9 @@ struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
 	vtcp_tcb_init(&conn->tcb, &vtcp_conn_ops, cfg,
 		      vtcp_tx_mss(vd->dev, tuple->family),
 		      (READ_ONCE(vd->dev->features) & NETIF_F_GRO_HW) ?
-		      vtcp_tx_gso_max(tuple->family) : 0);
+		      vtcp_tx_gso_max(tuple->family) : 0,
+		      vtcp_isn_ts_offset(&vtcp_secret, tuple));
 	conn->tcb.ipv6 = tuple->family == AF_INET6;
-	conn->tcb.ts_offset = vtcp_ts_offset(&vtcp_secret, tuple);
 	conn->tuple = *tuple;
 	conn->vd = vd;
 	netdev_hold(vd->dev, &conn->dev_tracker, gfp);

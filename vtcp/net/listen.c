@@ -20,7 +20,9 @@
 #include <linux/slab.h>
 
 #include "net/conn.h"
+#include "engine/cookie.h"
 #include "net/device.h"
+#include "engine/input.h"
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
@@ -31,12 +33,11 @@
 #define VTCP_LISTEN_SYNQ_MIN		64U
 
 /*
- * How long after the last SYN cookie sent a bare ACK is checked as one:
- * isn.c takes a cookie in the cookie period it was made in and the next,
- * and a period is 64 s (VTCP_COOKIE_PERIOD_NS, private to engine/isn.c).
+ * How long after the last SYN cookie sent a bare ACK is checked as one: a
+ * cookie is taken in the period it was made in and the next (cookie.c).
  * Past that, an ACK for no connection is answered with a RST unchecked.
  */
-#define VTCP_LISTEN_COOKIE_WINDOW_NS	(2 * 64ULL * NSEC_PER_SEC)
+#define VTCP_LISTEN_COOKIE_WINDOW_NS	(2 * VTCP_COOKIE_PERIOD_NS)
 
 /* What a valid cookie's ACK says of the SYN it answers (isn.c). */
 struct vtcp_listen_cookie {
@@ -304,7 +305,7 @@ vtcp_listen_new_child(struct vtcp_listener *lsn, struct vtcp_device *vd,
 		vtcp_cookie_child(&conn->tcb, &pkt->seg, cookie->mss,
 				  cookie->wscale, cookie->sack, now);
 	else
-		vtcp_listen_child(&conn->tcb,
+		vtcp_open_passive(&conn->tcb,
 				  vtcp_isn(&vtcp_secret, &pkt->tuple, now));
 	if (vtcp_conn_insert(conn)) {
 		/* The tuple was taken on another CPU meanwhile. */
@@ -341,8 +342,8 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 	vtcp_listener_cfg(lsn, &cfg);
 	vtcp_cookie_synack(&cfg, &pkt->seg, cookie,
 			   vtcp_tx_mss(vd->dev, pkt->tuple.family),
-			   vtcp_ts_offset(&vtcp_secret, &pkt->tuple), now,
-			   &out);
+			   vtcp_isn_ts_offset(&vtcp_secret, &pkt->tuple),
+			   now, &out);
 	WRITE_ONCE(lsn->cookie_ns, now);
 	vtcp_dev_count(vd, VTCP_CNT_COOKIES_SENT);
 	vtcp_tx_reply(vd, &pkt->tuple, &out);

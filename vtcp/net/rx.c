@@ -21,6 +21,7 @@
 
 #include "net/conn.h"
 #include "net/device.h"
+#include "engine/input.h"
 #include "net/limits.h"
 #include "net/listen.h"
 #include "net/parse.h"

@@ -15,7 +15,7 @@
  *
  * The packet paths only run the engine; afterwards vtcp_timer_sync()
  * points this hrtimer at the earliest deadline. It fires in softirq
- * context (HRTIMER_MODE_ABS_SOFT) and runs vtcp_timer_expire(), which does
+ * context (HRTIMER_MODE_ABS_SOFT) and runs vtcp_deadline_expire(), which does
  * what each passed deadline asks.
  *
  * Re-arming is lazy: a timer set to fire before the earliest deadline is
@@ -32,6 +32,7 @@
 
 #include "compat.h"
 #include "net/conn.h"
+#include "engine/deadline.h"
 #include "net/limits.h"
 #include "net/timers.h"
 
@@ -44,8 +45,8 @@ static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
 
 	vtcp_conn_lock(conn);
 	if (!conn->dead) {
-		vtcp_timer_expire(&conn->tcb, vtcp_now());
-		next = vtcp_next_deadline(&conn->tcb);
+		vtcp_deadline_expire(&conn->tcb, vtcp_now());
+		next = vtcp_deadline_next(&conn->tcb);
 		if (next && conn->tcb.state != VTCP_CLOSED) {
 			conn->timer_at = next;
 			hrtimer_set_expires(timer, ns_to_ktime(next));
@@ -76,7 +77,7 @@ void vtcp_timer_init(struct vtcp_conn *conn)
 void vtcp_timer_sync(struct vtcp_conn *conn)
 	__must_hold(&conn->tcb.lock)
 {
-	u64 next = vtcp_next_deadline(&conn->tcb);
+	u64 next = vtcp_deadline_next(&conn->tcb);
 
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!next)

@@ -34,7 +34,7 @@ struct vtcp_tw {
 	struct rhash_head node;		/* in vd->tws */
 	struct vtcp_tuple tuple;
 	spinlock_t lock;		/* protects st, flags, re-arming */
-	struct vtcp_tw_state st;
+	struct vtcp_timewait st;
 	u32 length_ms;			/* the 2MSL wait */
 	struct hrtimer timer;
 	struct vtcp_device *vd;
@@ -133,7 +133,7 @@ bool vtcp_tw_replace(struct vtcp_conn *conn)
 		return false;
 	tw->tuple = conn->tuple;
 	spin_lock_init(&tw->lock);
-	vtcp_tw_state_from(&conn->tcb, &tw->st);
+	vtcp_timewait_from(&conn->tcb, &tw->st);
 	tw->length_ms = conn->tcb.cfg.time_wait_ms;
 	tw->vd = vd;
 	hrtimer_setup(&tw->timer, vtcp_tw_timer_fn, CLOCK_MONOTONIC,
@@ -164,7 +164,7 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 				 bool *handled, bool *reopen)
 {
 	enum vtcp_drop_reason drop = VTCP_DROP_NONE;
-	enum vtcp_tw_verdict v = VTCP_TW_DROP;
+	enum vtcp_timewait_verdict v = VTCP_TIMEWAIT_DROP;
 	struct vtcp_out out;
 	struct vtcp_tw *tw;
 	bool end = false;
@@ -180,29 +180,29 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 	spin_lock(&tw->lock);
 	if (!test_bit(VTCP_TW_DEAD, &tw->flags)) {
 		*handled = true;
-		v = vtcp_tw_input(&tw->st, &pkt->seg, now, &out, &drop);
-		if (v == VTCP_TW_ACK_RESTART)
+		v = vtcp_timewait_input(&tw->st, &pkt->seg, now, &out, &drop);
+		if (v == VTCP_TIMEWAIT_ACK_RESTART)
 			hrtimer_start(&tw->timer,
 				      ns_to_ktime(now + (u64)tw->length_ms *
 						  NSEC_PER_MSEC),
 				      HRTIMER_MODE_ABS_SOFT);
-		else if (v == VTCP_TW_REOPEN)
+		else if (v == VTCP_TIMEWAIT_REOPEN)
 			end = vtcp_tw_kill(tw);
 	}
 	spin_unlock(&tw->lock);
 
 	switch (v) {
-	case VTCP_TW_ACK:
-	case VTCP_TW_ACK_RESTART:
+	case VTCP_TIMEWAIT_ACK:
+	case VTCP_TIMEWAIT_ACK_RESTART:
 		vtcp_tx_reply(vd, &tw->tuple, &out);
 		break;
-	case VTCP_TW_REOPEN:
+	case VTCP_TIMEWAIT_REOPEN:
 		*handled = false;
 		*reopen = true;
 		if (end)
 			vtcp_tw_end(tw);
 		break;
-	case VTCP_TW_DROP:
+	case VTCP_TIMEWAIT_DROP:
 		break;
 	}
 	return drop;

@@ -14,7 +14,7 @@
 
 static struct vtcp_t_seg vtcp_t_rst(u32 seq)
 {
-	struct vtcp_t_seg s = { .flags = TCPHDR_RST, .seq = seq };
+	struct vtcp_t_seg s = { .flags = VTCP_TH_RST, .seq = seq };
 
 	return s;
 }
@@ -30,7 +30,7 @@ static void rfc5961_rst_exact_seq_resets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ECONNRESET, (int)c->tcb.err);
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_CLOSED);
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_ERROR);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	/* Nothing answers a RST. */
 	VTCP_T_EXPECT_NOTHING(c);
 }
@@ -44,14 +44,14 @@ static void rfc5961_rst_in_window_but_not_exact_gets_challenge_ack(struct kunit 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_RST_CHALLENGED, vtcp_t_input(c, &rst));
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0, 65535);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0, 65535);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.challenge_acks, 1U);
 
 	/* The last byte of the window is still "in the window". */
 	rst = vtcp_t_rst(RCV_NXT + 65534);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_RST_CHALLENGED, vtcp_t_input(c, &rst));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 }
 
@@ -77,12 +77,12 @@ static void rfc5961_rst_with_payload_before_rcv_nxt_gets_challenge_ack(struct ku
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg rst = {
-		.flags = TCPHDR_RST, .seq = RCV_NXT - 100, .len = 200,
+		.flags = VTCP_TH_RST, .seq = RCV_NXT - 100, .len = 200,
 	};
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_RST_CHALLENGED, vtcp_t_input(c, &rst));
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT);
 }
 
@@ -91,21 +91,21 @@ static void rfc5961_syn_in_synchronized_state_gets_challenge_ack(struct kunit *t
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = RCV_NXT + 10, .wnd = 1000,
+		.flags = VTCP_TH_SYN, .seq = RCV_NXT + 10, .wnd = 1000,
 	};
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_SYN_CHALLENGED, vtcp_t_input(c, &syn));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 	/* Outside the window too; and a SYN-ACK is no different. */
 	syn.seq = RCV_NXT + 1000000;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &syn));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	syn.seq = RCV_NXT;
-	syn.flags |= TCPHDR_ACK;
+	syn.flags |= VTCP_TH_ACK;
 	syn.ack = SND_NXT;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_SYN_CHALLENGED, vtcp_t_input(c, &syn));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.challenge_acks, 3U);
 	KUNIT_EXPECT_EQ(test, c->tcb.err, 0);
@@ -116,12 +116,12 @@ static void rfc5961_ack_above_snd_nxt_is_acked_and_dropped(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = SND_NXT + 1,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = SND_NXT + 1,
 		.wnd = VTCP_T_WND, .len = 100,
 	};
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &data));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcvq.ready_bytes, 0U);
 }
@@ -134,7 +134,7 @@ static void rfc5961_ack_below_snd_una_minus_max_wnd_is_challenged(struct kunit *
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = SND_NXT - 65535,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = SND_NXT - 65535,
 		.wnd = VTCP_T_WND, .len = 100,
 	};
 
@@ -148,7 +148,7 @@ static void rfc5961_ack_below_snd_una_minus_max_wnd_is_challenged(struct kunit *
 	data.seq = RCV_NXT + 100;
 	data.ack = SND_NXT - 65536;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &data));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 100, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT + 100, 0);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT + 100);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.challenge_acks, 1U);
 }
@@ -171,7 +171,7 @@ static void rfc5961_challenge_acks_are_rate_limited(struct kunit *test)
 	/* A second after the first one, the budget is back. */
 	vtcp_t_advance(c, NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_RST_CHALLENGED, vtcp_t_input(c, &rst));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 }
 
@@ -180,7 +180,7 @@ static void rfc9293_unacceptable_segment_gets_ack(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg old = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT - 1000, .ack = SND_NXT,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT - 1000, .ack = SND_NXT,
 		.wnd = VTCP_T_WND, .len = 1000,
 	};
 	struct vtcp_t_seg future = old;
@@ -190,11 +190,11 @@ static void rfc9293_unacceptable_segment_gets_ack(struct kunit *test)
 	bare.seq = RCV_NXT + 65535;
 	bare.len = 0;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &old));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &future));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &bare));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcvq.ooo_bytes + c->tcb.rcvq.ready_bytes, 0U);
 }
@@ -208,11 +208,11 @@ static void rfc9293_duplicate_data_is_always_acked(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg old = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT - 1000, .ack = SND_NXT,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT - 1000, .ack = SND_NXT,
 		.wnd = VTCP_T_WND, .len = 1000,
 	};
 	struct vtcp_t_seg bare = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT + 70000, .ack = SND_NXT,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT + 70000, .ack = SND_NXT,
 		.wnd = VTCP_T_WND,
 	};
 	int i;
@@ -231,7 +231,7 @@ static void rfc9293_segment_without_ack_is_dropped(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_PSH, .seq = RCV_NXT, .wnd = VTCP_T_WND, .len = 10,
+		.flags = VTCP_TH_PSH, .seq = RCV_NXT, .wnd = VTCP_T_WND, .len = 10,
 	};
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_STATE, vtcp_t_input(c, &data));
@@ -248,7 +248,7 @@ static void rfc6093_urgent_data_is_delivered_inline(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg urg = {
-		.flags = TCPHDR_ACK | TCPHDR_URG | TCPHDR_PSH, .seq = RCV_NXT,
+		.flags = VTCP_TH_ACK | VTCP_TH_URG | VTCP_TH_PSH, .seq = RCV_NXT,
 		.ack = SND_NXT, .wnd = VTCP_T_WND, .data = "0123456789", .len = 10,
 		.urg = 5,
 	};
@@ -270,7 +270,7 @@ static void rfc9293_segment_straddling_rcv_nxt_is_trimmed(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	u8 data[200], buf[200];
 	struct vtcp_t_seg seg = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT - 100, .ack = SND_NXT,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT - 100, .ack = SND_NXT,
 		.wnd = VTCP_T_WND, .len = 200, .data = data,
 	};
 	int i;
@@ -289,7 +289,7 @@ static struct vtcp_t_conn *vtcp_t_zero_window(struct kunit *test)
 	struct vtcp_cfg cfg;
 	struct vtcp_t_conn *c;
 	struct vtcp_t_seg seg = {
-		.flags = TCPHDR_ACK, .ack = SND_NXT, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .ack = SND_NXT, .wnd = VTCP_T_WND,
 		.len = 1000,
 	};
 	int i;
@@ -303,9 +303,9 @@ static struct vtcp_t_conn *vtcp_t_zero_window(struct kunit *test)
 	}
 	/* Quick ACKs at the start: one for each, the last with window 0. */
 	for (i = 0; i < 3; i++)
-		VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 1000 * (i + 1),
+		VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, RCV_NXT + 1000 * (i + 1),
 				    0, 3000 - 1000 * i);
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 4000, 0, 0);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, RCV_NXT + 4000, 0, 0);
 	return c;
 }
 
@@ -318,25 +318,25 @@ static void rfc9293_zero_window_takes_acks_and_answers_probes(struct kunit *test
 {
 	struct vtcp_t_conn *c = vtcp_t_zero_window(test);
 	struct vtcp_t_seg probe = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT + 4000, .ack = SND_NXT,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT + 4000, .ack = SND_NXT,
 		.wnd = VTCP_T_WND, .len = 1,
 	};
 	struct vtcp_t_seg rst = vtcp_t_rst(RCV_NXT + 4000);
 
 	vtcp_t_write(c, NULL, 500);
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT + 4000,
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK | VTCP_TH_PSH, SND_NXT, RCV_NXT + 4000,
 			    500, 0);
 	/* A one-byte probe at RCV.NXT: its byte is refused, its ACK used. */
 	probe.ack = SND_NXT + 500;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &probe));
 	KUNIT_EXPECT_EQ(test, c->tcb.snd_una, SND_NXT + 500);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT + 4000);
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT + 500, RCV_NXT + 4000, 0, 0);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT + 500, RCV_NXT + 4000, 0, 0);
 	/* Anything not at RCV.NXT is unacceptable: an ACK in reply. */
 	probe.seq++;
 	probe.len = 0;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &probe));
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT + 500, RCV_NXT + 4000, 0, 0);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT + 500, RCV_NXT + 4000, 0, 0);
 	/* And a RST exactly at RCV.NXT still resets. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &rst));
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
@@ -351,7 +351,7 @@ static void rfc9293_old_ack_does_not_update_send_window(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = SND_NXT + 2000,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = SND_NXT + 2000,
 		.wnd = VTCP_T_WND, .len = 10,
 	};
 
@@ -394,7 +394,7 @@ static void rfc7323_simultaneous_open_syn_ack_window_is_not_scaled(struct kunit 
 	struct vtcp_cfg cfg;
 	struct vtcp_t_conn *c;
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = 4000,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = 4000,
 		.opt = { .present = VTCP_TCPOPT_WSCALE, .wscale = 7 },
 	};
 
@@ -402,10 +402,10 @@ static void rfc7323_simultaneous_open_syn_ack_window_is_not_scaled(struct kunit 
 	cfg.flags |= VTCP_CFG_WSCALE;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
-	syn.flags |= TCPHDR_ACK;
+	syn.flags |= VTCP_TH_ACK;
 	syn.ack = SND_NXT;
 	syn.wnd = 5000;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
@@ -435,7 +435,7 @@ static struct vtcp_t_conn *vtcp_t_ts_conn(struct kunit *test)
 static struct vtcp_t_seg vtcp_t_ts_data(u32 seq, u32 len, u32 tsval)
 {
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = seq, .ack = SND_NXT, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .seq = seq, .ack = SND_NXT, .wnd = VTCP_T_WND,
 		.len = len,
 		.opt = { .present = VTCP_TCPOPT_TS, .tsval = tsval, .tsecr = 1 },
 	};
@@ -459,7 +459,7 @@ static void rfc7323_paws_drops_old_timestamp_with_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, RCV_NXT);
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);
-	KUNIT_EXPECT_EQ(test, (u32)o->out.flags, (u32)TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, (u32)o->out.flags, (u32)VTCP_TH_ACK);
 	KUNIT_EXPECT_EQ(test, o->out.ack, RCV_NXT);
 	KUNIT_EXPECT_EQ(test, (u32)o->out.opt.present, (u32)VTCP_TCPOPT_TS);
 	KUNIT_EXPECT_EQ(test, o->out.opt.tsecr, 100U);
@@ -492,7 +492,7 @@ static void rfc7323_paws_does_not_reject_rst(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_ts_conn(test);
 	struct vtcp_t_seg rst = vtcp_t_ts_data(RCV_NXT, 0, 5);
 
-	rst.flags = TCPHDR_RST;
+	rst.flags = VTCP_TH_RST;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &rst));
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 }
@@ -554,7 +554,7 @@ static void rfc7323_resent_duplicate_updates_ts_recent(struct kunit *test)
 	vtcp_t_drain(c);
 	seg.opt.tsval = 500;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_OUT_OF_WINDOW, vtcp_t_input(c, &seg));
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT + 100, 0);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT + 100, 0);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_EXPECT_EQ(test, o->out.opt.tsecr, 500U);
 

@@ -46,7 +46,7 @@ static void rfc5681_ack_opens_congestion_window(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK, .seq = VTCP_T_IRS + 1,
+		.flags = VTCP_TH_ACK, .seq = VTCP_T_IRS + 1,
 		.ack = VTCP_T_ISS + 1 + 2 * VTCP_T_MSS, .wnd = VTCP_T_WND,
 	};
 
@@ -74,14 +74,14 @@ static void rfc9293_send_window_limits_data(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK, .seq = VTCP_T_IRS + 1,
+		.flags = VTCP_TH_ACK, .seq = VTCP_T_IRS + 1,
 		.ack = VTCP_T_ISS + 1, .wnd = 2500,
 	};
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
 	vtcp_t_write(c, NULL, 10000);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, VTCP_T_MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1 + VTCP_T_MSS,
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, VTCP_T_MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1 + VTCP_T_MSS,
 			  VTCP_T_IRS + 1, VTCP_T_MSS);
 	/*
 	 * 500 bytes of window are left: less than half the largest window
@@ -97,7 +97,7 @@ static void rfc9293_in_order_data_is_delivered(struct kunit *test)
 	u8 *data = vtcp_t_pattern(test, 3000, 9);
 	u8 *buf = kunit_kzalloc(test, 3000, GFP_KERNEL);
 	struct vtcp_t_seg seg = {
-		.flags = TCPHDR_ACK, .ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
 		.len = 1000,
 	};
 	int i;
@@ -112,7 +112,7 @@ static void rfc9293_in_order_data_is_delivered(struct kunit *test)
 			KUNIT_EXPECT_NE(test, c->tcb.deadline[VTCP_TIMER_DELACK], 0ULL);
 		}
 		if (i == 1)
-			VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1,
+			VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1,
 					  VTCP_T_IRS + 2001, 0);
 	}
 	KUNIT_EXPECT_TRUE(test, c->tcb.events & VTCP_EV_READABLE);
@@ -121,7 +121,7 @@ static void rfc9293_in_order_data_is_delivered(struct kunit *test)
 	/* The third segment's ACK waits for the delayed-ACK timer. */
 	VTCP_T_EXPECT_NOTHING(c);
 	vtcp_t_advance(c, 40 * NSEC_PER_MSEC);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 3001, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 3001, 0);
 }
 
 /* Out-of-order data is held and ACKed at once; the gap's arrival delivers. */
@@ -131,7 +131,7 @@ static void rfc5681_out_of_order_is_acked_at_once_and_reassembled(struct kunit *
 	u8 *data = vtcp_t_pattern(test, 4000, 3);
 	u8 *buf = kunit_kzalloc(test, 4000, GFP_KERNEL);
 	struct vtcp_t_seg seg = {
-		.flags = TCPHDR_ACK, .ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
 		.len = 1000,
 	};
 	static const int order[] = { 2, 3, 1, 0 };
@@ -143,14 +143,14 @@ static void rfc5681_out_of_order_is_acked_at_once_and_reassembled(struct kunit *
 		seg.data = data + order[i] * 1000;
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &seg));
 		/* A duplicate ACK for each (RFC 5681 4.2). */
-		VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 0);
+		VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 0);
 	}
 	KUNIT_EXPECT_EQ(test, 0U, vtcp_t_read(c, buf, 4000));
 	seg.seq = VTCP_T_IRS + 1;
 	seg.data = data;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &seg));
 	/* The hole is filled: ACK everything at once. */
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 4001, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 4001, 0);
 	KUNIT_EXPECT_EQ(test, 4000U, vtcp_t_read(c, buf, 4000));
 	KUNIT_EXPECT_EQ(test, 0, memcmp(buf, data, 4000));
 }
@@ -166,7 +166,7 @@ static void rfc9293_overlaps_and_duplicates_deliver_once(struct kunit *test)
 		{ 0, 1200 }, { 0, 1200 }, { 4500, 500 }, { 900, 4100 },
 	};
 	struct vtcp_t_seg seg = {
-		.flags = TCPHDR_ACK, .ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
 	};
 	int i;
 
@@ -189,18 +189,18 @@ static void rfc9293_nagle_holds_small_segments(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_established(test, NULL);
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK, .seq = VTCP_T_IRS + 1,
+		.flags = VTCP_TH_ACK, .seq = VTCP_T_IRS + 1,
 		.ack = VTCP_T_ISS + 11, .wnd = VTCP_T_WND,
 	};
 
 	vtcp_t_write(c, "0123456789", 10);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, VTCP_T_ISS + 1,
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, VTCP_T_ISS + 1,
 			  VTCP_T_IRS + 1, 10);
 	vtcp_t_write(c, "abc", 3);
 	vtcp_t_write(c, "def", 3);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, VTCP_T_ISS + 11,
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, VTCP_T_ISS + 11,
 			  VTCP_T_IRS + 1, 6);
 }
 
@@ -214,9 +214,9 @@ static void vtcp_nodelay_sends_small_segments_at_once(struct kunit *test)
 	c = vtcp_t_established(test, &cfg);
 	vtcp_t_write(c, "ab", 2);
 	vtcp_t_write(c, "cd", 2);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, VTCP_T_ISS + 1,
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, VTCP_T_ISS + 1,
 			  VTCP_T_IRS + 1, 2);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, VTCP_T_ISS + 3,
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, VTCP_T_ISS + 3,
 			  VTCP_T_IRS + 1, 2);
 }
 
@@ -230,15 +230,15 @@ static void vtcp_cork_holds_partial_segments(struct kunit *test)
 	cfg.flags |= VTCP_CFG_CORK;
 	c = vtcp_t_established(test, &cfg);
 	vtcp_t_write(c, NULL, 2500);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 1000);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1001, VTCP_T_IRS + 1, 1000);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 1000);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1001, VTCP_T_IRS + 1, 1000);
 	VTCP_T_EXPECT_NOTHING(c);
 	cfg.flags &= ~VTCP_CFG_CORK;
 	cfg.flags |= VTCP_CFG_NODELAY;
 	spin_lock_bh(&c->tcb.lock);
 	vtcp_set_cfg(&c->tcb, &cfg, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, VTCP_T_ISS + 2001,
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, VTCP_T_ISS + 2001,
 			  VTCP_T_IRS + 1, 500);
 }
 

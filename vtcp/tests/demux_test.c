@@ -5,28 +5,15 @@
  */
 #include <kunit/test.h>
 #include <linux/netdevice.h>
-#include <linux/rtnetlink.h>
 
+#include "harness.h"
 #include "net/conn.h"
 #include "net/device.h"
 #include "net/listen.h"
 
-static void vtcp_demux_unregister(void *dev)
-{
-	unregister_netdev(dev);
-}
-
 static struct vtcp_device *vtcp_demux_device(struct kunit *test)
 {
-	struct net_device *dev;
-
-	rtnl_lock();
-	dev = vtcp_device_add("vtcpk%d");
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, vtcp_demux_unregister, dev));
-	return netdev_priv(dev);
+	return netdev_priv(vtcp_t_device(test));
 }
 
 static void vtcp_demux_close(void *lsn)

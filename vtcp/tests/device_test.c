@@ -4,9 +4,9 @@
  */
 #include <kunit/test.h>
 #include <linux/netdevice.h>
-#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 
+#include "harness.h"
 #include "net/device.h"
 
 static struct sk_buff *vtcp_test_skb(struct kunit *test, unsigned int len)
@@ -18,29 +18,10 @@ static struct sk_buff *vtcp_test_skb(struct kunit *test, unsigned int len)
 	return skb;
 }
 
-static void vtcp_test_unregister(void *dev)
-{
-	unregister_netdev(dev);
-}
-
-/* A registered vtcp device that the test's end unregisters. */
-static struct net_device *vtcp_test_device(struct kunit *test)
-{
-	struct net_device *dev;
-
-	rtnl_lock();
-	dev = vtcp_device_add("vtcpk%d");
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, vtcp_test_unregister, dev));
-	return dev;
-}
-
 /* The host's view: what it transmits into vtcp shows as its tx. */
 static void vtcp_device_counts_host_tx_as_tx(struct kunit *test)
 {
-	struct net_device *dev = vtcp_test_device(test);
+	struct net_device *dev = vtcp_t_device(test);
 	struct sk_buff *a = vtcp_test_skb(test, 100);
 	struct sk_buff *b = vtcp_test_skb(test, 60);
 	struct rtnl_link_stats64 st = {};

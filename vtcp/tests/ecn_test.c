@@ -5,17 +5,17 @@
  * CWR (6.1.3), and the sender's reduction once per window with CWR on the
  * next new data (6.1.2).
  */
-#include <net/inet_ecn.h>
 
 #include "harness.h"
+#include "engine/cookie.h"
 #include "engine/sndq.h"
 
 #define RCV_NXT		(VTCP_T_IRS + 1)
 #define S		(VTCP_T_ISS + 1)
 #define MSS		VTCP_T_MSS
 #define MS		NSEC_PER_MSEC
-#define ECE		TCPHDR_ECE
-#define CWR		TCPHDR_CWR
+#define ECE		VTCP_TH_ECE
+#define CWR		VTCP_TH_CWR
 
 struct vtcp_t_ecn_syn {
 	const char *name;
@@ -49,7 +49,7 @@ static void rfc3168_every_syn_gets_the_right_syn_ack(struct kunit *test)
 {
 	const struct vtcp_t_ecn_syn *p = test->param_value;
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN | p->syn, .seq = VTCP_T_IRS,
+		.flags = VTCP_TH_SYN | p->syn, .seq = VTCP_T_IRS,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
 	};
@@ -60,9 +60,9 @@ static void rfc3168_every_syn_gets_the_right_syn_ack(struct kunit *test)
 	if (p->ecn)
 		cfg.flags |= VTCP_CFG_ECN;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK | (p->answer ? ECE : 0),
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK | (p->answer ? ECE : 0),
 			  VTCP_T_ISS, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, (bool)c->tcb.ecn_ok, p->answer);
 }
@@ -71,7 +71,7 @@ static void rfc3168_every_syn_gets_the_right_syn_ack(struct kunit *test)
 static struct vtcp_t_conn *vtcp_t_ecn_open(struct kunit *test, bool ecn, u8 bits)
 {
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK | bits, .seq = VTCP_T_IRS,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK | bits, .seq = VTCP_T_IRS,
 		.ack = S, .wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
 	};
@@ -83,13 +83,13 @@ static struct vtcp_t_conn *vtcp_t_ecn_open(struct kunit *test, bool ecn, u8 bits
 		cfg.flags |= VTCP_CFG_ECN;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | (ecn ? ECE | CWR : 0), VTCP_T_ISS, 0, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | (ecn ? ECE | CWR : 0), VTCP_T_ISS, 0, 0);
 	c->now += 10 * MS;
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
 	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, 0);
 	return c;
 }
 
@@ -113,22 +113,22 @@ static void rfc3168_only_new_data_is_ect(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_ecn_open(test, true, ECE);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = S, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = S, .wnd = VTCP_T_WND,
 		.len = 100,
 	};
 	struct vtcp_t_out *o;
 
 	vtcp_t_write(c, NULL, 2 * MSS);
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
-	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 0, INET_ECN_ECT_0);
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, S + MSS, RCV_NXT, MSS);
-	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 0, INET_ECN_ECT_0);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
+	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 0, VTCP_ECN_ECT_0);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, S + MSS, RCV_NXT, MSS);
+	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 0, VTCP_ECN_ECT_0);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &data));
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 2 * MSS, RCV_NXT + 100, 0);
-	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 1, INET_ECN_NOT_ECT);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 2 * MSS, RCV_NXT + 100, 0);
+	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 1, VTCP_ECN_NOT_ECT);
 	vtcp_t_advance(c, 200 * MS);
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT + 100, MSS);
-	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 1, INET_ECN_NOT_ECT);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT + 100, MSS);
+	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 1, VTCP_ECN_NOT_ECT);
 }
 
 /*
@@ -139,26 +139,26 @@ static void rfc3168_ce_is_echoed_until_cwr(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_ecn_open(test, true, ECE);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = S, .wnd = VTCP_T_WND,
-		.len = MSS, .ecn = INET_ECN_CE,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = S, .wnd = VTCP_T_WND,
+		.len = MSS, .ecn = VTCP_ECN_CE,
 	};
 
 	c->tcb.quickacks = 0;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &data));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | ECE, S, RCV_NXT + MSS, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | ECE, S, RCV_NXT + MSS, 0);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.ce_received, 1U);
 	/* Unmarked data: the echo goes on, on the delayed ACK too. */
-	data.ecn = INET_ECN_ECT_0;
+	data.ecn = VTCP_ECN_ECT_0;
 	data.seq += MSS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &data));
 	vtcp_t_advance(c, 40 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | ECE, S, RCV_NXT + 2 * MSS, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | ECE, S, RCV_NXT + 2 * MSS, 0);
 	/* CWR: the sender reacted; the echo stops. */
 	data.flags |= CWR;
 	data.seq += MSS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &data));
 	vtcp_t_advance(c, 40 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT + 3 * MSS, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT + 3 * MSS, 0);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -172,7 +172,7 @@ static void rfc3168_ece_reduces_once_per_window_with_cwr(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_ecn_open(test, true, ECE);
 	struct vtcp_tcb *tcb = &c->tcb;
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK | ECE, .seq = RCV_NXT, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK | ECE, .seq = RCV_NXT, .wnd = VTCP_T_WND,
 	};
 	struct vtcp_t_out *o;
 
@@ -191,15 +191,15 @@ static void rfc3168_ece_reduces_once_per_window_with_cwr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcb->cwnd, 4U * MSS);
 	KUNIT_EXPECT_EQ(test, tcb->stats.ece_received, 1U);
 	/* The window is acked: new data, the first with CWR. */
-	ack.flags = TCPHDR_ACK;
+	ack.flags = VTCP_TH_ACK;
 	ack.ack = S + 10 * MSS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | CWR, S + 10 * MSS, RCV_NXT, MSS);
-	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 0, INET_ECN_ECT_0);
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 11 * MSS, RCV_NXT, MSS);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | CWR, S + 10 * MSS, RCV_NXT, MSS);
+	KUNIT_EXPECT_EQ(test, o ? o->out.ecn : 0, VTCP_ECN_ECT_0);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 11 * MSS, RCV_NXT, MSS);
 	vtcp_t_drain(c);
 	/* A new mark in the next window: a new reduction. */
-	ack.flags = TCPHDR_ACK | ECE;
+	ack.flags = VTCP_TH_ACK | ECE;
 	ack.ack = S + 11 * MSS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
 	KUNIT_EXPECT_EQ(test, tcb->stats.ece_received, 2U);
@@ -213,7 +213,7 @@ static void rfc3168_ece_reduces_once_per_window_with_cwr(struct kunit *test)
 static void rfc3168_syn_cookie_syn_ack_claims_no_ecn(struct kunit *test)
 {
 	struct vtcp_seg syn = {
-		.seq = VTCP_T_IRS, .flags = TCPHDR_SYN | ECE | CWR,
+		.seq = VTCP_T_IRS, .flags = VTCP_TH_SYN | ECE | CWR,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
 	};
@@ -223,7 +223,7 @@ static void rfc3168_syn_cookie_syn_ack_claims_no_ecn(struct kunit *test)
 	vtcp_cfg_default(&cfg);
 	KUNIT_ASSERT_TRUE(test, cfg.flags & VTCP_CFG_ECN);
 	vtcp_cookie_synack(&cfg, &syn, 12345, MSS, 0, 0, &out);
-	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)(TCPHDR_SYN | TCPHDR_ACK));
+	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)(VTCP_TH_SYN | VTCP_TH_ACK));
 }
 
 static struct kunit_case vtcp_ecn_cases[] = {

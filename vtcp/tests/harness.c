@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine under a fake clock, with a capture of what it sends.
+ * The engine under a fake clock, with a capture of what it sends; and a
+ * vtcp device for the suites that drive the datapath.
  */
 
 #include <kunit/test.h>
 #include <linux/highmem.h>
 #include <linux/stdarg.h>
 #include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
 #include "engine/cc.h"
-#include "harness.h"
 #include "engine/rcvq.h"
 #include "engine/sndq.h"
+#include "harness.h"
+#include "net/device.h"
 
 static int vtcp_t_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 {
@@ -88,8 +92,7 @@ struct vtcp_t_conn *vtcp_t_conn_new(struct kunit *test,
 	}
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	vtcp_tcb_init(&c->tcb, &vtcp_t_ops, cfg, 1460, 0);
-	c->tcb.ts_offset = 0;
+	vtcp_tcb_init(&c->tcb, &vtcp_t_ops, cfg, 1460, 0, 0);
 	c->test = test;
 	c->now = 1000 * NSEC_PER_SEC;
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, vtcp_t_conn_free, c));
@@ -139,9 +142,9 @@ void vtcp_t_run_until(struct vtcp_t_conn *c, u64 until)
 	u64 next;
 
 	spin_lock_bh(&c->tcb.lock);
-	while ((next = vtcp_next_deadline(&c->tcb)) && next <= until) {
+	while ((next = vtcp_deadline_next(&c->tcb)) && next <= until) {
 		c->now = max(c->now, next);
-		vtcp_timer_expire(&c->tcb, c->now);
+		vtcp_deadline_expire(&c->tcb, c->now);
 	}
 	c->now = until;
 	spin_unlock_bh(&c->tcb.lock);
@@ -225,7 +228,7 @@ enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 				 u32 wnd)
 {
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = seq, .ack = ack, .wnd = wnd,
+		.flags = VTCP_TH_ACK, .seq = seq, .ack = ack, .wnd = wnd,
 	};
 
 	return vtcp_t_input(c, &s);
@@ -234,7 +237,7 @@ enum vtcp_drop_reason vtcp_t_ack(struct vtcp_t_conn *c, u32 seq, u32 ack,
 enum vtcp_drop_reason vtcp_t_sack(struct vtcp_t_conn *c, u32 ack, int n, ...)
 {
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = c->tcb.rcv_nxt, .ack = ack,
+		.flags = VTCP_TH_ACK, .seq = c->tcb.rcv_nxt, .ack = ack,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_SACK, .nsack = n },
 	};
@@ -281,7 +284,7 @@ struct vtcp_t_out *vtcp_t_expect_seg(struct vtcp_t_conn *c, u8 flags, u32 seq,
 	KUNIT_EXPECT_EQ_MSG(test, (u32)o->out.flags, (u32)flags,
 			    "%s:%d: flags", file, line);
 	KUNIT_EXPECT_EQ_MSG(test, o->out.seq, seq, "%s:%d: seq", file, line);
-	if (flags & TCPHDR_ACK)
+	if (flags & VTCP_TH_ACK)
 		KUNIT_EXPECT_EQ_MSG(test, o->out.ack, ack, "%s:%d: ack",
 				    file, line);
 	KUNIT_EXPECT_EQ_MSG(test, o->out.len, len, "%s:%d: len", file, line);
@@ -333,7 +336,7 @@ struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK,
 		.seq = irs,
 		.ack = iss + 1,
 		.wnd = wnd,
@@ -341,13 +344,13 @@ struct vtcp_t_conn *vtcp_t_open(struct kunit *test, const struct vtcp_cfg *cfg,
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, iss, c->now);
+	vtcp_connect(&c->tcb, iss, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, iss, 0, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, iss, 0, 0);
 	c->now += 10 * NSEC_PER_MSEC;
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
 	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, iss + 1, irs + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, iss + 1, irs + 1, 0);
 	c->tcb.events = 0;
 	return c;
 }
@@ -365,26 +368,46 @@ struct vtcp_t_conn *vtcp_t_accepted(struct kunit *test,
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, cfg);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN,
+		.flags = VTCP_TH_SYN,
 		.seq = VTCP_T_IRS,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = VTCP_T_MSS },
 	};
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK,
+		.flags = VTCP_TH_ACK,
 		.seq = VTCP_T_IRS + 1,
 		.ack = VTCP_T_ISS + 1,
 		.wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	KUNIT_ASSERT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
 	c->now += 10 * NSEC_PER_MSEC;
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &ack));
 	KUNIT_ASSERT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 	VTCP_T_EXPECT_NOTHING(c);
 	c->tcb.events = 0;
 	return c;
+}
+
+static void vtcp_t_device_unregister(void *dev)
+{
+	unregister_netdev(dev);
+}
+
+struct net_device *vtcp_t_device(struct kunit *test)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = vtcp_device_add("vtcpk%d");
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test,
+						  vtcp_t_device_unregister,
+						  dev));
+	return dev;
 }

@@ -7,8 +7,10 @@
 #define _VTCP_TEST_HARNESS_H
 
 #include <kunit/test.h>
-#include <net/tcp.h>
 
+#include "engine/deadline.h"
+#include "engine/input.h"
+#include "engine/proto.h"
 #include "engine/tcb.h"
 
 #define VTCP_T_MAX_OUT	256
@@ -113,5 +115,10 @@ struct vtcp_t_out *vtcp_t_expect_seg_w(struct vtcp_t_conn *c, u8 flags,
 
 void vtcp_t_expect_nothing(struct vtcp_t_conn *c, const char *file, int line);
 #define VTCP_T_EXPECT_NOTHING(c) vtcp_t_expect_nothing(c, __FILE__, __LINE__)
+
+struct net_device;
+
+/* A registered vtcp device (vtcpk%d) that the test's end unregisters. */
+struct net_device *vtcp_t_device(struct kunit *test);
 
 #endif /* _VTCP_TEST_HARNESS_H */

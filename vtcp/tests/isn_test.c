@@ -7,6 +7,7 @@
 #include <linux/in.h>
 
 #include "harness.h"
+#include "engine/cookie.h"
 #include "engine/isn.h"
 
 #define S	NSEC_PER_SEC
@@ -45,8 +46,8 @@ static void rfc6528_isn_differs_per_tuple_and_secret(struct kunit *test)
 	KUNIT_EXPECT_NE(test, vtcp_isn(&vtcp_t_key, &a, now),
 			vtcp_isn(&vtcp_t_key, &b, now));
 	/* The timestamp offset is per tuple too (RFC 7323 5.4). */
-	KUNIT_EXPECT_NE(test, vtcp_ts_offset(&vtcp_t_key, &a),
-			vtcp_ts_offset(&vtcp_t_key, &b));
+	KUNIT_EXPECT_NE(test, vtcp_isn_ts_offset(&vtcp_t_key, &a),
+			vtcp_isn_ts_offset(&vtcp_t_key, &b));
 }
 
 /* RFC 6528 3: ISN = M + F(), M a timer ticking every 4 us (4.096 here). */
@@ -179,7 +180,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 {
 	struct vtcp_tuple t = vtcp_t_tuple(40000);
 	struct vtcp_seg syn = {
-		.seq = 7000, .flags = TCPHDR_SYN, .wnd = 65535,
+		.seq = 7000, .flags = VTCP_TH_SYN, .wnd = 65535,
 		.opt = {
 			.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE |
 				   VTCP_TCPOPT_SACK_OK | VTCP_TCPOPT_TS,
@@ -187,7 +188,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 		},
 	};
 	struct vtcp_seg ack = {
-		.seq = 7001, .flags = TCPHDR_ACK, .wnd = 100,
+		.seq = 7001, .flags = VTCP_TH_ACK, .wnd = 100,
 		.opt = { .present = VTCP_TCPOPT_TS, .tsval = 556 },
 	};
 	struct vtcp_cfg cfg;
@@ -202,7 +203,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 	c = vtcp_t_conn_new(test, &cfg);
 	cookie = vtcp_cookie_make(&vtcp_t_key, &t, syn.seq, syn.opt.mss, c->now, &mss);
 	vtcp_cookie_synack(&cfg, &syn, cookie, 1460, 0, c->now, &out);
-	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)(TCPHDR_SYN | TCPHDR_ACK));
+	KUNIT_EXPECT_EQ(test, (u32)out.flags, (u32)(VTCP_TH_SYN | VTCP_TH_ACK));
 	KUNIT_EXPECT_EQ(test, out.seq, cookie);
 	KUNIT_EXPECT_EQ(test, out.ack, 7001U);
 	KUNIT_EXPECT_EQ(test, out.wnd, 65535U);
@@ -230,7 +231,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.snd_una, cookie + 1);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcv_nxt, 7001U);
 	/* RFC 6691: less the timestamps every segment carries. */
-	KUNIT_EXPECT_EQ(test, c->tcb.mss, 1400 - TCPOLEN_TSTAMP_ALIGNED);
+	KUNIT_EXPECT_EQ(test, c->tcb.mss, 1400 - VTCP_OPTLEN_TS_ALIGNED);
 	KUNIT_EXPECT_TRUE(test, c->tcb.ts_ok);
 	KUNIT_EXPECT_TRUE(test, c->tcb.ws_ok);
 	KUNIT_EXPECT_TRUE(test, c->tcb.sack_ok);
@@ -241,7 +242,7 @@ static void vtcp_cookie_handshake_reaches_established(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 
 	vtcp_t_write(c, "hello", 5);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, cookie + 1, 7001, 5);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, cookie + 1, 7001, 5);
 }
 
 /* Without timestamps a cookie cannot carry window scale or SACK. */
@@ -249,14 +250,14 @@ static void vtcp_cookie_without_timestamps_drops_ws_and_sack(struct kunit *test)
 {
 	struct vtcp_tuple t = vtcp_t_tuple(40001);
 	struct vtcp_seg syn = {
-		.seq = 100, .flags = TCPHDR_SYN, .wnd = 65535,
+		.seq = 100, .flags = VTCP_TH_SYN, .wnd = 65535,
 		.opt = {
 			.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE |
 				   VTCP_TCPOPT_SACK_OK,
 			.mss = 1460, .wscale = 7,
 		},
 	};
-	struct vtcp_seg ack = { .seq = 101, .flags = TCPHDR_ACK, .wnd = 1000 };
+	struct vtcp_seg ack = { .seq = 101, .flags = VTCP_TH_ACK, .wnd = 1000 };
 	struct vtcp_cfg cfg;
 	struct vtcp_t_conn *c;
 	struct vtcp_out out;

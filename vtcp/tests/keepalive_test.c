@@ -152,7 +152,7 @@ static struct vtcp_t_conn *vtcp_t_ka_conn(struct kunit *test)
 /* A keepalive probe: SEG.SEQ = SND.NXT - 1, no data (RFC 1122 4.2.3.6). */
 static void vtcp_t_expect_ka_probe(struct vtcp_t_conn *c)
 {
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT - 1, RCV_NXT, 0, 65535);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT - 1, RCV_NXT, 0, 65535);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -176,10 +176,10 @@ static void rfc1122_keepalive_declares_silent_peer_dead(struct kunit *test)
 	vtcp_t_run_until(c, t + 130 * S - 1);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
 	vtcp_t_advance(c, 1);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_RST | TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_RST | VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, (int)c->tcb.err);
-	KUNIT_EXPECT_EQ(test, vtcp_next_deadline(&c->tcb), 0ULL);
+	KUNIT_EXPECT_EQ(test, vtcp_deadline_next(&c->tcb), 0ULL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&c->tcb.sndq.segs));
 }
 
@@ -219,7 +219,7 @@ static void rfc1122_keepalive_not_sent_while_data_outstanding(struct kunit *test
 static void rfc1122_keepalive_cancelled_by_rst(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_ka_conn(test);
-	struct vtcp_t_seg rst = { .flags = TCPHDR_RST, .seq = RCV_NXT };
+	struct vtcp_t_seg rst = { .flags = VTCP_TH_RST, .seq = RCV_NXT };
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &rst));
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_KEEPALIVE], 0ULL);
@@ -234,7 +234,7 @@ static void rfc1122_keepalive_cancelled_by_close(struct kunit *test)
 
 	c->tcb.cfg.fin_wait2_ms = 1000000;
 	vtcp_t_close(c);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_FIN | TCPHDR_ACK, SND_NXT, RCV_NXT, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_FIN | VTCP_TH_ACK, SND_NXT, RCV_NXT, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_ack(c, RCV_NXT, SND_NXT + 1, VTCP_T_WND));
 	KUNIT_EXPECT_EQ(test, VTCP_FIN_WAIT_2, c->tcb.state);

@@ -10,12 +10,12 @@ static void rfc9293_active_open_sends_syn_with_mss(struct kunit *test)
 	struct vtcp_t_out *o;
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, 4242, c->now);
+	vtcp_connect(&c->tcb, 4242, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_SENT, c->tcb.state);
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);
-	KUNIT_EXPECT_EQ(test, (u32)o->out.flags, (u32)TCPHDR_SYN);
+	KUNIT_EXPECT_EQ(test, (u32)o->out.flags, (u32)VTCP_TH_SYN);
 	KUNIT_EXPECT_EQ(test, o->out.seq, 4242U);
 	KUNIT_EXPECT_EQ(test, o->out.len, 0U);
 	KUNIT_EXPECT_TRUE(test, o->out.opt.present & VTCP_TCPOPT_MSS);
@@ -54,17 +54,21 @@ static void rfc9293_syn_sent_bad_ack_gets_rst(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg bad = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK, .seq = 9, .ack = VTCP_T_ISS + 7,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = 9, .ack = VTCP_T_ISS + 7,
 		.wnd = 1000,
 	};
+	u32 segs_out;
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
+	segs_out = c->tcb.stats.segs_out;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &bad));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_RST, VTCP_T_ISS + 7, 0, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_RST, VTCP_T_ISS + 7, 0, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_SENT, c->tcb.state);
+	/* The RST is the connection's, and counted. */
+	KUNIT_EXPECT_EQ(test, c->tcb.stats.segs_out, segs_out + 1);
 }
 
 /* A RST that acknowledges our SYN refuses the connection. */
@@ -72,12 +76,12 @@ static void rfc9293_syn_sent_rst_refuses(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg rst = {
-		.flags = TCPHDR_RST | TCPHDR_ACK, .seq = 0, .ack = VTCP_T_ISS + 1,
+		.flags = VTCP_TH_RST | VTCP_TH_ACK, .seq = 0, .ack = VTCP_T_ISS + 1,
 	};
-	struct vtcp_t_seg rst_noack = { .flags = TCPHDR_RST, .seq = 0 };
+	struct vtcp_t_seg rst_noack = { .flags = VTCP_TH_RST, .seq = 0 };
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	/* RFC 5961 3.2 in SYN-SENT: a RST without the ACK is ignored. */
@@ -95,23 +99,23 @@ static void rfc9293_simultaneous_open(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = 4000,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = 4000,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = 1200 },
 	};
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK, .seq = VTCP_T_IRS,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = VTCP_T_IRS,
 		.ack = VTCP_T_ISS + 1, .wnd = 4000,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = 1200 },
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
 	/* Our SYN again, now with the ACK of theirs. */
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
 	/* Their SYN-ACK: the duplicate SYN part is trimmed, the ACK counts. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
@@ -133,15 +137,15 @@ static void rfc6298_syn_retransmits_then_times_out(struct kunit *test)
 	c = vtcp_t_conn_new(test, &cfg);
 	start = c->now;
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, VTCP_T_ISS, 0, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, VTCP_T_ISS, 0, 0);
 	/* 1 s, then 2 s, then 4 s (RFC 6298 2.1 and 5.5). */
 	for (i = 0; i < 3; i++) {
 		vtcp_t_advance(c, (NSEC_PER_SEC << i) - 1);
 		VTCP_T_EXPECT_NOTHING(c);
 		vtcp_t_advance(c, 1);
-		VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, VTCP_T_ISS, 0, 0);
+		VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, VTCP_T_ISS, 0, 0);
 	}
 	vtcp_t_advance(c, 8 * NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, VTCP_CLOSED, c->tcb.state);
@@ -155,14 +159,14 @@ static void rfc9293_duplicate_syn_in_syn_received_resends_syn_ack(struct kunit *
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_DUPLICATE, vtcp_t_input(c, &syn));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_SYN | TCPHDR_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN | VTCP_TH_ACK, VTCP_T_ISS, VTCP_T_IRS + 1, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
 }
 
@@ -172,13 +176,13 @@ static void rfc9293_syn_received_times_out_silently(struct kunit *test)
 	struct vtcp_cfg cfg;
 	struct vtcp_t_conn *c;
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 
 	vtcp_t_cfg(&cfg);
 	cfg.synack_retries = 2;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_advance(c, 60 * NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, 3U, vtcp_t_pending(c));	/* first + 2 resends */
@@ -191,18 +195,18 @@ static void rfc9293_syn_received_unacceptable_ack_gets_rst(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK, .seq = VTCP_T_IRS + 1, .ack = VTCP_T_ISS + 99,
+		.flags = VTCP_TH_ACK, .seq = VTCP_T_IRS + 1, .ack = VTCP_T_ISS + 99,
 		.wnd = VTCP_T_WND,
 	};
 
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_BAD_ACK, vtcp_t_input(c, &ack));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_RST, VTCP_T_ISS + 99, 0, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_RST, VTCP_T_ISS + 99, 0, 0);
 	KUNIT_EXPECT_EQ(test, VTCP_SYN_RECEIVED, c->tcb.state);
 }
 
@@ -213,7 +217,7 @@ static void rfc7323_options_negotiated_from_syn(struct kunit *test)
 	struct vtcp_t_conn *c;
 	struct vtcp_t_out *o;
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_WSCALE | VTCP_TCPOPT_TS,
 			 .mss = 1400, .wscale = 7, .tsval = 12345 },
 	};
@@ -222,7 +226,7 @@ static void rfc7323_options_negotiated_from_syn(struct kunit *test)
 	cfg.flags = VTCP_CFG_SACK | VTCP_CFG_TIMESTAMPS | VTCP_CFG_WSCALE;
 	cfg.rcvbuf = 1 << 20;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);
@@ -237,7 +241,7 @@ static void rfc7323_options_negotiated_from_syn(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c->tcb.sack_ok);
 	KUNIT_EXPECT_EQ(test, c->tcb.snd_wscale, 7);
 	/* RFC 6691: the timestamps on every segment come off the MSS. */
-	KUNIT_EXPECT_EQ(test, c->tcb.mss, 1400 - TCPOLEN_TSTAMP_ALIGNED);
+	KUNIT_EXPECT_EQ(test, c->tcb.mss, 1400 - VTCP_OPTLEN_TS_ALIGNED);
 }
 
 /* Without the peer's window scale option, neither side scales. */
@@ -247,14 +251,14 @@ static void rfc7323_no_wscale_from_peer_means_no_scaling(struct kunit *test)
 	struct vtcp_t_conn *c;
 	struct vtcp_t_out *o;
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 	};
 
 	vtcp_t_cfg(&cfg);
 	cfg.flags = VTCP_CFG_WSCALE;
 	cfg.rcvbuf = 1 << 20;
 	c = vtcp_t_conn_new(test, &cfg);
-	vtcp_listen_child(&c->tcb, VTCP_T_ISS);
+	vtcp_open_passive(&c->tcb, VTCP_T_ISS);
 	KUNIT_ASSERT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);
@@ -276,7 +280,7 @@ static void rfc9293_mss_is_clamped_both_ways(struct kunit *test)
 	struct vtcp_t_conn *c;
 	struct vtcp_t_out *o;
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK, .seq = VTCP_T_IRS,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = VTCP_T_IRS,
 		.ack = VTCP_T_ISS + 1, .wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = 1200 },
 	};
@@ -285,21 +289,21 @@ static void rfc9293_mss_is_clamped_both_ways(struct kunit *test)
 	cfg.mss_clamp = 900;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_SYN, VTCP_T_ISS, 0, 0);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_SYN, VTCP_T_ISS, 0, 0);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_EXPECT_EQ(test, o->out.opt.mss, 900);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
 	KUNIT_EXPECT_EQ(test, c->tcb.mss, 900);
 	vtcp_t_drain(c);
 	vtcp_t_write(c, NULL, 2000);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 900);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, VTCP_T_ISS + 1, VTCP_T_IRS + 1, 900);
 
 	/* A peer asking for a 10-byte MSS gets 64. */
 	c = vtcp_t_conn_new(test, NULL);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	synack.opt.mss = 10;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));

@@ -7,9 +7,9 @@
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
-#include <net/tcp.h>
 
 #include "engine/options.h"
+#include "engine/proto.h"
 
 struct vtcp_opt_case {
 	const char *name;
@@ -22,7 +22,7 @@ struct vtcp_opt_case {
 
 static const struct vtcp_opt_case vtcp_opt_cases[] = {
 	{ "empty", {}, 0, 0, 0 },
-	{ "eol_ends_parsing", { TCPOPT_EOL, 0xff, 0xff }, 3, 0, 0 },
+	{ "eol_ends_parsing", { VTCP_OPTKIND_EOL, 0xff, 0xff }, 3, 0, 0 },
 	{ "nops_only", { 1, 1, 1, 1 }, 4, 0, 0 },
 	{ "mss", { 2, 4, 0x05, 0xb4 }, 4, 0, VTCP_TCPOPT_MSS },
 	{ "mss_zero_is_malformed", { 2, 4, 0, 0 }, 4, -EINVAL, 0 },

@@ -143,8 +143,8 @@ static struct sk_buff *vtcp_parse_build(struct kunit *test,
 	th->syn = 1;
 	th->window = htons(1000);
 	opt = (u8 *)(th + 1);
-	opt[0] = TCPOPT_MSS;
-	opt[1] = c->mut == MUT_OPT_LEN0 ? 0 : TCPOLEN_MSS;
+	opt[0] = VTCP_OPTKIND_MSS;
+	opt[1] = c->mut == MUT_OPT_LEN0 ? 0 : VTCP_OPTLEN_MSS;
 	opt[2] = 0x05;
 	opt[3] = 0xb4;
 	memset(opt + optlen, 0xab, payload);

@@ -96,7 +96,7 @@ static void rfc8985_dsack_widens_reo_wnd_once_per_round(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, base, 1, base + MSS, base + 4 * MSS));
 	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_RECOVERY);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, base, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, base, RCV_NXT, MSS);
 	c->now += 20 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_ack(c, RCV_NXT, base + 10 * MSS, VTCP_T_WND));
@@ -139,7 +139,7 @@ static void rfc8985_loss_marked_after_rtt_and_reo_wnd_by_the_timer(struct kunit 
 	VTCP_T_EXPECT_NOTHING(c);
 	vtcp_t_advance(c, 1);
 	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_RECOVERY);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, tcb->stats.rto_expirations, 0U);
 }
@@ -202,13 +202,13 @@ static void rfc8985_lost_retransmission_is_resent_without_rto(struct kunit *test
 	c->now = t0 + 20 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + MSS, S + 4 * MSS));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	/* More SACKs: PRR lets a new segment out, sent after the resend. */
 	c->now = t0 + 22 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + MSS, S + 7 * MSS));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 10 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 10 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	/* That one arrives; the resend of the first did not. */
 	c->now = t0 + 42 * MS;
@@ -238,7 +238,7 @@ static void rfc8985_rto_marks_only_segments_that_timed_out(struct kunit *test)
 			vtcp_t_ack(c, RCV_NXT, S + MSS, VTCP_T_WND));
 	/* The probe goes first, and resends the fifth segment. */
 	vtcp_t_run_until(c, tcb->deadline[VTCP_TIMER_TLP]);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, S + 4 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, S + 4 * MSS, RCV_NXT, MSS);
 	/* Three more go just before the RTO. */
 	c->now = tcb->deadline[VTCP_TIMER_RTO] - 2 * MS;
 	vtcp_t_write(c, NULL, 3 * MSS);
@@ -250,7 +250,7 @@ static void rfc8985_rto_marks_only_segments_that_timed_out(struct kunit *test)
 	vtcp_txseg_for_each(seg, &tcb->sndq)
 		KUNIT_EXPECT_EQ(test, !!(seg->flags & VTCP_TXSEG_LOST),
 				vtcp_seq_lt(seg->seq, S + 5 * MSS));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -272,7 +272,7 @@ static void rfc8985_tail_loss_probe_repairs_the_tail_without_rto(struct kunit *t
 	vtcp_t_run_until(c, t0 + 30 * MS - 1);
 	VTCP_T_EXPECT_NOTHING(c);
 	vtcp_t_advance(c, 1);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, S + 9 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, S + 9 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, tcb->stats.tlp_probes, 1U);
 	KUNIT_EXPECT_TRUE(test, tcb->tlp_active && tcb->tlp_retrans);
@@ -282,7 +282,7 @@ static void rfc8985_tail_loss_probe_repairs_the_tail_without_rto(struct kunit *t
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S + 8 * MSS, 1, S + 9 * MSS, S + 10 * MSS));
 	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_RECOVERY);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 8 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 8 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, tcb->stats.rto_expirations, 0U);
 }
@@ -298,7 +298,7 @@ static void rfc8985_tail_loss_probe_sends_new_data_past_cwnd(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, vtcp_in_flight(tcb), tcb->cwnd);
 	vtcp_t_advance(c, 20 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 10 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 10 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_TRUE(test, tcb->tlp_active);
 	KUNIT_EXPECT_FALSE(test, tcb->tlp_retrans);
@@ -318,7 +318,7 @@ static struct vtcp_t_conn *vtcp_t_probed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_TLP],
 			c->tcb.deadline[VTCP_TIMER_RTO]);
 	vtcp_t_advance(c, 200 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, S + 9 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, S + 9 * MSS, RCV_NXT, MSS);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.rto_expirations, 0U);
 	KUNIT_EXPECT_EQ(test, c->tcb.tlp_high_seq, S + 10 * MSS);
 	return c;
@@ -338,7 +338,7 @@ static void rfc8985_probe_that_repaired_a_loss_reduces_cwnd(struct kunit *test)
 			vtcp_t_ack(c, RCV_NXT, S + 10 * MSS, VTCP_T_WND));
 	KUNIT_EXPECT_TRUE(test, tcb->tlp_active);
 	vtcp_t_write(c, NULL, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, S + 10 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, S + 10 * MSS, RCV_NXT, MSS);
 	c->now += 10 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_ack(c, RCV_NXT, S + 11 * MSS, VTCP_T_WND));

@@ -23,7 +23,7 @@ static enum vtcp_drop_reason vtcp_t_send_at(struct vtcp_t_conn *c, u32 off, u32 
 	u8 *data = kmalloc(len, GFP_KERNEL);
 	enum vtcp_drop_reason drop;
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = c->tcb.irs + 1 + off,
+		.flags = VTCP_TH_ACK, .seq = c->tcb.irs + 1 + off,
 		.ack = c->tcb.snd_una, .wnd = VTCP_T_WND, .len = len,
 	};
 	u32 i;
@@ -88,7 +88,7 @@ static void vtcp_t_expect_sack(struct vtcp_t_conn *c, u32 ack, int n,
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(c->test, o);
-	KUNIT_EXPECT_EQ(c->test, (u32)o->out.flags, (u32)TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(c->test, (u32)o->out.flags, (u32)VTCP_TH_ACK);
 	KUNIT_EXPECT_EQ(c->test, o->out.ack, base + ack);
 	KUNIT_EXPECT_EQ(c->test, !!(o->out.opt.present & VTCP_TCPOPT_SACK), n > 0);
 	KUNIT_ASSERT_EQ(c->test, (int)o->out.opt.nsack, n);
@@ -210,7 +210,7 @@ static void rfc9293_data_past_the_fin_is_ignored(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_sack_conn(test, false);
 	struct vtcp_t_seg fin = {
-		.flags = TCPHDR_ACK | TCPHDR_FIN, .seq = c->tcb.irs + 1 + 1000,
+		.flags = VTCP_TH_ACK | VTCP_TH_FIN, .seq = c->tcb.irs + 1 + 1000,
 		.ack = c->tcb.snd_una, .wnd = VTCP_T_WND,
 	};
 
@@ -292,17 +292,17 @@ static void rfc9293_receive_window_is_free_buffer_space(struct kunit *test)
 	c = vtcp_t_established(test, &cfg);
 	base = c->tcb.irs + 1;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_send_at(c, 2000, 1000));
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, base, 0, 10000);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, base, 0, 10000);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_send_at(c, 0, 1000));
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, base + 1000, 0, 9000);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, base + 1000, 0, 9000);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_send_at(c, 1000, 1000));
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, base + 3000, 0, 7000);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, base + 3000, 0, 7000);
 	/* Reading frees the space; the update waits for the window to double. */
 	KUNIT_EXPECT_EQ(test, vtcp_t_read_check(c, 0), 3000U);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.rcvq.mem, 0U);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_send_at(c, 3000, 1000));
-	VTCP_T_EXPECT_SEG_W(c, TCPHDR_ACK, SND_NXT, base + 4000, 0, 9000);
+	VTCP_T_EXPECT_SEG_W(c, VTCP_TH_ACK, SND_NXT, base + 4000, 0, 9000);
 }
 
 static struct kunit_case vtcp_reassembly_cases[] = {

@@ -27,8 +27,8 @@ static void vtcp_t_send_segs(struct vtcp_t_conn *c, u32 n, u32 sent)
 
 	KUNIT_ASSERT_EQ(c->test, (int)(n * MSS), vtcp_t_write(c, NULL, n * MSS));
 	for (i = 0; i < sent; i++, seq += MSS)
-		VTCP_T_EXPECT_SEG(c, seq + MSS == end ? TCPHDR_ACK | TCPHDR_PSH :
-				  TCPHDR_ACK, seq, RCV_NXT, MSS);
+		VTCP_T_EXPECT_SEG(c, seq + MSS == end ? VTCP_TH_ACK | VTCP_TH_PSH :
+				  VTCP_TH_ACK, seq, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -52,7 +52,7 @@ static void rfc6298_rto_resends_earliest_segment_and_backs_off(struct kunit *tes
 	vtcp_t_advance(c, 200 * MS - 1);
 	VTCP_T_EXPECT_NOTHING(c);
 	vtcp_t_advance(c, 1);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.cwnd, MSS);
 	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 2 * MSS);	/* max(1500, 2 MSS) */
@@ -61,7 +61,7 @@ static void rfc6298_rto_resends_earliest_segment_and_backs_off(struct kunit *tes
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_RTO], c->now + 400 * MS);
 
 	vtcp_t_advance(c, 400 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.backoff, 2);
 	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 2 * MSS);
@@ -91,8 +91,8 @@ static void rfc6298_ack_after_rto_restarts_timer_without_sample(struct kunit *te
 	KUNIT_EXPECT_EQ(test, c->tcb.deadline[VTCP_TIMER_RTO], c->now + rto * 1000ULL);
 	/* Slow start from one segment: two go, both resends. */
 	KUNIT_EXPECT_EQ(test, c->tcb.cwnd, 2 * MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + MSS, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT + 2 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, SND_NXT + 2 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	/* Recovery ends once everything sent before the RTO is acked. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT + 3 * MSS));
@@ -112,7 +112,7 @@ static void rfc6298_karn_no_sample_from_ack_covering_a_resend(struct kunit *test
 
 	vtcp_t_send_segs(c, 3, 3);
 	vtcp_t_advance(c, 200 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	c->now += 20 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT + 3 * MSS));
 	KUNIT_EXPECT_EQ(test, c->tcb.srtt_us, srtt);
@@ -126,10 +126,10 @@ static void rfc7323_timestamp_echo_times_retransmission(struct kunit *test)
 	/* The peer's MSS leaves MSS bytes of data beside the timestamps. */
 	struct vtcp_opts opt = {
 		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_TS,
-		.mss = MSS + TCPOLEN_TSTAMP_ALIGNED, .tsval = 7, .tsecr = 0,
+		.mss = MSS + VTCP_OPTLEN_TS_ALIGNED, .tsval = 7, .tsecr = 0,
 	};
 	struct vtcp_t_seg ack = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = SND_NXT + MSS,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = SND_NXT + MSS,
 		.wnd = VTCP_T_WND, .opt = { .present = VTCP_TCPOPT_TS, .tsval = 8 },
 	};
 	struct vtcp_cfg cfg;
@@ -143,7 +143,7 @@ static void rfc7323_timestamp_echo_times_retransmission(struct kunit *test)
 	vtcp_t_write(c, NULL, MSS);
 	vtcp_t_drain(c);
 	vtcp_t_advance(c, 200 * MS);
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, MSS);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, SND_NXT, RCV_NXT, MSS);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	/* The peer echoes the resend's timestamp 30 ms later. */
 	ack.opt.tsecr = o->out.opt.tsval;
@@ -171,7 +171,7 @@ static void rfc9293_gives_up_after_retry_limit(struct kunit *test)
 	vtcp_t_send_segs(c, 1, 1);
 	for (i = 0; i < 3; i++) {
 		vtcp_t_advance(c, (200 * MS) << i);
-		VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, MSS);
+		VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, SND_NXT, RCV_NXT, MSS);
 	}
 	vtcp_t_advance(c, 1600 * MS - 1);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
@@ -199,9 +199,9 @@ static void rfc5482_user_timeout_ends_connection_on_time(struct kunit *test)
 	c = vtcp_t_established(test, &cfg);
 	vtcp_t_send_segs(c, 1, 1);
 	vtcp_t_advance(c, 200 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, SND_NXT, RCV_NXT, MSS);
 	vtcp_t_advance(c, 400 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK | TCPHDR_PSH, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK | VTCP_TH_PSH, SND_NXT, RCV_NXT, MSS);
 	/* The next resend would be at 1400 ms: the user timeout comes first. */
 	vtcp_t_advance(c, 400 * MS - 1);
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
@@ -242,7 +242,7 @@ static void rfc5482_user_timeout_counts_from_oldest_unacked(struct kunit *test)
 static void rfc5482_user_timeout_ignores_handshake_resends(struct kunit *test)
 {
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK, .seq = VTCP_T_IRS, .ack = SND_NXT,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = VTCP_T_IRS, .ack = SND_NXT,
 		.wnd = VTCP_T_WND, .opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
 	};
 	struct vtcp_cfg cfg;
@@ -253,7 +253,7 @@ static void rfc5482_user_timeout_ignores_handshake_resends(struct kunit *test)
 	cfg.user_timeout_ms = 2000;
 	c = vtcp_t_conn_new(test, &cfg);
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_advance(c, NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &synack));
@@ -275,12 +275,12 @@ static void rfc6298_rto_is_three_seconds_after_lost_syn(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg synack = {
-		.flags = TCPHDR_SYN | TCPHDR_ACK, .seq = VTCP_T_IRS, .ack = SND_NXT,
+		.flags = VTCP_TH_SYN | VTCP_TH_ACK, .seq = VTCP_T_IRS, .ack = SND_NXT,
 		.wnd = VTCP_T_WND, .opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	vtcp_t_advance(c, NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, vtcp_t_pending(c), 2U);
@@ -303,17 +303,17 @@ static void rfc5681_simultaneous_open_is_no_lost_syn(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_seg syn = {
-		.flags = TCPHDR_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_SYN, .seq = VTCP_T_IRS, .wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_MSS, .mss = MSS },
 	};
 
 	spin_lock_bh(&c->tcb.lock);
-	vtcp_connect(&c->tcb, VTCP_T_ISS, c->now);
+	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
 	spin_unlock_bh(&c->tcb.lock);
 	c->now += 5 * MS;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	c->now += 30 * MS;
-	syn.flags |= TCPHDR_ACK;
+	syn.flags |= VTCP_TH_ACK;
 	syn.ack = SND_NXT;
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &syn));
 	KUNIT_EXPECT_EQ(test, VTCP_ESTABLISHED, c->tcb.state);
@@ -351,7 +351,7 @@ static void rfc5681_fast_retransmit_on_third_duplicate_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->tcb.dupacks, 2);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_DISORDER);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 5 * MSS);
@@ -370,7 +370,7 @@ static void rfc5681_fast_retransmit_with_sack_negotiated(struct kunit *test)
 		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_SACK_OK, .mss = MSS,
 	};
 	struct vtcp_t_seg dup = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = SND_NXT, .wnd = VTCP_T_WND,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = SND_NXT, .wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_SACK, .nsack = 1 },
 	};
 	struct vtcp_cfg cfg;
@@ -387,7 +387,7 @@ static void rfc5681_fast_retransmit_with_sack_negotiated(struct kunit *test)
 		dup.opt.sack[0].end = SND_NXT + (2 + i) * MSS;
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &dup));
 	}
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 }
@@ -397,7 +397,7 @@ static void rfc5681_ack_carrying_data_is_not_duplicate(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_ten_out(test, NULL, 0);
 	struct vtcp_t_seg data = {
-		.flags = TCPHDR_ACK, .ack = SND_NXT, .wnd = VTCP_T_WND, .len = 10,
+		.flags = VTCP_TH_ACK, .ack = SND_NXT, .wnd = VTCP_T_WND, .len = 10,
 	};
 	struct vtcp_t_out *o;
 	int i;
@@ -447,7 +447,7 @@ static void rfc5681_ack_with_fin_is_not_duplicate(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_ten_out(test, NULL, 0);
 	struct vtcp_t_seg fin = {
-		.flags = TCPHDR_ACK | TCPHDR_FIN, .seq = RCV_NXT, .ack = SND_NXT,
+		.flags = VTCP_TH_ACK | VTCP_TH_FIN, .seq = RCV_NXT, .ack = SND_NXT,
 		.wnd = VTCP_T_WND,
 	};
 
@@ -456,7 +456,7 @@ static void rfc5681_ack_with_fin_is_not_duplicate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &fin));
 	KUNIT_EXPECT_EQ(test, c->tcb.dupacks, 2);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_DISORDER);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 10 * MSS, RCV_NXT + 1, 0);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 10 * MSS, RCV_NXT + 1, 0);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -469,13 +469,13 @@ static void rfc3042_limited_transmit_on_first_two_duplicates(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_ten_out(test, NULL, 5);
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 10 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 10 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 11 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 11 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	/* ssthresh from the flight: 12 segments. */
 	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 6 * MSS);
@@ -493,11 +493,11 @@ static void rfc6582_partial_ack_resends_next_hole(struct kunit *test)
 
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	/* The resend fills the first hole: ACK up to the second. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT + 4 * MSS));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 4 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 4 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, c->tcb.stats.fast_retrans, 1U);
@@ -522,9 +522,9 @@ static void rfc6582_full_ack_sets_cwnd_from_flight(struct kunit *test)
 	/* Limited transmit: segments 11 and 12; then the resend. */
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 10 * MSS, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 11 * MSS, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 10 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 11 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	KUNIT_EXPECT_EQ(test, c->tcb.ssthresh, 6 * MSS);
 	/* 9 segments in the pipe; duplicates 4 to 6 bring it to cwnd. */
 	for (i = 0; i < 3; i++)
@@ -532,15 +532,15 @@ static void rfc6582_full_ack_sets_cwnd_from_flight(struct kunit *test)
 	VTCP_T_EXPECT_NOTHING(c);
 	/* Then each one lets a new segment go. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 12 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 12 * MSS, RCV_NXT, MSS);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 13 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 13 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	/* Full ACK of the first 12: 2 in flight, cwnd min(6, 2 + 1). */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, SND_NXT + 12 * MSS));
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_OPEN);
 	KUNIT_EXPECT_EQ(test, c->tcb.cwnd, 3 * MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT + 14 * MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT + 14 * MSS, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -600,7 +600,7 @@ static void rfc6582_no_fast_retransmit_below_recover(struct kunit *test)
 	int i;
 
 	vtcp_t_advance(c, 200 * MS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, SND_NXT, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, SND_NXT, RCV_NXT, MSS);
 	recover = c->tcb.recover;
 	KUNIT_EXPECT_EQ(test, recover, SND_NXT + 10 * MSS);
 	/* The resend was all that was missing: everything is acked. */
@@ -619,7 +619,7 @@ static void rfc6582_no_fast_retransmit_below_recover(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_dupack(c, recover + MSS));
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, recover + MSS, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, recover + MSS, RCV_NXT, MSS);
 }
 
 static struct kunit_case vtcp_retrans_cases[] = {

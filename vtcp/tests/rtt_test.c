@@ -28,7 +28,7 @@ static void rfc6298_initial_rto_is_one_second(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, tcb);
 	vtcp_cfg_default(&cfg);
-	vtcp_tcb_init(tcb, NULL, &cfg, 1460, 0);
+	vtcp_tcb_init(tcb, NULL, &cfg, 1460, 0, 0);
 	KUNIT_EXPECT_EQ(test, tcb->rto_us, 1000000U);
 	KUNIT_EXPECT_EQ(test, tcb->srtt_us, 0U);
 	vtcp_tcb_destroy(tcb);

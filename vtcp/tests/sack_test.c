@@ -123,7 +123,7 @@ static void rfc6675_islost_needs_dupthresh_segments_above(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + 1000, S + 4000));
 	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_RECOVERY);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	vtcp_t_expect_record(test, tcb, S, S + 1000,
 			     VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS);
@@ -150,7 +150,7 @@ static void rfc6675_islost_counts_discontiguous_runs(struct kunit *test)
 				    S + 2000, S + 2400, S + 1000, S + 1400));
 	/* 1200 bytes in three runs: the first segment only. */
 	KUNIT_EXPECT_EQ(test, c->tcb.sndq.lost, 1000U);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -170,11 +170,11 @@ static void rfc6675_nextseg_resends_only_the_holes(struct kunit *test)
 				    S + 1000, S + 4000));
 	KUNIT_EXPECT_EQ(test, tcb->ca_state, VTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, tcb->ssthresh, 5000U);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 4000, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 10000, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 11000, RCV_NXT, MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 12000, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 4000, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 10000, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 11000, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 12000, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 	KUNIT_EXPECT_EQ(test, tcb->stats.retrans_segs, 2U);
 	/* The first hole filled: nothing is resent again. */
@@ -196,7 +196,7 @@ static void rfc2018_reneged_sacks_are_forgotten_at_the_rto(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + 1000, S + 4000));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	c->now += 10 * MS;
 	/* The resend arrived, but the ACK stops where the SACK began. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
@@ -206,7 +206,7 @@ static void rfc2018_reneged_sacks_are_forgotten_at_the_rto(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcb->stats.rto_expirations, 1U);
 	KUNIT_EXPECT_TRUE(test, tcb->sack_reneged);
 	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 0U);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S + 1000, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S + 1000, RCV_NXT, MSS);
 	VTCP_T_EXPECT_NOTHING(c);
 }
 
@@ -224,7 +224,7 @@ static void rfc3708_dsack_undoes_a_needless_fast_retransmit(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + MSS, S + 4 * MSS));
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	KUNIT_EXPECT_EQ(test, tcb->ssthresh, 5U * MSS);
 	/* The original arrives... */
 	c->now += MS;
@@ -246,7 +246,7 @@ static void vtcp_t_ts_ack(struct vtcp_t_conn *c, u32 ack, u32 tsval,
 			  u32 tsecr, u32 sack_start, u32 sack_end)
 {
 	struct vtcp_t_seg s = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT, .ack = ack,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT, .ack = ack,
 		.wnd = VTCP_T_WND,
 		.opt = { .present = VTCP_TCPOPT_TS, .tsval = tsval,
 			 .tsecr = tsecr },
@@ -272,7 +272,7 @@ static void rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit(struct kuni
 	/* The peer's MSS leaves MSS bytes of data beside the timestamps. */
 	struct vtcp_opts opt = {
 		.present = VTCP_TCPOPT_MSS | VTCP_TCPOPT_SACK_OK | VTCP_TCPOPT_TS,
-		.mss = MSS + TCPOLEN_TSTAMP_ALIGNED, .tsval = 100,
+		.mss = MSS + VTCP_OPTLEN_TS_ALIGNED, .tsval = 100,
 	};
 	struct vtcp_t_conn *c;
 	struct vtcp_cfg cfg;
@@ -288,7 +288,7 @@ static void rfc3522_timestamp_echo_undoes_a_needless_fast_retransmit(struct kuni
 	cwnd = c->tcb.cwnd;
 	c->now += 20 * MS;
 	vtcp_t_ts_ack(c, S, 101, ts0, S + MSS, S + 4 * MSS);
-	VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, S, RCV_NXT, MSS);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
 	KUNIT_EXPECT_EQ(test, c->tcb.ca_state, VTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, c->tcb.undo_tsval, ts0 + 20);
 	/* The ACK of the first segment echoes the original's timestamp. */
@@ -320,7 +320,7 @@ static void rfc6691_sack_blocks_come_off_the_data(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_sack_sender(test, 0);
 	struct vtcp_t_seg ooo = {
-		.flags = TCPHDR_ACK, .seq = RCV_NXT + 100, .ack = S,
+		.flags = VTCP_TH_ACK, .seq = RCV_NXT + 100, .ack = S,
 		.wnd = VTCP_T_WND, .len = 10,
 	};
 	struct vtcp_t_out *o;
@@ -334,7 +334,7 @@ static void rfc6691_sack_blocks_come_off_the_data(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->out.opt.nsack, 1);
 	KUNIT_EXPECT_EQ(test, o->out.len, MSS);
 	KUNIT_EXPECT_EQ(test, (u32)o->out.gso_size,
-			MSS - TCPOLEN_SACK_BASE_ALIGNED - TCPOLEN_SACK_PERBLOCK);
+			MSS - VTCP_OPTLEN_SACK_BASE_ALIGNED - VTCP_OPTLEN_SACK_BLOCK);
 }
 
 static struct kunit_case vtcp_sack_cases[] = {

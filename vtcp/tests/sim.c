@@ -17,14 +17,13 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <net/tcp.h>
-
-#include <net/inet_ecn.h>
 
 #include "engine/cc.h"
+#include "engine/deadline.h"
+#include "engine/input.h"
 #include "engine/rcvq.h"
-#include "sim.h"
 #include "engine/sndq.h"
+#include "sim.h"
 
 #define VTCP_SIM_MAX_NS		(3600ULL * NSEC_PER_SEC)
 #define VTCP_SIM_READ_BUF	65536
@@ -131,14 +130,14 @@ static void vtcp_sim_send(struct vtcp_sim *sim, int from, struct vtcp_sim_pkt *p
 	sim->res->packets++;
 	if ((lp->queue_us && queued > (u64)lp->queue_us * NSEC_PER_USEC) ||
 	    (lp->ecn_mark_us && queued > (u64)lp->ecn_mark_us * NSEC_PER_USEC &&
-	     !INET_ECN_is_capable(pkt->seg.ecn))) {
+	     pkt->seg.ecn == VTCP_ECN_NOT_ECT)) {
 		/* The buffer is full, or the AQM drops what it cannot mark. */
 		sim->res->lost++;
 		vtcp_sim_pkt_free(pkt);
 		return;
 	}
 	if (lp->ecn_mark_us && queued > (u64)lp->ecn_mark_us * NSEC_PER_USEC) {
-		pkt->seg.ecn = INET_ECN_CE;
+		pkt->seg.ecn = VTCP_ECN_CE;
 		sim->res->marked++;
 	}
 	if (lp->rate_mbps)
@@ -199,7 +198,7 @@ static int vtcp_sim_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 		pkt->seg.flags = out->flags;
 		pkt->seg.ecn = out->ecn;
 		if (!last)
-			pkt->seg.flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+			pkt->seg.flags &= ~(VTCP_TH_FIN | VTCP_TH_PSH);
 		pkt->seg.opt = out->opt;
 		if (n) {
 			pkt->seg.skb = alloc_skb(n, GFP_ATOMIC);
@@ -327,7 +326,7 @@ static u64 vtcp_sim_next(struct vtcp_sim *sim)
 		next = list_first_entry(&sim->pkts, struct vtcp_sim_pkt, node)->at;
 	for (i = 0; i < 2; i++) {
 		struct vtcp_sim_end *end = &sim->end[i];
-		u64 d = vtcp_next_deadline(&end->tcb);
+		u64 d = vtcp_deadline_next(&end->tcb);
 
 		if (d)
 			next = min(next, d);
@@ -352,8 +351,8 @@ static void vtcp_sim_end_init(struct vtcp_sim *sim, int id)
 	KUNIT_EXPECT_NOT_NULL(sim->test, cfg.cc);
 	end->sim = sim;
 	end->id = id;
-	vtcp_tcb_init(&end->tcb, &vtcp_sim_ops, &cfg, p->mss, p->gso_max);
-	end->tcb.ts_offset = prandom_u32_state(&sim->rnd);
+	vtcp_tcb_init(&end->tcb, &vtcp_sim_ops, &cfg, p->mss, p->gso_max,
+		      prandom_u32_state(&sim->rnd));
 }
 
 void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
@@ -379,10 +378,11 @@ void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
 	}
 
 	spin_lock_bh(&sim->end[1].tcb.lock);
-	vtcp_listen_child(&sim->end[1].tcb, iss[1]);
+	vtcp_open_passive(&sim->end[1].tcb, iss[1]);
 	spin_unlock_bh(&sim->end[1].tcb.lock);
 	spin_lock_bh(&sim->end[0].tcb.lock);
-	vtcp_connect(&sim->end[0].tcb, iss[0], sim->now);
+	vtcp_connect(&sim->end[0].tcb, iss[0], sim->end[0].tcb.ts_offset,
+		     sim->now);
 	spin_unlock_bh(&sim->end[0].tcb.lock);
 
 	while (sim->end[0].closed_ns == 0 || sim->end[1].closed_ns == 0 ||
@@ -409,12 +409,12 @@ void vtcp_sim_run(struct kunit *test, const struct vtcp_sim_params *p,
 		} else {
 			for (i = 0; i < 2; i++) {
 				struct vtcp_tcb *tcb = &sim->end[i].tcb;
-				u64 d = vtcp_next_deadline(tcb);
+				u64 d = vtcp_deadline_next(tcb);
 
 				if (!d || d > sim->now)
 					continue;
 				spin_lock_bh(&tcb->lock);
-				vtcp_timer_expire(tcb, sim->now);
+				vtcp_deadline_expire(tcb, sim->now);
 				spin_unlock_bh(&tcb->lock);
 			}
 		}

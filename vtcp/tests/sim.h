@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A deterministic simulation: two engines, one opening (vtcp_connect())
- * and one a listener's child (vtcp_listen_child()), joined by a simulated
+ * and one a listener's child (vtcp_open_passive()), joined by a simulated
  * link with a virtual clock and a seeded PRNG. Each direction of the link
  * has a bottleneck rate, a delay with jitter, and loss, reordering and
  * duplication with given probabilities. Each end's application writes a

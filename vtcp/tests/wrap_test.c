@@ -52,7 +52,7 @@ static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 	vtcp_t_write(c, data, 20 * MSS);
 	/* Ten leave (initial window); their bytes are the right ones. */
 	for (i = 0; i < 10; i++) {
-		o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, una + i * MSS, IRS + 1, MSS);
+		o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, una + i * MSS, IRS + 1, MSS);
 		KUNIT_ASSERT_NOT_NULL(test, o);
 		KUNIT_EXPECT_EQ(test, 0, memcmp(o->data, data + i * MSS, MSS));
 	}
@@ -65,7 +65,7 @@ static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 	una += 8 * MSS;
 	for (i = 0; i < 3; i++) {
 		struct vtcp_t_seg dup = {
-			.flags = TCPHDR_ACK, .seq = IRS + 1, .ack = una,
+			.flags = VTCP_TH_ACK, .seq = IRS + 1, .ack = una,
 			.wnd = VTCP_T_WND,
 			.opt = { .present = VTCP_TCPOPT_SACK, .nsack = 1 + !!i,
 				 .sack = { { una + 3 * MSS, una + (3 + i) * MSS },
@@ -86,7 +86,7 @@ static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 	/* Partial ACK up to segment 10: it goes at once. */
 	{
 		struct vtcp_t_seg partial = {
-			.flags = TCPHDR_ACK, .seq = IRS + 1, .ack = una + 2 * MSS,
+			.flags = VTCP_TH_ACK, .seq = IRS + 1, .ack = una + 2 * MSS,
 			.wnd = VTCP_T_WND,
 			.opt = { .present = VTCP_TCPOPT_SACK, .nsack = 1,
 				 .sack = { { una + 3 * MSS, una + 8 * MSS } } },
@@ -94,7 +94,7 @@ static void rfc9293_send_across_sequence_wrap(struct kunit *test)
 
 		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE, vtcp_t_input(c, &partial));
 	}
-	o = VTCP_T_EXPECT_SEG(c, TCPHDR_ACK, una + 2 * MSS, IRS + 1, MSS);
+	o = VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, una + 2 * MSS, IRS + 1, MSS);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_EXPECT_EQ(test, 0, memcmp(o->data, data + 10 * MSS, MSS));
 	/* The full ACK; then everything else, acknowledged as it goes. */
@@ -123,7 +123,7 @@ static void rfc9293_receive_across_sequence_wrap(struct kunit *test)
 	u8 *data = kunit_kmalloc(test, 6 * MSS, GFP_KERNEL);
 	u8 *buf = kunit_kzalloc(test, 6 * MSS, GFP_KERNEL);
 	struct vtcp_t_seg seg = {
-		.flags = TCPHDR_ACK, .ack = ISS + 1, .wnd = VTCP_T_WND, .len = MSS,
+		.flags = VTCP_TH_ACK, .ack = ISS + 1, .wnd = VTCP_T_WND, .len = MSS,
 	};
 	struct vtcp_t_out *o;
 	u32 i;
@@ -160,7 +160,7 @@ static void rfc9293_close_across_sequence_wrap(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_wrap_conn(test);
 	struct vtcp_t_seg fin = {
-		.flags = TCPHDR_ACK | TCPHDR_FIN, .seq = IRS + 1 + 2047,
+		.flags = VTCP_TH_ACK | VTCP_TH_FIN, .seq = IRS + 1 + 2047,
 		.ack = ISS + 1 + 8191 + 1, .wnd = VTCP_T_WND,
 	};
 	u32 i;
@@ -176,7 +176,7 @@ static void rfc9293_close_across_sequence_wrap(struct kunit *test)
 	/* The peer's 2047 bytes, then its FIN, on 0 too. */
 	for (i = 0; i < 2047; i += 1000) {
 		struct vtcp_t_seg d = {
-			.flags = TCPHDR_ACK, .seq = IRS + 1 + i, .ack = ISS + 1 + 8191,
+			.flags = VTCP_TH_ACK, .seq = IRS + 1 + i, .ack = ISS + 1 + 8191,
 			.wnd = VTCP_T_WND, .len = min(1000U, 2047 - i),
 		};
 
