@@ -103,9 +103,9 @@ TEST_F(flood, forged_cookie_is_refused)
 	 * SYN-ACKs for the flood, resent ones too, may come first (on an
 	 * SMP guest they still trickle out after the flush): skip them.
 	 */
-	do
+	do {
 		ASSERT_EQ(0, vtcp_pkt_recv(self->pfd, &s, 1000));
-	while (s.dport != d.sport);
+	} while (s.dport != d.sport);
 	EXPECT_EQ(VTCP_TH_RST, s.flags);
 	EXPECT_EQ(0x12345678u, s.seq);
 }
