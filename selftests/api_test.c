@@ -686,24 +686,17 @@ FIXTURE_TEARDOWN(api_netns)
 /* Open /dev/vtcp from inside @ns, and come back. */
 static int vtcp_open_in(const char *ns)
 {
-	char path[128];
 	int self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int ns_fd, fd = -1;
+	int fd = -1;
 
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	ns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (self_ns < 0 || ns_fd < 0)
-		goto out;
-	if (setns(ns_fd, CLONE_NEWNET))
-		goto out;
-	fd = open(VTCP_DEV_PATH, O_RDWR | O_CLOEXEC);
-	if (setns(self_ns, CLONE_NEWNET))
-		abort();
-out:
-	if (ns_fd >= 0)
-		close(ns_fd);
-	if (self_ns >= 0)
-		close(self_ns);
+	if (self_ns < 0)
+		return -1;
+	if (!vtcp_setns(ns)) {
+		fd = open(VTCP_DEV_PATH, O_RDWR | O_CLOEXEC);
+		if (setns(self_ns, CLONE_NEWNET))
+			abort();
+	}
+	close(self_ns);
 	return fd;
 }
 

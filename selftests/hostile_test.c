@@ -12,8 +12,6 @@
 #include "vtcp_util.h"
 #include "vtcp_pkt.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define PEER4	"192.0.2.77"	/* not the host's: vtcp's answers go nowhere */
 #define LPORT	5000
 
@@ -25,8 +23,7 @@ FIXTURE(hostile) {
 FIXTURE_SETUP(hostile)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0"));
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
 	self->lfd = vtcp_listen_on("vtcp0", "", LPORT, 64);
 	ASSERT_LE(0, self->lfd);
 	self->pfd = vtcp_pkt_open("vtcp0");
@@ -44,8 +41,8 @@ static void vtcp_syn_desc(struct vtcp_seg_desc *d, uint16_t sport)
 {
 	memset(d, 0, sizeof(*d));
 	d->family = AF_INET;
-	strcpy(d->src, PEER4);
-	strcpy(d->dst, VTCP4);
+	snprintf(d->src, sizeof(d->src), "%s", PEER4);
+	snprintf(d->dst, sizeof(d->dst), "%s", VTCP_ADDR4);
 	d->sport = sport;
 	d->dport = LPORT;
 	d->seq = 1000;
@@ -264,7 +261,7 @@ TEST_F(hostile, live_connection_survives_blind_attacks)
 	int hfd, vfd, i;
 	char c;
 
-	hfd = vtcp_host_connect(VTCP4, LPORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -278,7 +275,7 @@ TEST_F(hostile, live_connection_survives_blind_attacks)
 	oow0 = vtcp_dev_stat("vtcp0", "drop_out_of_window");
 	for (i = 0; i < 200; i++) {
 		struct vtcp_seg_desc d = {
-			.family = AF_INET, .src = HOST4, .dst = VTCP4,
+			.family = AF_INET, .src = VTCP_HOST4, .dst = VTCP_ADDR4,
 			.sport = ntohs(hs.sin_port), .dport = LPORT,
 			.win = 65535,
 		};
@@ -342,7 +339,7 @@ TEST_F_TIMEOUT(hostile, out_of_order_flood_is_bounded, 600)
 	int hfd, vfd;
 	char c;
 
-	hfd = vtcp_host_connect(VTCP4, LPORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -358,7 +355,7 @@ TEST_F_TIMEOUT(hostile, out_of_order_flood_is_bounded, 600)
 	/* One byte in every 128 of the first 2 MiB, none at the start. */
 	for (off = 128; off < total; off += 128) {
 		struct vtcp_seg_desc d = {
-			.family = AF_INET, .src = HOST4, .dst = VTCP4,
+			.family = AF_INET, .src = VTCP_HOST4, .dst = VTCP_ADDR4,
 			.sport = ntohs(hs.sin_port), .dport = LPORT,
 			.flags = VTCP_TH_ACK, .win = 65535, .ack = ack,
 			.seq = seq + off, .payload = big + off, .len = 1,
