@@ -192,8 +192,10 @@ TEST_F_TIMEOUT(fuzz, random_and_mutated_segments, 900)
 	ksft_print_msg("fuzz: %lu packets sent\n", sent);
 	EXPECT_LT(0, sent);
 
-	/* The live connection may have been reset by a lucky RST: if it is
-	 * still up, it must carry data intact. */
+	/*
+	 * The live connection may have been reset by a lucky RST: if it is
+	 * still up, it must carry data intact.
+	 */
 	big = malloc(2 << 18);
 	ASSERT_NE(NULL, big);
 	vtcp_fill(big, 1 << 18, 3, 0);

@@ -64,26 +64,54 @@ struct vtcp_malformed {
 	uint8_t reply;		/* flags of the expected answer; 0: none */
 };
 
-static void m_opt_len0(struct vtcp_seg_desc *d) { d->opts[1] = 0; }
-static void m_opt_len1(struct vtcp_seg_desc *d) { d->opts[1] = 1; }
+static void m_opt_len0(struct vtcp_seg_desc *d)
+{
+	d->opts[1] = 0;
+}
+
+static void m_opt_len1(struct vtcp_seg_desc *d)
+{
+	d->opts[1] = 1;
+}
+
 static void m_opt_no_len(struct vtcp_seg_desc *d)
 {
 	memcpy(d->opts, "\x01\x01\x01\x1e", 4);	/* NOP NOP NOP kind */
 }
+
 static void m_opt_dup(struct vtcp_seg_desc *d)
 {
 	memcpy(d->opts + 4, "\x02\x04\x05\xb4", 4);
 	d->optlen = 8;
 }
-static void m_mss0(struct vtcp_seg_desc *d) { d->opts[2] = d->opts[3] = 0; }
+
+static void m_mss0(struct vtcp_seg_desc *d)
+{
+	d->opts[2] = 0;
+	d->opts[3] = 0;
+}
+
 static void m_sack_bad(struct vtcp_seg_desc *d)
 {
 	memcpy(d->opts + 4, "\x01\x01\x05\x06\0\0\0\x01", 8);	/* 6-byte SACK */
 	d->optlen = 12;
 }
-static void m_no_flags(struct vtcp_seg_desc *d) { d->flags = 0; }
-static void m_syn_fin(struct vtcp_seg_desc *d) { d->flags |= VTCP_TH_FIN; }
-static void m_syn_rst(struct vtcp_seg_desc *d) { d->flags |= VTCP_TH_RST; }
+
+static void m_no_flags(struct vtcp_seg_desc *d)
+{
+	d->flags = 0;
+}
+
+static void m_syn_fin(struct vtcp_seg_desc *d)
+{
+	d->flags |= VTCP_TH_FIN;
+}
+
+static void m_syn_rst(struct vtcp_seg_desc *d)
+{
+	d->flags |= VTCP_TH_RST;
+}
+
 static void m_rst_payload(struct vtcp_seg_desc *d)
 {
 	static const uint8_t why[] = "diagnostic";
@@ -92,44 +120,59 @@ static void m_rst_payload(struct vtcp_seg_desc *d)
 	d->payload = why;
 	d->len = sizeof(why);
 }
+
 static void m_ack(struct vtcp_seg_desc *d)
 {
 	d->flags = VTCP_TH_ACK;
 	d->ack = 4242;
 }
-static void m_closed_port(struct vtcp_seg_desc *d) { d->dport = LPORT + 1; }
 
-static size_t m_truncate(uint8_t *buf, size_t len) { return 10; }
+static void m_closed_port(struct vtcp_seg_desc *d)
+{
+	d->dport = LPORT + 1;
+}
+
+static size_t m_truncate(uint8_t *buf, size_t len)
+{
+	return 10;
+}
+
 static size_t m_ihl4(uint8_t *buf, size_t len)
 {
 	buf[0] = 0x44;
 	return len;
 }
+
 static size_t m_totlen(uint8_t *buf, size_t len)
 {
 	buf[2] = 0xff;	/* tot_len past the frame; header sum fixed below */
 	return len;
 }
+
 static size_t m_fragment(uint8_t *buf, size_t len)
 {
 	buf[6] = 0x20;	/* MF */
 	return len;
 }
+
 static size_t m_doff4(uint8_t *buf, size_t len)
 {
 	buf[20 + 12] = 4 << 4;
 	return len;
 }
+
 static size_t m_tcp_csum(uint8_t *buf, size_t len)
 {
 	buf[20 + 16] ^= 0x55;
 	return len;
 }
+
 static size_t m_udp(uint8_t *buf, size_t len)
 {
 	buf[9] = IPPROTO_UDP;
 	return len;
 }
+
 static size_t m_icmp(uint8_t *buf, size_t len)
 {
 	buf[9] = IPPROTO_ICMP;
@@ -167,7 +210,8 @@ static void vtcp_fix_ip_csum(uint8_t *buf)
 
 	if ((buf[0] >> 4) != 4 || ihl < 20)
 		return;
-	buf[10] = buf[11] = 0;
+	buf[10] = 0;
+	buf[11] = 0;
 	*(uint16_t *)(buf + 10) = htons(vtcp_csum_fold(vtcp_csum_add(0, buf, ihl)));
 }
 

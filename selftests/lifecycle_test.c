@@ -385,8 +385,12 @@ FIXTURE_SETUP(lifecycle_dev)
 {
 	int hl;
 
-	self->lfd = self->vfd = self->cfd = -1;
-	self->h1 = self->h2 = self->hc = -1;
+	self->lfd = -1;
+	self->vfd = -1;
+	self->cfd = -1;
+	self->h1 = -1;
+	self->h2 = -1;
+	self->hc = -1;
 	ASSERT_EQ(0, vtcp_module_ensure());
 	vtcp_sh("ip link del " VTCP_LC_DEV " 2>/dev/null");
 	ASSERT_EQ(0, vtcp_sh("ip link add " VTCP_LC_DEV " type vtcp && "
@@ -465,7 +469,9 @@ TEST_F(lifecycle_dev, device_deletion_then_close_in_any_order)
 	EXPECT_EQ(0, close(self->lfd));
 	EXPECT_EQ(0, close(self->cfd));
 	EXPECT_EQ(0, close(self->vfd));
-	self->lfd = self->cfd = self->vfd = -1;
+	self->lfd = -1;
+	self->cfd = -1;
+	self->vfd = -1;
 }
 
 /*
@@ -572,8 +578,12 @@ FIXTURE_SETUP(lifecycle_netns)
 	struct vtcp_connect c = {};
 	int init_ns, hl, ifindex;
 
-	self->lfd = self->vfd = self->cfd = -1;
-	self->h1 = self->h2 = self->hc = -1;
+	self->lfd = -1;
+	self->vfd = -1;
+	self->cfd = -1;
+	self->h1 = -1;
+	self->h2 = -1;
+	self->hc = -1;
 	ASSERT_EQ(0, vtcp_module_ensure());
 	vtcp_sh("ip netns del " VTCP_LC_NS " 2>/dev/null; "
 		"ip link del vtcplcv0 2>/dev/null");

@@ -95,8 +95,10 @@ TEST_F_TIMEOUT(teardown, device_deleted_during_transfers, 600)
 		ASSERT_LE(0, lfd);
 		ASSERT_EQ(0, vtcp_start_flows("vtcptd", "198.51.100.2", 80, f, lfd));
 		usleep(200000);
-		/* The vtcp side fails at once; the host side's reader is
-		 * stopped by vtcp_stop_flows(). */
+		/*
+		 * The vtcp side fails at once; the host side's reader is
+		 * stopped by vtcp_stop_flows().
+		 */
 		ASSERT_EQ(0, vtcp_sh("ip link del vtcptd"));
 		vtcp_stop_flows(f);
 		close(lfd);
