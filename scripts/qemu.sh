@@ -66,11 +66,14 @@ if [ "$target" = debian ]; then
 fi
 cp "$moddir"/vtcp/vtcp.ko "$root/vtcp/"
 cp -r "$VTCP_BUILD/selftests-static" "$root/vtcp/selftests"
+rm -rf "$root/vtcp/selftests/.lib"	# the objects the tests were linked from
 # vtcpctl_test finds the tool at ../tools/vtcpctl from its own directory.
 cp -r "$VTCP_BUILD/tools-static" "$root/vtcp/tools"
 cp -r "$VTCP_ROOT/scripts/guest" "$root/vtcp/guest"
-# pktdrill_test reads its scripts from ../pktdrill beside its directory.
-cp -r "$VTCP_ROOT/selftests/pktdrill" "$root/vtcp/pktdrill"
+# pktdrill_test reads its scripts from ../pktdrill beside its directory
+# (the runner's own sources sit beside them in the tree).
+mkdir -p "$root/vtcp/pktdrill"
+cp "$VTCP_ROOT"/selftests/pktdrill/{*.pkt,XFAIL} "$root/vtcp/pktdrill/"
 cat > "$root/init" <<'INIT'
 #!/bin/sh
 # Debian builds these as modules; in our own kernels they are built in.

@@ -47,7 +47,10 @@ static int vtcp_ioctl_err(int fd, unsigned long cmd, void *arg)
 }
 
 /* NULL, hidden from the compiler's checks of read() and write(). */
-static void *volatile vtcp_null;
+static __attribute__((noipa)) void *vtcp_null(void)
+{
+	return NULL;
+}
 
 /*
  * An address with nothing mapped at it. (A PROT_NONE page is no bad
@@ -227,12 +230,12 @@ TEST_F(api, structure_smaller_than_its_first_version_is_einval)
 	ASSERT_LE(0, fd);
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		int target = c[i].fd < 0 ? fd : c[i].fd;
+		unsigned long small = VTCP_IOC_RESIZE(c[i].cmd, c[i].size - 1);
+		unsigned long none = VTCP_IOC_RESIZE(c[i].cmd, 0);
 
-		EXPECT_EQ(-EINVAL, vtcp_ioctl_err(target,
-			  VTCP_IOC_RESIZE(c[i].cmd, c[i].size - 1), buf))
+		EXPECT_EQ(-EINVAL, vtcp_ioctl_err(target, small, buf))
 			TH_LOG("cmd %#lx", c[i].cmd);
-		EXPECT_EQ(-EINVAL, vtcp_ioctl_err(target,
-			  VTCP_IOC_RESIZE(c[i].cmd, 0), buf))
+		EXPECT_EQ(-EINVAL, vtcp_ioctl_err(target, none, buf))
 			TH_LOG("cmd %#lx", c[i].cmd);
 	}
 	close(fd);
@@ -261,6 +264,7 @@ TEST_F(api, larger_structure_with_nonzero_tail_is_e2big)
 		struct vtcp_listen *l = (void *)buf;
 		struct vtcp_connect *cn = (void *)buf;
 		struct vtcp_opt *o = (void *)buf;
+		unsigned long cmd;
 
 		if (c[i].cmd == VTCP_IOC_LISTEN)
 			vtcp_listen_req(l, VTCP_ADDR4, 5002);
@@ -269,8 +273,8 @@ TEST_F(api, larger_structure_with_nonzero_tail_is_e2big)
 		else if (c[i].fd == self->pair.vfd)
 			o->name = VTCP_OPT_NODELAY;
 		buf[c[i].size + 5] = 1;
-		EXPECT_EQ(-E2BIG, vtcp_ioctl_err(target,
-			  VTCP_IOC_RESIZE(c[i].cmd, c[i].size + 8), buf))
+		cmd = VTCP_IOC_RESIZE(c[i].cmd, c[i].size + 8);
+		EXPECT_EQ(-E2BIG, vtcp_ioctl_err(target, cmd, buf))
 			TH_LOG("cmd %#lx", c[i].cmd);
 	}
 	/* The handle is still unbound: the refused calls did nothing. */
@@ -292,8 +296,8 @@ TEST_F(api, larger_structure_with_zero_tail_is_accepted)
 
 	ASSERT_LE(0, fd);
 	vtcp_listen_req(&l.req, VTCP_ADDR4, 5003);
-	EXPECT_EQ(0, vtcp_ioctl_err(fd, VTCP_IOC_RESIZE(VTCP_IOC_LISTEN,
-				    sizeof(l)), &l));
+	EXPECT_EQ(0, vtcp_ioctl_err(fd, VTCP_IOC_RESIZE(VTCP_IOC_LISTEN, sizeof(l)),
+				    &l));
 	EXPECT_EQ(VTCP_LISTEN, vtcp_state_of(fd));
 	EXPECT_EQ(0, vtcp_ioctl_err(self->pair.vfd,
 				    VTCP_IOC_RESIZE(VTCP_IOC_SETOPT, sizeof(o)), &o));
@@ -399,7 +403,7 @@ TEST_F(api, read_and_write_with_bad_pointers_are_efault_and_lose_nothing)
 	ASSERT_NE(NULL, none);
 	ASSERT_EQ(0, vtcp_write_all(self->pair.hfd, "data", 4));
 	ASSERT_EQ(4, vtcp_wait_queued(self->pair.vfd, 4, 5000));
-	EXPECT_EQ(-1, read(self->pair.vfd, vtcp_null, 4));
+	EXPECT_EQ(-1, read(self->pair.vfd, vtcp_null(), 4));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, read(self->pair.vfd, none, 4));
 	EXPECT_EQ(EFAULT, errno);
@@ -409,7 +413,7 @@ TEST_F(api, read_and_write_with_bad_pointers_are_efault_and_lose_nothing)
 
 	EXPECT_EQ(-1, write(self->pair.vfd, none, 100));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, write(self->pair.vfd, vtcp_null, 100));
+	EXPECT_EQ(-1, write(self->pair.vfd, vtcp_null(), 100));
 	EXPECT_EQ(EFAULT, errno);
 	/* Nothing went out: the host still has nothing to read. */
 	EXPECT_EQ(0, vtcp_write_all(self->pair.vfd, "ok", 2));
@@ -686,24 +690,17 @@ FIXTURE_TEARDOWN(api_netns)
 /* Open /dev/vtcp from inside @ns, and come back. */
 static int vtcp_open_in(const char *ns)
 {
-	char path[128];
 	int self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int ns_fd, fd = -1;
+	int fd = -1;
 
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	ns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (self_ns < 0 || ns_fd < 0)
-		goto out;
-	if (setns(ns_fd, CLONE_NEWNET))
-		goto out;
-	fd = open(VTCP_DEV_PATH, O_RDWR | O_CLOEXEC);
-	if (setns(self_ns, CLONE_NEWNET))
-		abort();
-out:
-	if (ns_fd >= 0)
-		close(ns_fd);
-	if (self_ns >= 0)
-		close(self_ns);
+	if (self_ns < 0)
+		return -1;
+	if (!vtcp_setns(ns)) {
+		fd = open(VTCP_DEV_PATH, O_RDWR | O_CLOEXEC);
+		if (setns(self_ns, CLONE_NEWNET))
+			abort();
+	}
+	close(self_ns);
 	return fd;
 }
 

@@ -13,11 +13,6 @@
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
-#define HOST6	"2001:db8::1"
-#define VTCP6	"2001:db8::2"
-
 FIXTURE(datapath) {};
 
 FIXTURE_VARIANT(datapath) {
@@ -26,21 +21,19 @@ FIXTURE_VARIANT(datapath) {
 };
 
 FIXTURE_VARIANT_ADD(datapath, ipv4) {
-	.host = HOST4,
-	.vtcp = VTCP4,
+	.host = VTCP_HOST4,
+	.vtcp = VTCP_ADDR4,
 };
 
 FIXTURE_VARIANT_ADD(datapath, ipv6) {
-	.host = HOST6,
-	.vtcp = VTCP6,
+	.host = VTCP_HOST6,
+	.vtcp = VTCP_ADDR6,
 };
 
 FIXTURE_SETUP(datapath)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0 && "
-			     "ip -6 addr replace " HOST6 "/64 dev vtcp0 nodad"));
+	ASSERT_EQ(0, vtcp_net_up("vtcp0"));
 }
 
 FIXTURE_TEARDOWN(datapath)
@@ -58,8 +51,6 @@ struct vtcp_pump {
 static void *vtcp_pump_writer(void *arg)
 {
 	struct vtcp_pump *p = arg;
-	unsigned char buf[65536];
-	size_t off = 0;
 	cpu_set_t cpus;
 
 	/* Each direction's writer on its own CPU, where there are two. */
@@ -67,16 +58,7 @@ static void *vtcp_pump_writer(void *arg)
 	CPU_SET(p->seed % 2, &cpus);
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
-
-	while (off < p->len) {
-		size_t n = p->len - off < sizeof(buf) ? p->len - off : sizeof(buf);
-
-		vtcp_fill(buf, n, p->seed, off);
-		p->ret = vtcp_write_all(p->fd, buf, n);
-		if (p->ret)
-			return NULL;
-		off += n;
-	}
+	p->ret = vtcp_write_pattern(p->fd, p->len, p->seed);
 	return NULL;
 }
 

@@ -8,8 +8,6 @@
 #include "vtcp_util.h"
 #include "vtcp_pkt.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define LPORT	6000
 
 FIXTURE(flood) {
@@ -20,10 +18,9 @@ FIXTURE(flood) {
 FIXTURE_SETUP(flood)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0"));
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
 	/* A backlog of 16 makes a SYN queue of 64 (listen.c). */
-	self->lfd = vtcp_listen_on("vtcp0", VTCP4, LPORT, 16);
+	self->lfd = vtcp_listen_on("vtcp0", VTCP_ADDR4, LPORT, 16);
 	ASSERT_LE(0, self->lfd);
 	self->pfd = vtcp_pkt_open("vtcp0");
 	ASSERT_LE(0, self->pfd);
@@ -41,7 +38,7 @@ static void vtcp_flood(struct __test_metadata *_metadata, int pfd, int n)
 
 	for (i = 0; i < n; i++) {
 		struct vtcp_seg_desc d = {
-			.family = AF_INET, .dst = VTCP4, .dport = LPORT,
+			.family = AF_INET, .dst = VTCP_ADDR4, .dport = LPORT,
 			.sport = 1024 + i % 60000, .seq = rand(),
 			.flags = VTCP_TH_SYN, .win = 65535,
 			.opts = { 2, 4, 0x05, 0xb4 }, .optlen = 4,
@@ -68,7 +65,7 @@ TEST_F(flood, syn_cookies_let_real_connections_through)
 		int hfd, vfd;
 
 		vtcp_flood(_metadata, self->pfd, 100);
-		hfd = vtcp_host_connect(VTCP4, LPORT);
+		hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 		ASSERT_LE(0, hfd);
 		vfd = vtcp_accept_on(self->lfd, 0, NULL);
 		ASSERT_LE(0, vfd);
@@ -88,7 +85,7 @@ TEST_F(flood, forged_cookie_is_refused)
 {
 	long long bad0;
 	struct vtcp_seg_desc d = {
-		.family = AF_INET, .src = "198.51.100.9", .dst = VTCP4,
+		.family = AF_INET, .src = "198.51.100.9", .dst = VTCP_ADDR4,
 		.sport = 999, .dport = LPORT, .seq = 5001, .ack = 0x12345678,
 		.flags = VTCP_TH_ACK, .win = 65535,
 	};
@@ -103,9 +100,9 @@ TEST_F(flood, forged_cookie_is_refused)
 	 * SYN-ACKs for the flood, resent ones too, may come first (on an
 	 * SMP guest they still trickle out after the flush): skip them.
 	 */
-	do
+	do {
 		ASSERT_EQ(0, vtcp_pkt_recv(self->pfd, &s, 1000));
-	while (s.dport != d.sport);
+	} while (s.dport != d.sport);
 	EXPECT_EQ(VTCP_TH_RST, s.flags);
 	EXPECT_EQ(0x12345678u, s.seq);
 }

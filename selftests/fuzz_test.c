@@ -13,8 +13,6 @@
 #include "vtcp_util.h"
 #include "vtcp_pkt.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define LPORT	9100
 
 static uint64_t vtcp_rng;
@@ -75,8 +73,8 @@ static void vtcp_fuzz_seg(struct vtcp_seg_desc *d, uint16_t sport,
 
 	memset(d, 0, sizeof(*d));
 	d->family = AF_INET;
-	strcpy(d->src, HOST4);
-	strcpy(d->dst, VTCP4);
+	snprintf(d->src, sizeof(d->src), "%s", VTCP_HOST4);
+	snprintf(d->dst, sizeof(d->dst), "%s", VTCP_ADDR4);
 	d->sport = sport;
 	d->dport = dport;
 	d->flags = vtcp_pick(5) ? common[vtcp_pick(sizeof(common))] : vtcp_rand();
@@ -123,9 +121,8 @@ FIXTURE(fuzz) {
 FIXTURE_SETUP(fuzz)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0"));
-	self->lfd = vtcp_listen_on("vtcp0", VTCP4, LPORT, 64);
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
+	self->lfd = vtcp_listen_on("vtcp0", VTCP_ADDR4, LPORT, 64);
 	ASSERT_LE(0, self->lfd);
 	self->pfd = vtcp_pkt_open("vtcp0");
 	ASSERT_LE(0, self->pfd);
@@ -156,7 +153,7 @@ TEST_F_TIMEOUT(fuzz, random_and_mutated_segments, 900)
 	if (!vtcp_rng)
 		vtcp_rng = 1;
 
-	hfd = vtcp_host_connect(VTCP4, LPORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -195,8 +192,10 @@ TEST_F_TIMEOUT(fuzz, random_and_mutated_segments, 900)
 	ksft_print_msg("fuzz: %lu packets sent\n", sent);
 	EXPECT_LT(0, sent);
 
-	/* The live connection may have been reset by a lucky RST: if it is
-	 * still up, it must carry data intact. */
+	/*
+	 * The live connection may have been reset by a lucky RST: if it is
+	 * still up, it must carry data intact.
+	 */
 	big = malloc(2 << 18);
 	ASSERT_NE(NULL, big);
 	vtcp_fill(big, 1 << 18, 3, 0);
@@ -207,7 +206,7 @@ TEST_F_TIMEOUT(fuzz, random_and_mutated_segments, 900)
 	close(vfd);
 
 	/* A fresh connection works after the storm. */
-	hfd = vtcp_host_connect(VTCP4, LPORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);

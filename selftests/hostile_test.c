@@ -12,8 +12,6 @@
 #include "vtcp_util.h"
 #include "vtcp_pkt.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define PEER4	"192.0.2.77"	/* not the host's: vtcp's answers go nowhere */
 #define LPORT	5000
 
@@ -25,8 +23,7 @@ FIXTURE(hostile) {
 FIXTURE_SETUP(hostile)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0"));
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
 	self->lfd = vtcp_listen_on("vtcp0", "", LPORT, 64);
 	ASSERT_LE(0, self->lfd);
 	self->pfd = vtcp_pkt_open("vtcp0");
@@ -44,8 +41,8 @@ static void vtcp_syn_desc(struct vtcp_seg_desc *d, uint16_t sport)
 {
 	memset(d, 0, sizeof(*d));
 	d->family = AF_INET;
-	strcpy(d->src, PEER4);
-	strcpy(d->dst, VTCP4);
+	snprintf(d->src, sizeof(d->src), "%s", PEER4);
+	snprintf(d->dst, sizeof(d->dst), "%s", VTCP_ADDR4);
 	d->sport = sport;
 	d->dport = LPORT;
 	d->seq = 1000;
@@ -67,26 +64,54 @@ struct vtcp_malformed {
 	uint8_t reply;		/* flags of the expected answer; 0: none */
 };
 
-static void m_opt_len0(struct vtcp_seg_desc *d) { d->opts[1] = 0; }
-static void m_opt_len1(struct vtcp_seg_desc *d) { d->opts[1] = 1; }
+static void m_opt_len0(struct vtcp_seg_desc *d)
+{
+	d->opts[1] = 0;
+}
+
+static void m_opt_len1(struct vtcp_seg_desc *d)
+{
+	d->opts[1] = 1;
+}
+
 static void m_opt_no_len(struct vtcp_seg_desc *d)
 {
 	memcpy(d->opts, "\x01\x01\x01\x1e", 4);	/* NOP NOP NOP kind */
 }
+
 static void m_opt_dup(struct vtcp_seg_desc *d)
 {
 	memcpy(d->opts + 4, "\x02\x04\x05\xb4", 4);
 	d->optlen = 8;
 }
-static void m_mss0(struct vtcp_seg_desc *d) { d->opts[2] = d->opts[3] = 0; }
+
+static void m_mss0(struct vtcp_seg_desc *d)
+{
+	d->opts[2] = 0;
+	d->opts[3] = 0;
+}
+
 static void m_sack_bad(struct vtcp_seg_desc *d)
 {
 	memcpy(d->opts + 4, "\x01\x01\x05\x06\0\0\0\x01", 8);	/* 6-byte SACK */
 	d->optlen = 12;
 }
-static void m_no_flags(struct vtcp_seg_desc *d) { d->flags = 0; }
-static void m_syn_fin(struct vtcp_seg_desc *d) { d->flags |= VTCP_TH_FIN; }
-static void m_syn_rst(struct vtcp_seg_desc *d) { d->flags |= VTCP_TH_RST; }
+
+static void m_no_flags(struct vtcp_seg_desc *d)
+{
+	d->flags = 0;
+}
+
+static void m_syn_fin(struct vtcp_seg_desc *d)
+{
+	d->flags |= VTCP_TH_FIN;
+}
+
+static void m_syn_rst(struct vtcp_seg_desc *d)
+{
+	d->flags |= VTCP_TH_RST;
+}
+
 static void m_rst_payload(struct vtcp_seg_desc *d)
 {
 	static const uint8_t why[] = "diagnostic";
@@ -95,44 +120,59 @@ static void m_rst_payload(struct vtcp_seg_desc *d)
 	d->payload = why;
 	d->len = sizeof(why);
 }
+
 static void m_ack(struct vtcp_seg_desc *d)
 {
 	d->flags = VTCP_TH_ACK;
 	d->ack = 4242;
 }
-static void m_closed_port(struct vtcp_seg_desc *d) { d->dport = LPORT + 1; }
 
-static size_t m_truncate(uint8_t *buf, size_t len) { return 10; }
+static void m_closed_port(struct vtcp_seg_desc *d)
+{
+	d->dport = LPORT + 1;
+}
+
+static size_t m_truncate(uint8_t *buf, size_t len)
+{
+	return 10;
+}
+
 static size_t m_ihl4(uint8_t *buf, size_t len)
 {
 	buf[0] = 0x44;
 	return len;
 }
+
 static size_t m_totlen(uint8_t *buf, size_t len)
 {
 	buf[2] = 0xff;	/* tot_len past the frame; header sum fixed below */
 	return len;
 }
+
 static size_t m_fragment(uint8_t *buf, size_t len)
 {
 	buf[6] = 0x20;	/* MF */
 	return len;
 }
+
 static size_t m_doff4(uint8_t *buf, size_t len)
 {
 	buf[20 + 12] = 4 << 4;
 	return len;
 }
+
 static size_t m_tcp_csum(uint8_t *buf, size_t len)
 {
 	buf[20 + 16] ^= 0x55;
 	return len;
 }
+
 static size_t m_udp(uint8_t *buf, size_t len)
 {
 	buf[9] = IPPROTO_UDP;
 	return len;
 }
+
 static size_t m_icmp(uint8_t *buf, size_t len)
 {
 	buf[9] = IPPROTO_ICMP;
@@ -170,7 +210,8 @@ static void vtcp_fix_ip_csum(uint8_t *buf)
 
 	if ((buf[0] >> 4) != 4 || ihl < 20)
 		return;
-	buf[10] = buf[11] = 0;
+	buf[10] = 0;
+	buf[11] = 0;
 	*(uint16_t *)(buf + 10) = htons(vtcp_csum_fold(vtcp_csum_add(0, buf, ihl)));
 }
 
@@ -264,7 +305,7 @@ TEST_F(hostile, live_connection_survives_blind_attacks)
 	int hfd, vfd, i;
 	char c;
 
-	hfd = vtcp_host_connect(VTCP4, LPORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -278,7 +319,7 @@ TEST_F(hostile, live_connection_survives_blind_attacks)
 	oow0 = vtcp_dev_stat("vtcp0", "drop_out_of_window");
 	for (i = 0; i < 200; i++) {
 		struct vtcp_seg_desc d = {
-			.family = AF_INET, .src = HOST4, .dst = VTCP4,
+			.family = AF_INET, .src = VTCP_HOST4, .dst = VTCP_ADDR4,
 			.sport = ntohs(hs.sin_port), .dport = LPORT,
 			.win = 65535,
 		};
@@ -342,7 +383,7 @@ TEST_F_TIMEOUT(hostile, out_of_order_flood_is_bounded, 600)
 	int hfd, vfd;
 	char c;
 
-	hfd = vtcp_host_connect(VTCP4, LPORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, LPORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -358,7 +399,7 @@ TEST_F_TIMEOUT(hostile, out_of_order_flood_is_bounded, 600)
 	/* One byte in every 128 of the first 2 MiB, none at the start. */
 	for (off = 128; off < total; off += 128) {
 		struct vtcp_seg_desc d = {
-			.family = AF_INET, .src = HOST4, .dst = VTCP4,
+			.family = AF_INET, .src = VTCP_HOST4, .dst = VTCP_ADDR4,
 			.sport = ntohs(hs.sin_port), .dport = LPORT,
 			.flags = VTCP_TH_ACK, .win = 65535, .ack = ack,
 			.seq = seq + off, .payload = big + off, .len = 1,

@@ -32,14 +32,11 @@
  * Sizes scale with VTCP_IMPAIR_SCALE (default 1; VTCP_LONG=1 makes it 4).
  */
 #include <pthread.h>
-#include <sched.h>
 #include <sys/wait.h>
 #include <time.h>
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define VETH_A	"203.0.113.1"	/* the initial namespace's end */
 #define VETH_B	"203.0.113.2"	/* the reference peer, in NS */
 #define NS	"vtcp_impair"
@@ -79,7 +76,7 @@ static void vtcp_impair_setup(struct __test_metadata *_metadata,
 	*bytes = variant_bytes * (mult ? mult : 1);
 	ASSERT_EQ(0, vtcp_module_ensure());
 	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0 && "
+			     "ip addr replace " VTCP_HOST4 "/24 dev vtcp0 && "
 			     "ethtool -K vtcp0 " OFFLOADS " rx-gro-hw off >/dev/null && "
 			     "ip link set vtcp0 gso_max_segs 1"));
 	/* A case killed by its timeout left its teardown undone. */
@@ -129,28 +126,6 @@ static double vtcp_now_s(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-struct vtcp_sender {
-	int fd;
-	size_t bytes;
-	int ret;
-};
-
-static void *vtcp_send_thread(void *arg)
-{
-	struct vtcp_sender *s = arg;
-	unsigned char buf[65536];
-	size_t off = 0;
-
-	while (off < s->bytes && !s->ret) {
-		size_t n = s->bytes - off < sizeof(buf) ? s->bytes - off : sizeof(buf);
-
-		vtcp_fill(buf, n, 11, off);
-		s->ret = vtcp_write_all(s->fd, buf, n);
-		off += n;
-	}
-	return NULL;
-}
-
 /* Receive @bytes on @fd, checking every byte: Mbit/s, or -errno. */
 static double vtcp_receive(int fd, size_t bytes)
 {
@@ -173,15 +148,15 @@ static double vtcp_receive(int fd, size_t bytes)
 /* Send @bytes from @wfd while @rfd receives them: Mbit/s, or -errno. */
 static double vtcp_transfer(int wfd, int rfd, size_t bytes)
 {
-	struct vtcp_sender s = { .fd = wfd, .bytes = bytes };
-	pthread_t th;
+	struct vtcp_writer w = { .fd = wfd, .len = bytes, .seed = 11 };
 	double mbit;
+	int ret;
 
-	if (pthread_create(&th, NULL, vtcp_send_thread, &s))
+	if (vtcp_writer_start(&w))
 		return -ENOMEM;
 	mbit = vtcp_receive(rfd, bytes);
-	pthread_join(th, NULL);
-	return s.ret ? s.ret : mbit;
+	ret = vtcp_writer_join(&w);
+	return ret ? ret : mbit;
 }
 
 /*
@@ -190,9 +165,8 @@ static double vtcp_transfer(int wfd, int rfd, size_t bytes)
  */
 static double vtcp_reference(size_t bytes, bool to_ns)
 {
-	struct vtcp_sender s = { .bytes = bytes };
 	double mbit = -1;
-	int sv[2], status;
+	int sv[2], status, fd;
 	pid_t pid;
 	char c;
 
@@ -200,10 +174,9 @@ static double vtcp_reference(size_t bytes, bool to_ns)
 		return -errno;
 	pid = fork();
 	if (!pid) {
-		int nsfd = open("/run/netns/" NS, O_RDONLY);
-		int lfd, fd;
+		int lfd;
 
-		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+		if (vtcp_setns(NS))
 			_exit(1);
 		lfd = vtcp_host_listen(VETH_B, PORT);
 		if (lfd < 0 || write(sv[1], "r", 1) != 1)
@@ -211,13 +184,10 @@ static double vtcp_reference(size_t bytes, bool to_ns)
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			_exit(3);
-		if (to_ns) {
+		if (to_ns)
 			mbit = vtcp_receive(fd, bytes);
-		} else {
-			s.fd = fd;
-			vtcp_send_thread(&s);
-			mbit = s.ret ? -1 : 0;
-		}
+		else
+			mbit = vtcp_write_pattern(fd, bytes, 11) ? -1 : 0;
 		if (write(sv[1], &mbit, sizeof(mbit)) != sizeof(mbit))
 			_exit(4);
 		close(fd);
@@ -225,17 +195,18 @@ static double vtcp_reference(size_t bytes, bool to_ns)
 	}
 	if (read(sv[0], &c, 1) != 1)
 		goto out;
-	s.fd = vtcp_host_connect(VETH_B, PORT);
-	if (s.fd < 0)
+	fd = vtcp_host_connect(VETH_B, PORT);
+	if (fd < 0)
 		goto out;
 	if (to_ns) {
-		vtcp_send_thread(&s);
-		if (read(sv[0], &mbit, sizeof(mbit)) != sizeof(mbit) || s.ret)
+		int ret = vtcp_write_pattern(fd, bytes, 11);
+
+		if (read(sv[0], &mbit, sizeof(mbit)) != sizeof(mbit) || ret)
 			mbit = -1;
 	} else {
-		mbit = vtcp_receive(s.fd, bytes);
+		mbit = vtcp_receive(fd, bytes);
 	}
-	close(s.fd);
+	close(fd);
 out:
 	waitpid(pid, &status, 0);
 	close(sv[0]);
@@ -388,14 +359,14 @@ static double vtcp_impair_vtcp(struct __test_metadata *_metadata,
 	/* The impaired direction carries the data. */
 	if (vtcp_netem(false, to_vtcp ? "vtcp0" : "ifb0", netem, NULL))
 		return -EINVAL;
-	lfd = vtcp_listen_on("vtcp0", VTCP4, PORT, 4);
+	lfd = vtcp_listen_on("vtcp0", VTCP_ADDR4, PORT, 4);
 	if (lfd < 0)
 		return lfd;
 	hfd = -1;
 	vfd = -1;
 	if (!vtcp_set_opt(lfd, VTCP_OPT_SACK, m->sack) &&
 	    !vtcp_set_opt(lfd, VTCP_OPT_RACK, m->rack))
-		hfd = vtcp_host_connect(VTCP4, PORT);
+		hfd = vtcp_host_connect(VTCP_ADDR4, PORT);
 	if (hfd >= 0)
 		vfd = vtcp_accept_on(lfd, 0, NULL);
 	if (vfd < 0) {

@@ -5,12 +5,9 @@
  * checked byte for byte; half-close in either direction; and many short
  * connections back to back.
  */
-#include <pthread.h>
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define PORT	9300
 
 FIXTURE(integrity) {
@@ -20,9 +17,8 @@ FIXTURE(integrity) {
 FIXTURE_SETUP(integrity)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0"));
-	self->lfd = vtcp_listen_on("vtcp0", VTCP4, PORT, 64);
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
+	self->lfd = vtcp_listen_on("vtcp0", VTCP_ADDR4, PORT, 64);
 	ASSERT_LE(0, self->lfd);
 }
 
@@ -31,33 +27,17 @@ FIXTURE_TEARDOWN(integrity)
 	close(self->lfd);
 }
 
-/* One transfer: @len bytes of stream @seed from @wfd to @rfd. */
+/*
+ * One transfer: @w writes @len bytes of stream @seed to its fd and
+ * half-closes it, so that the reader sees the end of the stream at @rfd.
+ */
 struct vtcp_xfer {
-	int wfd, rfd;
-	size_t len;
-	unsigned int seed;
+	struct vtcp_writer w;
+	int rfd;
 	long bad;		/* offset of the first wrong byte, or -1 */
-	int err;
+	int err;		/* the reader's */
+	pthread_t reader;
 };
-
-static void *vtcp_xfer_write(void *arg)
-{
-	struct vtcp_xfer *x = arg;
-	unsigned char buf[65536];
-	size_t off = 0;
-
-	while (off < x->len && !x->err) {
-		size_t n = x->len - off < sizeof(buf) ? x->len - off : sizeof(buf);
-
-		vtcp_fill(buf, n, x->seed, off);
-		x->err = vtcp_write_all(x->wfd, buf, n);
-		off += n;
-	}
-	/* Half-close: the reader sees the end of the stream. */
-	if (!x->err)
-		x->err = vtcp_shut_wr(x->wfd);
-	return NULL;
-}
 
 static void *vtcp_xfer_read(void *arg)
 {
@@ -76,10 +56,10 @@ static void *vtcp_xfer_read(void *arg)
 		if (!n)
 			break;
 		if (x->bad < 0)
-			x->bad = vtcp_check(buf, n, x->seed, off);
+			x->bad = vtcp_check(buf, n, x->w.seed, off);
 		off += n;
 	}
-	if (off != x->len)
+	if (off != x->w.len)
 		x->err = -EPIPE;
 	return NULL;
 }
@@ -89,42 +69,48 @@ static void vtcp_run_xfers(struct __test_metadata *_metadata, int lfd, int n,
 			   size_t len)
 {
 	struct vtcp_xfer *x = calloc(2 * n, sizeof(*x));
-	pthread_t *th = calloc(4 * n, sizeof(*th));
 	int i;
 
 	ASSERT_NE(NULL, x);
-	ASSERT_NE(NULL, th);
 	for (i = 0; i < n; i++) {
-		int hfd = vtcp_host_connect(VTCP4, PORT);
+		int hfd = vtcp_host_connect(VTCP_ADDR4, PORT);
 		int vfd;
 
 		ASSERT_LE(0, hfd);
 		vfd = vtcp_accept_on(lfd, 0, NULL);
 		ASSERT_LE(0, vfd);
-		x[2 * i] = (struct vtcp_xfer){ .wfd = hfd, .rfd = vfd, .len = len,
-					      .seed = 100 + 2 * i };
-		x[2 * i + 1] = (struct vtcp_xfer){ .wfd = vfd, .rfd = hfd, .len = len,
-						  .seed = 101 + 2 * i };
+		x[2 * i] = (struct vtcp_xfer){
+			.w = { .fd = hfd, .len = len, .seed = 100 + 2 * i,
+			       .shut_wr = true },
+			.rfd = vfd,
+		};
+		x[2 * i + 1] = (struct vtcp_xfer){
+			.w = { .fd = vfd, .len = len, .seed = 101 + 2 * i,
+			       .shut_wr = true },
+			.rfd = hfd,
+		};
 	}
 	for (i = 0; i < 2 * n; i++) {
-		ASSERT_EQ(0, pthread_create(&th[2 * i], NULL, vtcp_xfer_write, &x[i]));
-		ASSERT_EQ(0, pthread_create(&th[2 * i + 1], NULL, vtcp_xfer_read, &x[i]));
+		ASSERT_EQ(0, vtcp_writer_start(&x[i].w));
+		ASSERT_EQ(0, pthread_create(&x[i].reader, NULL, vtcp_xfer_read, &x[i]));
 	}
-	for (i = 0; i < 4 * n; i++)
-		pthread_join(th[i], NULL);
 	for (i = 0; i < 2 * n; i++) {
-		EXPECT_EQ(0, x[i].err) TH_LOG("transfer %d (%s): %s", i,
-					      i % 2 ? "vtcp->host" : "host->vtcp",
-					      strerror(-x[i].err));
+		int err = vtcp_writer_join(&x[i].w);
+
+		pthread_join(x[i].reader, NULL);
+		if (!err)
+			err = x[i].err;
+		EXPECT_EQ(0, err) TH_LOG("transfer %d (%s): %s", i,
+					 i % 2 ? "vtcp->host" : "host->vtcp",
+					 strerror(-err));
 		EXPECT_EQ(-1, x[i].bad) TH_LOG("transfer %d: wrong byte at %ld",
 					       i, x[i].bad);
 	}
 	for (i = 0; i < n; i++) {
-		close(x[2 * i].wfd);
+		close(x[2 * i].w.fd);
 		close(x[2 * i].rfd);
 	}
 	free(x);
-	free(th);
 }
 
 TEST_F_TIMEOUT(integrity, one_mib_both_ways, 300)
@@ -149,7 +135,7 @@ TEST_F(integrity, host_half_closes_first)
 	unsigned char buf[4096];
 	int hfd, vfd;
 
-	hfd = vtcp_host_connect(VTCP4, PORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, PORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -172,7 +158,7 @@ TEST_F(integrity, vtcp_half_closes_first)
 	unsigned char buf[4096];
 	int hfd, vfd;
 
-	hfd = vtcp_host_connect(VTCP4, PORT);
+	hfd = vtcp_host_connect(VTCP_ADDR4, PORT);
 	ASSERT_LE(0, hfd);
 	vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, vfd);
@@ -198,7 +184,7 @@ TEST_F_TIMEOUT(integrity, many_short_connections, 600)
 		char req[32], got[32];
 		int hfd, vfd, len;
 
-		hfd = vtcp_host_connect(VTCP4, PORT);
+		hfd = vtcp_host_connect(VTCP_ADDR4, PORT);
 		ASSERT_LE(0, hfd) TH_LOG("connection %d: %s", i, strerror(-hfd));
 		vfd = vtcp_accept_on(self->lfd, 0, NULL);
 		ASSERT_LE(0, vfd);

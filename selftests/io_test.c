@@ -314,7 +314,8 @@ TEST_F(io, connection_and_listener_pass_over_a_unix_socket)
 	/* Only the child holds them now. */
 	close(self->p.vfd);
 	close(self->p.lfd);
-	self->p.vfd = self->p.lfd = -1;
+	self->p.vfd = -1;
+	self->p.lfd = -1;
 	h2 = vtcp_host_connect(VTCP_ADDR4, 10000);
 	ASSERT_LE(0, h2);
 	ASSERT_EQ(0, vtcp_write_all(self->p.hfd, "ping", 4));

@@ -10,8 +10,6 @@
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
 
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 #define PORT	7500
 #define IDLE	2	/* seconds */
 #define INTVL	1
@@ -33,16 +31,15 @@ FIXTURE_VARIANT_ADD(keepalive, off) { .on = false };
 FIXTURE_SETUP(keepalive)
 {
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0"));
-	self->lfd = vtcp_listen_on("vtcp0", VTCP4, PORT, 4);
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
+	self->lfd = vtcp_listen_on("vtcp0", VTCP_ADDR4, PORT, 4);
 	ASSERT_LE(0, self->lfd);
 	/* Set on the listener, inherited by what it accepts. */
 	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPALIVE, variant->on));
 	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPIDLE, IDLE));
 	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPINTVL, INTVL));
 	ASSERT_EQ(0, vtcp_set_opt(self->lfd, VTCP_OPT_KEEPCNT, CNT));
-	self->hfd = vtcp_host_connect(VTCP4, PORT);
+	self->hfd = vtcp_host_connect(VTCP_ADDR4, PORT);
 	ASSERT_LE(0, self->hfd);
 	self->vfd = vtcp_accept_on(self->lfd, 0, NULL);
 	ASSERT_LE(0, self->vfd);

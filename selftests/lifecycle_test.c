@@ -385,8 +385,12 @@ FIXTURE_SETUP(lifecycle_dev)
 {
 	int hl;
 
-	self->lfd = self->vfd = self->cfd = -1;
-	self->h1 = self->h2 = self->hc = -1;
+	self->lfd = -1;
+	self->vfd = -1;
+	self->cfd = -1;
+	self->h1 = -1;
+	self->h2 = -1;
+	self->hc = -1;
 	ASSERT_EQ(0, vtcp_module_ensure());
 	vtcp_sh("ip link del " VTCP_LC_DEV " 2>/dev/null");
 	ASSERT_EQ(0, vtcp_sh("ip link add " VTCP_LC_DEV " type vtcp && "
@@ -465,7 +469,9 @@ TEST_F(lifecycle_dev, device_deletion_then_close_in_any_order)
 	EXPECT_EQ(0, close(self->lfd));
 	EXPECT_EQ(0, close(self->cfd));
 	EXPECT_EQ(0, close(self->vfd));
-	self->lfd = self->cfd = self->vfd = -1;
+	self->lfd = -1;
+	self->cfd = -1;
+	self->vfd = -1;
 }
 
 /*
@@ -562,32 +568,6 @@ TEST_F(lifecycle_module, unload_with_connections_still_closing)
 #define VTCP_NS_GW	"198.51.100.2"
 #define VTCP_NS_HOST	"198.51.100.1"
 
-static int vtcp_setns_name(const char *name)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = setns(fd, CLONE_NEWNET) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int vtcp_write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
 FIXTURE(lifecycle_netns) {
 	int lfd, vfd, cfd, h1, h2, hc;
 };
@@ -598,8 +578,12 @@ FIXTURE_SETUP(lifecycle_netns)
 	struct vtcp_connect c = {};
 	int init_ns, hl, ifindex;
 
-	self->lfd = self->vfd = self->cfd = -1;
-	self->h1 = self->h2 = self->hc = -1;
+	self->lfd = -1;
+	self->vfd = -1;
+	self->cfd = -1;
+	self->h1 = -1;
+	self->h2 = -1;
+	self->hc = -1;
 	ASSERT_EQ(0, vtcp_module_ensure());
 	vtcp_sh("ip netns del " VTCP_LC_NS " 2>/dev/null; "
 		"ip link del vtcplcv0 2>/dev/null");
@@ -618,7 +602,7 @@ FIXTURE_SETUP(lifecycle_netns)
 	/* Inside: forward, and open the handles. */
 	init_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, init_ns);
-	ASSERT_EQ(0, vtcp_setns_name(VTCP_LC_NS));
+	ASSERT_EQ(0, vtcp_setns(VTCP_LC_NS));
 	ASSERT_EQ(0, vtcp_write_file("/proc/sys/net/ipv4/conf/all/forwarding", "1"));
 	ifindex = if_nametoindex("vtcpns0");
 	self->lfd = open(VTCP_DEV_PATH, O_RDWR | O_CLOEXEC);

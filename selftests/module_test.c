@@ -57,7 +57,8 @@ TEST_F(module, unload_with_devices_up_and_addressed)
 {
 	ASSERT_EQ(0, vtcp_module_load("numdevs=2"));
 	ASSERT_EQ(0, vtcp_sh("ip link add vtcpx type vtcp"));
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && ip link set vtcp1 up && ip link set vtcpx up"));
+	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && ip link set vtcp1 up && "
+			     "ip link set vtcpx up"));
 	ASSERT_EQ(0, vtcp_sh("ip addr add 192.0.2.1/24 dev vtcp0"));
 	ASSERT_EQ(0, vtcp_sh("ip -6 addr add 2001:db8::1/64 dev vtcp1 nodad"));
 	ASSERT_EQ(0, vtcp_module_unload());

@@ -5,7 +5,6 @@
  * deleting a namespace or a device ends its connections and listeners.
  */
 #include <poll.h>
-#include <sched.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
@@ -13,20 +12,6 @@
 #define NS	"vtcp_nstest"
 #define DEV	"vtcpns"
 #define IDX	4000	/* an ifindex the initial namespace does not use */
-
-static int vtcp_setns(const char *name)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = setns(fd, CLONE_NEWNET) ? -errno : 0;
-	close(fd);
-	return ret;
-}
 
 /* Run @fn in a child inside the test namespace; its exit status. */
 static int vtcp_in_ns(int (*fn)(void *), void *arg)

@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/time.h>
@@ -559,7 +560,7 @@ TEST_F(poll, blocked_read_restarts_under_sa_restart)
 /* A thread that sleeps in read() until data comes. */
 struct vtcp_sleeper {
 	int fd;
-	volatile pid_t tid;
+	atomic_int tid;		/* set once it runs */
 };
 
 static void *vtcp_read_blocked(void *arg)

@@ -10,7 +10,6 @@
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
 
-#define HOST4	"192.0.2.1"
 #define PORT	8500
 
 /* Connections listed in /proc/net/vtcp (not counting listeners). */
@@ -68,7 +67,8 @@ TEST_F_TIMEOUT(scale, many_connections_carry_data_and_close, 1800)
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
 	/* Enough vtcp addresses that host ports never run short. */
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && ip addr replace " HOST4 "/16 dev vtcp0"));
+	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
+			     "ip addr replace " VTCP_HOST4 "/16 dev vtcp0"));
 	base_conn = vtcp_objects("connections");
 	base_mem = vtcp_objects("queued_bytes");
 	ASSERT_LE(0, base_conn);
@@ -141,14 +141,14 @@ TEST_F_TIMEOUT(scale, orphans_in_time_wait_become_entries_and_expire, 600)
 	char c;
 
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && ip addr replace " HOST4 "/24 dev vtcp0"));
+	ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
 	base_conn = vtcp_objects("connections");
 	base_tw = vtcp_objects("time_wait");
 	lfd = vtcp_listen_on("vtcp0", "", PORT + 1, 128);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, ioctl(lfd, VTCP_IOC_SETOPT, &tw));
 	for (i = 0; i < conns; i++) {
-		hfd = vtcp_host_connect("192.0.2.2", PORT + 1);
+		hfd = vtcp_host_connect(VTCP_ADDR4, PORT + 1);
 		ASSERT_LE(0, hfd);
 		vfd = vtcp_accept_on(lfd, 0, NULL);
 		ASSERT_LE(0, vfd);

@@ -87,7 +87,7 @@ TEST_F(opt, every_option_round_trips_on_every_kind_of_handle)
 				int want = k == 2 && c->handshake ? -EISCONN : 0;
 
 				EXPECT_EQ(want, vtcp_set_opt(fds[k], c->name,
-							    c->good[j]))
+							     c->good[j]))
 					TH_LOG("%s %s=%llu", kind[k], c->what,
 					       (unsigned long long)c->good[j]);
 				if (want)
@@ -116,7 +116,7 @@ TEST_F(opt, out_of_range_values_are_einval_and_change_nothing)
 			ASSERT_EQ(0, vtcp_get_opt(fds[k], c->name, &before));
 			for (j = 0; j < c->nbad; j++)
 				EXPECT_EQ(-EINVAL, vtcp_set_opt(fds[k], c->name,
-							       c->bad[j]))
+								c->bad[j]))
 					TH_LOG("%s=%#llx", c->what,
 					       (unsigned long long)c->bad[j]);
 			ASSERT_EQ(0, vtcp_get_opt(fds[k], c->name, &after));
@@ -160,14 +160,14 @@ TEST_F(opt, congestion_control_is_chosen_by_name)
 		EXPECT_STREQ("cubic", o.str);	/* the default */
 		/* Padded with zeros, not left as passed. */
 		EXPECT_EQ(0, o.str[15]);
-		strcpy(o.str, "newreno");
+		snprintf(o.str, sizeof(o.str), "newreno");
 		EXPECT_EQ(0, ioctl(fds[i], VTCP_IOC_SETOPT, &o));
 		memset(o.str, 0x55, sizeof(o.str));
 		ASSERT_EQ(0, ioctl(fds[i], VTCP_IOC_GETOPT, &o));
 		EXPECT_STREQ("newreno", o.str);
-		strcpy(o.str, "cubic");
+		snprintf(o.str, sizeof(o.str), "cubic");
 		EXPECT_EQ(0, ioctl(fds[i], VTCP_IOC_SETOPT, &o));
-		strcpy(o.str, "no-such-algo");
+		snprintf(o.str, sizeof(o.str), "no-such-algo");
 		EXPECT_EQ(-1, ioctl(fds[i], VTCP_IOC_SETOPT, &o));
 		EXPECT_EQ(ENOENT, errno);
 		memset(o.str, 0, sizeof(o.str));

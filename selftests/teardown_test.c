@@ -6,7 +6,6 @@
  * kmemleak scan at the end finds nothing.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
@@ -96,8 +95,10 @@ TEST_F_TIMEOUT(teardown, device_deleted_during_transfers, 600)
 		ASSERT_LE(0, lfd);
 		ASSERT_EQ(0, vtcp_start_flows("vtcptd", "198.51.100.2", 80, f, lfd));
 		usleep(200000);
-		/* The vtcp side fails at once; the host side's reader is
-		 * stopped by vtcp_stop_flows(). */
+		/*
+		 * The vtcp side fails at once; the host side's reader is
+		 * stopped by vtcp_stop_flows().
+		 */
 		ASSERT_EQ(0, vtcp_sh("ip link del vtcptd"));
 		vtcp_stop_flows(f);
 		close(lfd);
@@ -108,9 +109,9 @@ TEST_F_TIMEOUT(teardown, device_deleted_during_transfers, 600)
 static void vtcp_ns_flows_then_die(void)
 {
 	struct vtcp_flow f[CONNS];
-	int lfd, nsfd = open("/run/netns/vtcp_td", O_RDONLY);
+	int lfd;
 
-	if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+	if (vtcp_setns("vtcp_td"))
 		_exit(1);
 	lfd = vtcp_listen_on("vtcptn", "", 80, CONNS);
 	if (lfd < 0 || vtcp_start_flows("vtcptn", "198.51.100.2", 80, f, lfd))
@@ -161,13 +162,12 @@ TEST_F_TIMEOUT(teardown, module_unloaded_with_orphans_and_timers, 600)
 		pid_t pid;
 
 		ASSERT_EQ(0, vtcp_module_ensure());
-		ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-				     "ip addr replace 192.0.2.1/24 dev vtcp0"));
+		ASSERT_EQ(0, vtcp_net_up4("vtcp0"));
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (!pid) {
 			lfd = vtcp_listen_on("vtcp0", "", 80, CONNS);
-			if (lfd < 0 || vtcp_start_flows("vtcp0", "192.0.2.2", 80, f, lfd))
+			if (lfd < 0 || vtcp_start_flows("vtcp0", VTCP_ADDR4, 80, f, lfd))
 				_exit(2);
 			pause();
 			_exit(3);

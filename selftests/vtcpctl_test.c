@@ -8,14 +8,10 @@
  * The binary is $VTCP_TOOLS/vtcpctl, else tools/vtcpctl beside this test's
  * directory (build/selftests -> build/tools); without it every test skips.
  */
-#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
-
-#define HOST4	"192.0.2.1"
-#define VTCP4	"192.0.2.2"
 
 static char vtcpctl[4096];
 
@@ -173,31 +169,6 @@ static ssize_t read_to_eof(int fd, char *buf, size_t len)
 	return n;
 }
 
-struct writer {
-	int fd;
-	size_t len;
-	int ret;
-};
-
-/* Write the pattern, then half-close: the echo comes back meanwhile. */
-static void *writer_main(void *arg)
-{
-	struct writer *w = arg;
-	unsigned char buf[16384];
-	size_t off = 0;
-
-	while (off < w->len && !w->ret) {
-		size_t n = w->len - off < sizeof(buf) ? w->len - off : sizeof(buf);
-
-		vtcp_fill(buf, n, 7, off);
-		w->ret = vtcp_write_all(w->fd, buf, n);
-		off += n;
-	}
-	if (!w->ret)
-		w->ret = vtcp_shut_wr(w->fd);
-	return NULL;
-}
-
 FIXTURE(vtcpctl) {
 	pid_t pid;		/* a vtcpctl in the background, or 0 */
 	char out[64];		/* its output file */
@@ -211,9 +182,7 @@ FIXTURE_SETUP(vtcpctl)
 	if (!vtcpctl_find())
 		SKIP(return, "no vtcpctl at %.900s (make -C tools)", vtcpctl);
 	ASSERT_EQ(0, vtcp_module_ensure());
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 up && "
-			     "ip addr replace " HOST4 "/24 dev vtcp0 && "
-			     "ip -6 addr replace 2001:db8::1/64 dev vtcp0 nodad"));
+	ASSERT_EQ(0, vtcp_net_up("vtcp0"));
 }
 
 FIXTURE_TEARDOWN(vtcpctl)
@@ -228,24 +197,23 @@ FIXTURE_TEARDOWN(vtcpctl)
 /* 256 KiB through --echo come back intact; -n 1 then ends it with 0. */
 TEST_F(vtcpctl, echo_round_trip)
 {
-	const char *args[] = { "listen", "-n", "1", "--echo", VTCP4 ":7001", NULL };
-	struct writer w = { .len = 256 * 1024 };
-	pthread_t thr;
+	const char *args[] = { "listen", "-n", "1", "--echo", VTCP_ADDR4 ":7001", NULL };
+	/* Write the pattern, then half-close: the echo comes back meanwhile. */
+	struct vtcp_writer w = { .len = 256 * 1024, .seed = 7, .shut_wr = true };
 	size_t got = 0;
 	ssize_t n;
 
 	self->pid = vtcpctl_start(NULL, self->out, args);
 	ASSERT_LT(0, self->pid);
-	ASSERT_EQ(0, wait_listening(VTCP4 ":7001"));
-	w.fd = vtcp_host_connect(VTCP4, 7001);
+	ASSERT_EQ(0, wait_listening(VTCP_ADDR4 ":7001"));
+	w.fd = vtcp_host_connect(VTCP_ADDR4, 7001);
 	ASSERT_LE(0, w.fd);
-	ASSERT_EQ(0, pthread_create(&thr, NULL, writer_main, &w));
+	ASSERT_EQ(0, vtcp_writer_start(&w));
 	while ((n = read(w.fd, self->buf, sizeof(self->buf))) > 0) {
 		ASSERT_EQ(-1, vtcp_check((unsigned char *)self->buf, n, 7, got));
 		got += n;
 	}
-	pthread_join(thr, NULL);
-	EXPECT_EQ(0, w.ret);
+	EXPECT_EQ(0, vtcp_writer_join(&w));
 	EXPECT_EQ(0, n);
 	EXPECT_EQ(w.len, got);
 	close(w.fd);
@@ -257,14 +225,14 @@ TEST_F(vtcpctl, echo_round_trip)
 TEST_F(vtcpctl, discard_counts_bytes)
 {
 	const char *args[] = { "listen", "-n", "1", "-v", "--discard",
-			       VTCP4 ":7002", NULL };
+			       VTCP_ADDR4 ":7002", NULL };
 	static unsigned char data[1 << 20];
 	int fd;
 
 	self->pid = vtcpctl_start(NULL, self->out, args);
 	ASSERT_LT(0, self->pid);
-	ASSERT_EQ(0, wait_listening(VTCP4 ":7002"));
-	fd = vtcp_host_connect(VTCP4, 7002);
+	ASSERT_EQ(0, wait_listening(VTCP_ADDR4 ":7002"));
+	fd = vtcp_host_connect(VTCP_ADDR4, 7002);
 	ASSERT_LE(0, fd);
 	vtcp_fill(data, sizeof(data), 2, 0);
 	ASSERT_EQ(0, vtcp_write_all(fd, data, sizeof(data)));
@@ -275,7 +243,7 @@ TEST_F(vtcpctl, discard_counts_bytes)
 	self->pid = 0;
 	read_file(self->out, self->buf, sizeof(self->buf));
 	log_output("vtcpctl listen -v", self->buf);
-	EXPECT_NE(NULL, strstr(self->buf, "accepted " VTCP4 ":7002 <- " HOST4 ":"));
+	EXPECT_NE(NULL, strstr(self->buf, "accepted " VTCP_ADDR4 ":7002 <- " VTCP_HOST4 ":"));
 	EXPECT_NE(NULL, strstr(self->buf, "bytes_received:1048576 "));
 }
 
@@ -283,14 +251,14 @@ TEST_F(vtcpctl, discard_counts_bytes)
 TEST_F(vtcpctl, http_response)
 {
 	const char *args[] = { "listen", "-n", "1", "--http=hello-test",
-			       VTCP4 ":7003", NULL };
-	const char req[] = "GET / HTTP/1.0\r\nHost: " VTCP4 "\r\n\r\n";
+			       VTCP_ADDR4 ":7003", NULL };
+	const char req[] = "GET / HTTP/1.0\r\nHost: " VTCP_ADDR4 "\r\n\r\n";
 	int fd;
 
 	self->pid = vtcpctl_start(NULL, self->out, args);
 	ASSERT_LT(0, self->pid);
-	ASSERT_EQ(0, wait_listening(VTCP4 ":7003"));
-	fd = vtcp_host_connect(VTCP4, 7003);
+	ASSERT_EQ(0, wait_listening(VTCP_ADDR4 ":7003"));
+	fd = vtcp_host_connect(VTCP_ADDR4, 7003);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, vtcp_write_all(fd, req, sizeof(req) - 1));
 	ASSERT_LT(0, read_to_eof(fd, self->buf, sizeof(self->buf)));
@@ -305,10 +273,10 @@ TEST_F(vtcpctl, http_response)
 /* connect: stdin goes to the host's listener, its answer to stdout. */
 TEST_F(vtcpctl, connect_to_host)
 {
-	const char *args[] = { "connect", VTCP4, HOST4 ":7004", NULL };
+	const char *args[] = { "connect", VTCP_ADDR4, VTCP_HOST4 ":7004", NULL };
 	int lfd, fd, in;
 
-	lfd = vtcp_host_listen(HOST4, 7004);
+	lfd = vtcp_host_listen(VTCP_HOST4, 7004);
 	ASSERT_LE(0, lfd);
 	self->pid = vtcpctl_start(&in, self->out, args);
 	ASSERT_LT(0, self->pid);
@@ -358,7 +326,7 @@ TEST_F(vtcpctl, options_ipv6)
 /* ls lists the listener and a live connection, as text and JSON. */
 TEST_F(vtcpctl, ls_shows_connection)
 {
-	const char *args[] = { "listen", "--echo", VTCP4 ":7006", NULL };
+	const char *args[] = { "listen", "--echo", VTCP_ADDR4 ":7006", NULL };
 	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
 	char line[256], c;
@@ -366,8 +334,8 @@ TEST_F(vtcpctl, ls_shows_connection)
 
 	self->pid = vtcpctl_start(NULL, self->out, args);
 	ASSERT_LT(0, self->pid);
-	ASSERT_EQ(0, wait_listening(VTCP4 ":7006"));
-	fd = vtcp_host_connect(VTCP4, 7006);
+	ASSERT_EQ(0, wait_listening(VTCP_ADDR4 ":7006"));
+	fd = vtcp_host_connect(VTCP_ADDR4, 7006);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&me, &len));
 	/* Once the echo came back, vtcpctl holds the connection. */
@@ -378,16 +346,17 @@ TEST_F(vtcpctl, ls_shows_connection)
 	log_output("vtcpctl ls", self->buf);
 	EXPECT_EQ(0, strncmp(self->buf, "Dev ", 4));
 	EXPECT_NE(NULL, strstr(self->buf, "LISTEN"));
-	snprintf(line, sizeof(line), "%s:%u", HOST4, ntohs(me.sin_port));
+	snprintf(line, sizeof(line), "%s:%u", VTCP_HOST4, ntohs(me.sin_port));
 	EXPECT_NE(NULL, strstr(self->buf, line));
 	EXPECT_NE(NULL, strstr(self->buf, "ESTABLISHED"));
 
 	ASSERT_EQ(0, vtcpctl_run(self->buf, sizeof(self->buf), "ls -j -d vtcp0"));
 	snprintf(line, sizeof(line),
 		 "\"state\": \"ESTABLISHED\", \"local\": \"%s:7006\", \"remote\": \"%s:%u\"",
-		 VTCP4, HOST4, ntohs(me.sin_port));
+		 VTCP_ADDR4, VTCP_HOST4, ntohs(me.sin_port));
 	EXPECT_NE(NULL, strstr(self->buf, line));
-	EXPECT_NE(NULL, strstr(self->buf, "\"state\": \"LISTEN\", \"local\": \"" VTCP4 ":7006\""));
+	EXPECT_NE(NULL, strstr(self->buf, "\"state\": \"LISTEN\", "
+			       "\"local\": \"" VTCP_ADDR4 ":7006\""));
 
 	close(fd);
 	kill(self->pid, SIGTERM);
@@ -398,15 +367,15 @@ TEST_F(vtcpctl, ls_shows_connection)
 /* stat shows the device, its counters and drop reasons. */
 TEST_F(vtcpctl, stat_counters)
 {
-	const char *args[] = { "listen", "-n", "1", "--discard", VTCP4 ":7007",
+	const char *args[] = { "listen", "-n", "1", "--discard", VTCP_ADDR4 ":7007",
 			       NULL };
 	char *p;
 	int fd;
 
 	self->pid = vtcpctl_start(NULL, self->out, args);
 	ASSERT_LT(0, self->pid);
-	ASSERT_EQ(0, wait_listening(VTCP4 ":7007"));
-	fd = vtcp_host_connect(VTCP4, 7007);
+	ASSERT_EQ(0, wait_listening(VTCP_ADDR4 ":7007"));
+	fd = vtcp_host_connect(VTCP_ADDR4, 7007);
 	ASSERT_LE(0, fd);
 	close(fd);
 	EXPECT_EQ(0, vtcpctl_wait(self->pid));
@@ -433,17 +402,17 @@ TEST_F(vtcpctl, exit_codes_and_errors)
 	EXPECT_EQ(2, vtcpctl_run(self->buf, sizeof(self->buf), "listen --bogus"));
 	EXPECT_EQ(2, vtcpctl_run(self->buf, sizeof(self->buf), "listen 1.2.3.4.5"));
 	EXPECT_EQ(2, vtcpctl_run(self->buf, sizeof(self->buf),
-				 "connect " VTCP4 " [2001:db8::1]:1"));
+				 "connect " VTCP_ADDR4 " [2001:db8::1]:1"));
 	EXPECT_EQ(0, vtcpctl_run(self->buf, sizeof(self->buf), "--help"));
 
 	EXPECT_EQ(1, vtcpctl_run(self->buf, sizeof(self->buf),
-				 "listen -d lo " VTCP4 ":7008"));
+				 "listen -d lo " VTCP_ADDR4 ":7008"));
 	EXPECT_NE(NULL, strstr(self->buf, "(ENODEV)"));
 	EXPECT_EQ(1, vtcpctl_run(self->buf, sizeof(self->buf),
-				 "connect " VTCP4 " " HOST4 ":7009 </dev/null"));
+				 "connect " VTCP_ADDR4 " " VTCP_HOST4 ":7009 </dev/null"));
 	EXPECT_NE(NULL, strstr(self->buf, "(ECONNREFUSED)"));
 	EXPECT_EQ(1, vtcpctl_run(self->buf, sizeof(self->buf),
-				 "listen --cc nosuchcc " VTCP4 ":7010"));
+				 "listen --cc nosuchcc " VTCP_ADDR4 ":7010"));
 	EXPECT_NE(NULL, strstr(self->buf, "(ENOENT)"));
 }
 

@@ -1,65 +1,23 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Crafting TCP/IP packets, sending them into a vtcp device through an
  * AF_PACKET socket as if the host had routed them there, and reading what
  * vtcp answers; plus the device's ethtool counters.
  */
-#ifndef _VTCP_SELFTEST_PKT_H
-#define _VTCP_SELFTEST_PKT_H
+#include <errno.h>
+#include <stdio.h>
+#include "vtcp_pkt.h"
 
-#include <arpa/inet.h>
-#include <linux/ethtool.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <linux/sockios.h>
-#include <net/if.h>
-#include <netinet/ip.h>
-#include <netinet/ip6.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-#define VTCP_TH_FIN	0x01
-#define VTCP_TH_SYN	0x02
-#define VTCP_TH_RST	0x04
-#define VTCP_TH_PSH	0x08
-#define VTCP_TH_ACK	0x10
-#define VTCP_TH_URG	0x20
-#define VTCP_TH_ECE	0x40
-#define VTCP_TH_CWR	0x80
-
-/* One segment, in host byte order. */
-struct vtcp_seg_desc {
-	int family;			/* AF_INET or AF_INET6 */
-	char src[INET6_ADDRSTRLEN];	/* the host side (remote to vtcp) */
-	char dst[INET6_ADDRSTRLEN];	/* vtcp's address */
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t win;
-	uint16_t urg;
-	uint8_t opts[40];
-	uint8_t optlen;			/* a multiple of 4 */
-	const uint8_t *payload;
-	uint32_t len;
-	uint8_t tos;
-};
-
-static inline uint16_t vtcp_csum_fold(uint32_t sum)
+/* The Internet checksum of what vtcp_csum_add() summed. */
+uint16_t vtcp_csum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
 }
 
-static inline uint32_t vtcp_csum_add(uint32_t sum, const void *data, size_t len)
+/* Add @len bytes at @data to a checksum's running @sum. */
+uint32_t vtcp_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -74,7 +32,7 @@ static inline uint32_t vtcp_csum_add(uint32_t sum, const void *data, size_t len)
 }
 
 /* Build @d into @buf; returns the packet length. */
-static inline size_t vtcp_pkt_build(const struct vtcp_seg_desc *d, uint8_t *buf)
+size_t vtcp_pkt_build(const struct vtcp_seg_desc *d, uint8_t *buf)
 {
 	size_t thlen = 20 + d->optlen, tcplen = thlen + d->len, iplen;
 	uint8_t *th;
@@ -134,7 +92,7 @@ static inline size_t vtcp_pkt_build(const struct vtcp_seg_desc *d, uint8_t *buf)
 }
 
 /* A packet socket on @dev, seeing what vtcp injects; -errno on failure. */
-static inline int vtcp_pkt_open(const char *dev)
+int vtcp_pkt_open(const char *dev)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
@@ -155,8 +113,7 @@ static inline int vtcp_pkt_open(const char *dev)
 }
 
 /* Send raw IP bytes into the device, as the host would route them. */
-static inline int vtcp_pkt_send_raw(int fd, const char *dev, const void *buf,
-				    size_t len)
+int vtcp_pkt_send_raw(int fd, const char *dev, const void *buf, size_t len)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
@@ -169,32 +126,18 @@ static inline int vtcp_pkt_send_raw(int fd, const char *dev, const void *buf,
 	       0 : -errno;
 }
 
-static inline int vtcp_pkt_send(int fd, const char *dev,
-				const struct vtcp_seg_desc *d)
+int vtcp_pkt_send(int fd, const char *dev, const struct vtcp_seg_desc *d)
 {
 	uint8_t buf[65536];
 
 	return vtcp_pkt_send_raw(fd, dev, buf, vtcp_pkt_build(d, buf));
 }
 
-/* A segment vtcp sent, parsed: the fields tests look at. */
-struct vtcp_seg_seen {
-	int family;
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t win;
-	uint32_t len;		/* payload */
-	uint8_t opts[40];
-	uint8_t optlen;
-	uint8_t tos;
-};
-
 /*
  * The next TCP segment vtcp injects on the device (not the packets going
  * into it), waiting up to @ms; 0, or -ETIMEDOUT.
  */
-static inline int vtcp_pkt_recv(int fd, struct vtcp_seg_seen *s, int ms)
+int vtcp_pkt_recv(int fd, struct vtcp_seg_seen *s, int ms)
 {
 	uint8_t buf[65536];
 	struct timespec t0, t1;
@@ -249,7 +192,7 @@ static inline int vtcp_pkt_recv(int fd, struct vtcp_seg_seen *s, int ms)
 }
 
 /* Drain what is queued on the packet socket. */
-static inline void vtcp_pkt_flush(int fd)
+void vtcp_pkt_flush(int fd)
 {
 	struct vtcp_seg_seen s;
 
@@ -258,7 +201,7 @@ static inline void vtcp_pkt_flush(int fd)
 }
 
 /* An ethtool -S counter of @dev by name, or -1. */
-static inline long long vtcp_dev_stat(const char *dev, const char *name)
+long long vtcp_dev_stat(const char *dev, const char *name)
 {
 	struct {
 		struct ethtool_sset_info hdr;
@@ -275,7 +218,7 @@ static inline long long vtcp_dev_stat(const char *dev, const char *name)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	strncpy(ifr.ifr_name, dev, IFNAMSIZ - 1);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
 	ifr.ifr_data = (void *)&sset;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) || !sset.hdr.sset_mask)
 		goto out;
@@ -305,5 +248,3 @@ out:
 	close(fd);
 	return v;
 }
-
-#endif /* _VTCP_SELFTEST_PKT_H */
