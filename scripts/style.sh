@@ -123,14 +123,18 @@ house_bites() { # kdir arch
 	int vtcp_house_bites(struct miscdevice *misc) { return misc_register(misc); }
 	EOF
 	probe=$VTCP_BUILD/style-debian-$DEB_KVER/house-probe/.probe.o.cmd
+	# Outputs taken whole, not piped into grep -q: a reader that stops
+	# early would fail the writer under pipefail.
+	local inc="" clo="" sym=""
 	if make -C "$kdir" ARCH="$arch" M="$copy" -j"$JOBS" modules \
-		> "$copy/build.log" 2>&1 &&
-	   VTCP_HOUSE_ROOT=$copy python3 "$VTCP_ROOT/scripts/house.py" includes |
-		grep -q 'engine/seq.h:.*<net/sock.h>' &&
-	   python3 "$VTCP_ROOT/scripts/house.py" closure "$copy" "$probe" |
-		grep -q 'compiled with .*include/net/sock.h' &&
-	   python3 "$VTCP_ROOT/scripts/house.py" symbols "$copy" |
-		grep -q 'engine/rtt.c: calls misc_register'; then
+		> "$copy/build.log" 2>&1; then
+		inc=$(VTCP_HOUSE_ROOT=$copy python3 "$VTCP_ROOT/scripts/house.py" includes)
+		clo=$(python3 "$VTCP_ROOT/scripts/house.py" closure "$copy" "$probe")
+		sym=$(python3 "$VTCP_ROOT/scripts/house.py" symbols "$copy")
+	fi
+	if grep -q 'engine/seq.h:.*<net/sock.h>' <<< "$inc" &&
+	   grep -q 'compiled with .*include/net/sock.h' <<< "$clo" &&
+	   grep -q 'engine/rtt.c: calls misc_register' <<< "$sym"; then
 		echo "house: a forbidden include and a forbidden call are each caught"
 	else
 		echo "house: the engine's rule did not catch a forbidden include or call (see $copy)"

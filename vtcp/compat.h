@@ -30,8 +30,10 @@
 #ifndef VTCP_HAVE_HRTIMER_SETUP
 #define hrtimer_setup(timer, fn, clock_id, mode)		\
 	do {							\
-		hrtimer_init(timer, clock_id, mode);		\
-		(timer)->function = (fn);			\
+		struct hrtimer *__timer = (timer);		\
+								\
+		hrtimer_init(__timer, clock_id, mode);		\
+		__timer->function = (fn);			\
 	} while (0)
 #endif
 
