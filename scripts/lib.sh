@@ -12,6 +12,15 @@ KSRC=$VTCP_CACHE/linux-source-6.12
 DEB_KVER=$(ls -1 /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$' | sort -V | tail -n 1)
 JOBS=${JOBS:-$(nproc)}
 
+# VTCP_GUEST_LOCK=<file>: guests of several checkouts on one machine take
+# turns, so timing-sensitive tests do not share the CPUs with another guest.
+vtcp_guest_lock() {
+	[ -n "${VTCP_GUEST_LOCK:-}" ] || return 0
+	exec 8> "$VTCP_GUEST_LOCK"
+	vtcp_log "waiting for $VTCP_GUEST_LOCK"
+	flock 8
+}
+
 vtcp_log() { printf '[vtcp] %s\n' "$*" >&2; }
 vtcp_die() { printf '[vtcp] error: %s\n' "$*" >&2; exit 1; }
 

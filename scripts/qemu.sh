@@ -85,6 +85,7 @@ chmod +x "$root/init"
 
 mkdir -p "$(dirname "$log")"
 timeout=${VTCP_GUEST_TIMEOUT:-1800}
+vtcp_guest_lock
 vtcp_log "booting QEMU ($target, $kver, $smp CPU) for $job (console in $log)"
 set +e
 timeout --foreground -k 10 "$timeout" \

@@ -26,6 +26,7 @@ case "$VTCP_ROOT $VTCP_BUILD $VTCP_CACHE $moddir" in
 *[[:space:]]*[[:space:]]*[[:space:]]*[[:space:]]*)
 	vtcp_die "the UML guest cannot reach a checkout, build folder or cache whose path has a space: $VTCP_ROOT, $VTCP_BUILD, $VTCP_CACHE" ;;
 esac
+vtcp_guest_lock
 vtcp_log "booting $flavor UML guest for $(basename "$job") (console in $log)"
 # UML keeps its memory in a file under TMPDIR; give every guest its own.
 umltmp=$(mktemp -d)
