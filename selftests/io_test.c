@@ -9,6 +9,7 @@
 #include <sys/uio.h>
 #include "kselftest_harness.h"
 #include "vtcp_util.h"
+#include "vtcp_pkt.h"
 
 FIXTURE(io) {
 	struct vtcp_pair p;
@@ -120,6 +121,115 @@ TEST_F(io, splice_from_a_connection_into_a_pipe)
 		got += n;
 	}
 	EXPECT_EQ(-1, vtcp_check(buf, len, 12, 0));
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* Reads @len bytes of stream @seed from @fd and checks them. */
+struct vtcp_checker {
+	int fd;
+	unsigned int seed;
+	size_t len;
+	long bad;		/* first wrong offset, -1 if none, -2 short */
+	pthread_t thread;
+};
+
+static void *vtcp_checker_run(void *arg)
+{
+	static unsigned char buf[1 << 16];
+	struct vtcp_checker *c = arg;
+	size_t off = 0;
+
+	c->bad = -1;
+	while (off < c->len) {
+		ssize_t n = read(c->fd, buf, sizeof(buf));
+		long at;
+
+		if (n <= 0) {
+			c->bad = -2;
+			break;
+		}
+		at = vtcp_check(buf, n, c->seed, off);
+		if (at >= 0 && c->bad == -1)
+			c->bad = off + at;
+		off += n;
+	}
+	return NULL;
+}
+
+/*
+ * The relay a network helper runs, vtcp -> pipe -> host socket, moves
+ * every byte in order, and the pipe gets the received pages by reference:
+ * almost every pipe buffer lends a page of the skbs the host sent.
+ */
+TEST_F(io, splice_64mib_through_a_pipe_to_a_socket_lends_the_pages)
+{
+	long long lent = vtcp_dev_stat("vtcp0", "splice_pages_lent");
+	long long copied = vtcp_dev_stat("vtcp0", "splice_pages_copied");
+	struct vtcp_writer w = { .fd = self->p.hfd, .seed = 15,
+				 .len = 64 << 20 };
+	struct vtcp_checker c = { .seed = 15, .len = 64 << 20 };
+	int lfd, out, pipefd[2];
+	size_t moved = 0;
+
+	ASSERT_LE(0, lent);
+	ASSERT_EQ(0, vtcp_sh("ip link set lo up"));
+	lfd = vtcp_host_listen("127.0.0.1", 10001);
+	ASSERT_LE(0, lfd);
+	out = vtcp_host_connect("127.0.0.1", 10001);
+	ASSERT_LE(0, out);
+	c.fd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, c.fd);
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, pthread_create(&c.thread, NULL, vtcp_checker_run, &c));
+	ASSERT_EQ(0, vtcp_writer_start(&w));
+	while (moved < w.len) {
+		ssize_t n = splice(self->p.vfd, NULL, pipefd[1], NULL,
+				   w.len - moved, SPLICE_F_MOVE);
+
+		ASSERT_LT(0, n) TH_LOG("splice in: %m");
+		while (n) {
+			ssize_t m = splice(pipefd[0], NULL, out, NULL, n,
+					   SPLICE_F_MOVE);
+
+			ASSERT_LT(0, m) TH_LOG("splice out: %m");
+			n -= m;
+			moved += m;
+		}
+	}
+	EXPECT_EQ(0, vtcp_writer_join(&w));
+	ASSERT_EQ(0, pthread_join(c.thread, NULL));
+	EXPECT_EQ(-1, c.bad);
+	lent = vtcp_dev_stat("vtcp0", "splice_pages_lent") - lent;
+	copied = vtcp_dev_stat("vtcp0", "splice_pages_copied") - copied;
+	TH_LOG("pipe buffers: %lld lent, %lld copied", lent, copied);
+	EXPECT_LT(copied * 10, lent);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(out);
+	close(c.fd);
+	close(lfd);
+}
+
+/*
+ * splice() out of a connection answers as read() does: EAGAIN with
+ * nothing queued and SPLICE_F_NONBLOCK, 0 at the end of the stream, and
+ * ENOTCONN on a handle that is no connection.
+ */
+TEST_F(io, splice_from_a_connection_answers_as_read_does)
+{
+	int pipefd[2], fd = open(VTCP_DEV_PATH, O_RDWR);
+
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, splice(fd, NULL, pipefd[1], NULL, 100, 0));
+	EXPECT_EQ(ENOTCONN, errno);
+	close(fd);
+	EXPECT_EQ(-1, splice(self->p.vfd, NULL, pipefd[1], NULL, 100,
+			     SPLICE_F_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, vtcp_shut_wr(self->p.hfd));
+	EXPECT_EQ(0, splice(self->p.vfd, NULL, pipefd[1], NULL, 100, 0));
 	close(pipefd[0]);
 	close(pipefd[1]);
 }

@@ -47,11 +47,4 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 }
 #endif
 
-/* splice() from a read_iter file: the helper was renamed. */
-#ifdef VTCP_HAVE_COPY_SPLICE_READ
-#define vtcp_compat_splice_read	copy_splice_read
-#else
-#define vtcp_compat_splice_read	generic_file_splice_read
-#endif
-
 #endif /* _VTCP_COMPAT_H */

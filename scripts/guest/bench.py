@@ -38,7 +38,7 @@ PROBE = os.path.join(BIN, "vtcp-bench-probe")
 RUNS = int(os.environ.get("VTCP_BENCH_RUNS", "5"))
 MEASURE_MS = int(os.environ.get("VTCP_BENCH_MS", "1000"))
 WARM_MS = int(os.environ.get("VTCP_BENCH_WARM_MS", "250"))
-ONLY = os.environ.get("VTCP_BENCH_ONLY", "mem,bulk,rr,crr").split(",")
+ONLY = os.environ.get("VTCP_BENCH_ONLY", "mem,bulk,relay,rr,crr").split(",")
 MEM_K = [int(k) for k in os.environ.get("VTCP_BENCH_K", "10000,100000").split(",")]
 MTUS = [int(m) for m in os.environ.get("VTCP_BENCH_MTUS", "1500,65520").split(",")]
 STREAMS = [int(s) for s in os.environ.get("VTCP_BENCH_STREAMS", "1,4").split(",")]
@@ -454,6 +454,45 @@ def summarize_bulk(case):
         }
 
 
+def relay_phase(out):
+    """A network helper's relay, vtcp -> host socket: read/write or splice.
+
+    The host sends into vtcp0; the /dev/vtcp server passes every byte on
+    to a host TCP connection over lo (whose far end drops it), by read()
+    and write() or by splice() through a pipe. Same client, same path;
+    only the relay differs, run by run in turns.
+    """
+    out["relay"] = []
+    path = Path("V", skind="vtcp", dest=VTCP4)
+    for mtu in MTUS:
+        set_mtu(mtu)
+        case = {"mtu": mtu, "modes": {"relay": [], "splice": []}}
+        extra = ["-n", "1", "-w", str(WARM_MS), "-t", str(MEASURE_MS),
+                 "-B", str(BUFSIZE)]
+        for run in range(RUNS):
+            for mode in case["modes"]:
+                case["modes"][mode].append(one_run(path, mode, "send", extra, "recv"))
+        case["summary"] = {}
+        for mode, runs in case["modes"].items():
+            case["summary"][mode] = {
+                "gbps": stats([r.get("gbps") for r in runs]),
+                "cpu_s_per_gib": stats([r["cpu"]["busy_s"] / (r["bytes"] / 2 ** 30)
+                                        if r.get("bytes") and "cpu" in r else None
+                                        for r in runs]),
+                "pages_lent": med(stats([r["dev"].get("splice_pages_lent")
+                                         for r in runs])),
+                "pages_copied": med(stats([r["dev"].get("splice_pages_copied")
+                                           for r in runs])),
+                "errors": [r["error"] for r in runs if "error" in r],
+            }
+        sm = case["summary"]
+        case["splice/relay_cpu"] = ratio(med(sm["splice"]["cpu_s_per_gib"]),
+                                         med(sm["relay"]["cpu_s_per_gib"]))
+        out["relay"].append(case)
+        log(f"relay mtu {mtu}: read/write {fmt(med(sm['relay']['cpu_s_per_gib']))} "
+            f"s/GiB, splice {fmt(med(sm['splice']['cpu_s_per_gib']))} s/GiB")
+
+
 def rr_paths(terms, crr):
     paths = [Path("L", rotate=("127.0.0.64", ROTATE) if crr else None),
              Path("V", skind="vtcp", dest=VTCP4,
@@ -744,6 +783,10 @@ def summary(out):
     t["crr V/L >= 0.8 (vtcp server)"] = ge(s["crr_V/L_vtcp_server"], 0.8)
     t["crr V/L >= 0.8 (vtcp client)"] = ge(s["crr_V/L_vtcp_client"], 0.8)
     t["throughput V/U >= 5"] = ge(s["bulk_V/U"], 5)
+    relay = [c["splice/relay_cpu"] for c in out.get("relay", [])]
+    s["relay_splice/rw_cpu"] = geomean(relay) if relay and all(relay) else None
+    t["splice relay CPU/GiB < read/write relay's"] = (
+        None if not relay or not all(relay) else all(r < 1 for r in relay))
     t["idle connection <= 2048 B"] = le(s["mem/conn"], 2048)
     t["TIME-WAIT entry <= 256 B"] = le(max((v for v in s["mem_tw"].values() if v),
                                            default=None), 256)
@@ -809,6 +852,21 @@ def table(out):
                 f"{fmt(med(sm.get(p, {}).get(k)), 0):>12}"
                 for k in ("ctxt_per_gib", "pkts_per_gib") for p in ("L", "V")))
         lines.append("")
+    if out.get("relay"):
+        lines.append("relay vtcp -> host socket over lo, 1 stream, host sends "
+                     "(CPU seconds per GiB relayed, whole guest)")
+        lines.append(f"{'MTU':<8}{'read/write s/GiB':>24}{'splice s/GiB':>24}"
+                     f"{'splice/rw':>11}{'rw Gbit/s':>22}{'splice Gbit/s':>22}"
+                     f"{'pages lent/copied':>20}")
+        for case in out["relay"]:
+            sm = case["summary"]
+            lent = f"{fmt(sm['splice']['pages_lent'], 0)}/{fmt(sm['splice']['pages_copied'], 0)}"
+            lines.append(f"{case['mtu']:<8}{fmt_s(sm['relay']['cpu_s_per_gib']):>24}"
+                         f"{fmt_s(sm['splice']['cpu_s_per_gib']):>24}"
+                         f"{fmt(case['splice/relay_cpu']):>11}"
+                         f"{fmt_s(sm['relay']['gbps']):>22}{fmt_s(sm['splice']['gbps']):>22}"
+                         f"{lent:>20}")
+        lines.append("")
     for kind, key, unit in (("rr", "tps", "transactions/s"), ("crr", "cps", "connections/s")):
         r = out.get(kind)
         if not r:
@@ -854,6 +912,7 @@ def table(out):
             "crr V/L >= 0.8 (vtcp server)": s["crr_V/L_vtcp_server"],
             "crr V/L >= 0.8 (vtcp client)": s["crr_V/L_vtcp_client"],
             "throughput V/U >= 5": s["bulk_V/U"],
+            "splice relay CPU/GiB < read/write relay's": s["relay_splice/rw_cpu"],
             "idle connection <= 2048 B": s["mem/conn"],
             "TIME-WAIT entry <= 256 B": max((v for v in s["mem_tw"].values() if v),
                                             default=None)}
@@ -891,10 +950,10 @@ def main():
     }
     out = {"meta": meta, "terminators": {}}
     t0 = time.time()
-    phases = {"mem": mem_phase, "bulk": bulk_phase,
+    phases = {"mem": mem_phase, "bulk": bulk_phase, "relay": relay_phase,
               "rr": lambda o: rr_phase(o, "rr"), "crr": lambda o: rr_phase(o, "crr")}
     # Memory first: no TIME-WAIT from other runs may expire during it.
-    for name in ("mem", "bulk", "rr", "crr"):
+    for name in ("mem", "bulk", "relay", "rr", "crr"):
         if name in ONLY:
             t = time.time()
             log(f"phase {name}")

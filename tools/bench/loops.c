@@ -2,13 +2,17 @@
 /*
  * The measuring loops of vtcp's load generators; see loops.h.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <netinet/in.h>
 
 #include "loops.h"
 
 struct bench_stream {
 	int fd;
+	int sink;		/* relays: the host socket written to */
+	int pipe[2];		/* splice relay: the pipe in between */
 	char *buf;
 	size_t bufsize;
 	int *stop;		/* set by the main thread, read atomically */
@@ -26,6 +30,67 @@ static void *bench_reader(void *arg)
 		ssize_t n = read(s->fd, s->buf, s->bufsize);
 
 		if (n <= 0) {
+			s->err = n ? errno : 0;
+			break;
+		}
+		__atomic_add_fetch(&s->bytes, n, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static int bench_write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Relay by copying: read() into the buffer, write() it to the sink. */
+static void *bench_relay_rw(void *arg)
+{
+	struct bench_stream *s = arg;
+
+	while (!__atomic_load_n(s->stop, __ATOMIC_RELAXED)) {
+		ssize_t n = read(s->fd, s->buf, s->bufsize);
+
+		if (n <= 0 || bench_write_all(s->sink, s->buf, n)) {
+			s->err = n ? errno : 0;
+			break;
+		}
+		__atomic_add_fetch(&s->bytes, n, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* Relay by splice(): connection -> pipe -> sink, no copy in userspace. */
+static void *bench_relay_splice(void *arg)
+{
+	unsigned int fl = SPLICE_F_MOVE | SPLICE_F_MORE;
+	struct bench_stream *s = arg;
+
+	while (!__atomic_load_n(s->stop, __ATOMIC_RELAXED)) {
+		ssize_t n = splice(s->fd, NULL, s->pipe[1], NULL, s->bufsize, fl);
+		ssize_t left = n;
+
+		while (left > 0) {
+			ssize_t m = splice(s->pipe[0], NULL, s->sink, NULL,
+					   left, fl);
+
+			if (m <= 0)
+				break;
+			left -= m;
+		}
+		if (n <= 0 || left) {
 			s->err = n ? errno : 0;
 			break;
 		}
@@ -73,7 +138,8 @@ static uint64_t bench_calls(const struct bench_stream *s, int n)
 	return sum;
 }
 
-static struct bench_stream *bench_streams_start(const int *fds, int n,
+static struct bench_stream *bench_streams_start(const int *fds,
+						const int *sinks, int n,
 						const struct bench_opts *o,
 						int *stop,
 						void *(*fn)(void *),
@@ -86,6 +152,13 @@ static struct bench_stream *bench_streams_start(const int *fds, int n,
 		bench_die("out of memory");
 	for (i = 0; i < n; i++) {
 		s[i].fd = fds[i];
+		s[i].sink = sinks ? sinks[i] : -1;
+		s[i].pipe[0] = s[i].pipe[1] = -1;
+		if (o->relay == BENCH_RELAY_SPLICE) {
+			if (pipe(s[i].pipe))
+				bench_die("pipe: %s", strerror(errno));
+			fcntl(s[i].pipe[1], F_SETPIPE_SZ, (int)o->bufsize);
+		}
 		s[i].bufsize = o->bufsize;
 		s[i].buf = malloc(o->bufsize);
 		s[i].stop = stop;
@@ -107,8 +180,12 @@ static void bench_shutdown(int fd)
 		ioctl(fd, VTCP_IOC_SHUTDOWN, &how);
 }
 
-int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
+static int bench_recv_loop(const int *fds, const int *sinks, int n,
+			   const struct bench_opts *o)
 {
+	void *(*fn)(void *) = o->relay == BENCH_RELAY_RW ? bench_relay_rw :
+			      o->relay == BENCH_RELAY_SPLICE ?
+			      bench_relay_splice : bench_reader;
 	pthread_t *tids = calloc(n, sizeof(*tids));
 	int stop = 0;
 	struct bench_cpu c0, c1;
@@ -116,7 +193,7 @@ int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 	uint64_t t, t0, t1, b0, b1, r0, r1, deadline;
 	int i;
 
-	s = bench_streams_start(fds, n, o, &stop, bench_reader, tids);
+	s = bench_streams_start(fds, sinks, n, o, &stop, fn, tids);
 	deadline = bench_now_ns() + 60ULL * 1000000000ULL;
 	while (!bench_total(s, n)) {
 		if (bench_now_ns() > deadline)
@@ -155,11 +232,72 @@ int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
 	for (i = 0; i < n; i++) {
 		pthread_join(tids[i], NULL);
 		close(fds[i]);
+		if (s[i].pipe[0] >= 0) {
+			close(s[i].pipe[0]);
+			close(s[i].pipe[1]);
+		}
 		free(s[i].buf);
 	}
 	free(s);
 	free(tids);
 	return 0;
+}
+
+int bench_recv_run(const int *fds, int n, const struct bench_opts *o)
+{
+	return bench_recv_loop(fds, NULL, n, o);
+}
+
+/* The far end of a relay's sink: read and drop until EOF. */
+static void *bench_drain(void *arg)
+{
+	static char buf[1 << 17];
+	int fd = (intptr_t)arg;
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+	return NULL;
+}
+
+/* A host TCP connection over lo: returns the end to write to. */
+static int bench_sink_open(pthread_t *drain)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), fd, peer;
+
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&a, &len))
+		bench_die("sink listener: %s", strerror(errno));
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		bench_die("sink connect: %s", strerror(errno));
+	peer = accept(lfd, NULL, NULL);
+	if (peer < 0)
+		bench_die("sink accept: %s", strerror(errno));
+	close(lfd);
+	if (pthread_create(drain, NULL, bench_drain, (void *)(intptr_t)peer))
+		bench_die("pthread_create failed");
+	return fd;
+}
+
+int bench_relay_run(const int *fds, int n, const struct bench_opts *o)
+{
+	pthread_t drains[64];
+	int sinks[64] = { 0 }, i, ret;
+
+	if (n > 64)
+		bench_die("at most 64 relayed streams");
+	for (i = 0; i < n; i++)
+		sinks[i] = bench_sink_open(&drains[i]);
+	ret = bench_recv_loop(fds, sinks, n, o);
+	for (i = 0; i < n; i++) {
+		close(sinks[i]);
+		pthread_join(drains[i], NULL);
+	}
+	return ret;
 }
 
 int bench_send_run(const int *fds, int n, const struct bench_opts *o)
@@ -171,7 +309,7 @@ int bench_send_run(const int *fds, int n, const struct bench_opts *o)
 	int i;
 
 	signal(SIGPIPE, SIG_IGN);
-	s = bench_streams_start(fds, n, o, &stop, bench_writer, tids);
+	s = bench_streams_start(fds, NULL, n, o, &stop, bench_writer, tids);
 	for (i = 0; i < n; i++)
 		pthread_join(tids[i], NULL);
 	t1 = bench_now_ns();

@@ -16,7 +16,15 @@ struct bench_opts {
 	unsigned int dur_ms;		/* measured */
 	size_t bufsize;			/* bytes per read() and write() */
 	int info;			/* print VTCP_IOC_INFO of vtcp fds */
+	int relay;			/* enum bench_relay, for bench_recv_run() */
 };
+
+/*
+ * What a receiver does with the bytes: drop them, or relay them to a host
+ * socket as a network helper does, by read() and write() or by splice()
+ * through a pipe.
+ */
+enum bench_relay { BENCH_RELAY_NONE, BENCH_RELAY_RW, BENCH_RELAY_SPLICE };
 
 /* The command line both ends take: -k -d -p -m -n -w -t -B -i. */
 struct bench_args {
@@ -80,6 +88,12 @@ static inline int bench_args_ok(const struct bench_args *a, int max)
  * one JSON line, then closes the fds (unread data resets the senders).
  */
 int bench_recv_run(const int *fds, int n, const struct bench_opts *o);
+
+/*
+ * As bench_recv_run(), relaying what fds[i] receives to a host TCP
+ * connection over lo whose far end a thread reads and drops.
+ */
+int bench_relay_run(const int *fds, int n, const struct bench_opts *o);
 
 /* Bulk sender: write all @n fds until the receiver resets them. */
 int bench_send_run(const int *fds, int n, const struct bench_opts *o);

@@ -4,11 +4,14 @@
  * or a /dev/vtcp listener.
  *
  *   vtcp-bench-server -k host|vtcp [-d DEV] [-b ADDR] -p PORT
- *                     -m recv|send|rr|crr [-n STREAMS] [-w MS] [-t MS]
+ *                     -m recv|relay|splice|send|rr|crr [-n STREAMS]
+ *                     [-w MS] [-t MS]
  *                     [-B BYTES] [-i]
  *
  * recv/send: accept STREAMS connections, then receive (and measure) or
- * send the bulk stream. rr: echo one byte per request on one connection.
+ * send the bulk stream. relay/splice: receive and measure as recv, passing
+ * the bytes on to a host socket over lo by read()/write() or by splice()
+ * through a pipe, as a network helper does. rr: echo one byte per request on one connection.
  * crr: for each connection, read the request byte, answer it, read to EOF
  * and close; a request of 'q' ends the server. It prints "ready" once it
  * listens, and the receiver's or driver's result as one JSON line.
@@ -21,7 +24,7 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: vtcp-bench-server -k host|vtcp [-d DEV] [-b ADDR] -p PORT\n"
-		"       -m recv|send|rr|crr [-n STREAMS] [-w MS] [-t MS] [-B BYTES] [-i]\n");
+		"       -m recv|relay|splice|send|rr|crr [-n STREAMS] [-w MS] [-t MS] [-B BYTES] [-i]\n");
 	exit(2);
 }
 
@@ -82,6 +85,11 @@ int main(int argc, char **argv)
 	close(lfd);
 	if (!strcmp(a.mode, "recv"))
 		return bench_recv_run(fds, streams, &a.o);
+	if (!strcmp(a.mode, "relay") || !strcmp(a.mode, "splice")) {
+		a.o.relay = !strcmp(a.mode, "relay") ? BENCH_RELAY_RW :
+						       BENCH_RELAY_SPLICE;
+		return bench_relay_run(fds, streams, &a.o);
+	}
 	if (!strcmp(a.mode, "send"))
 		return bench_send_run(fds, streams, &a.o);
 	if (!strcmp(a.mode, "rr"))

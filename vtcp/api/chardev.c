@@ -21,17 +21,18 @@
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/seq_file.h>
+#include <linux/splice.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <uapi/linux/vtcp.h>
 
 #include "api/chardev.h"
-#include "compat.h"
 #include "net/conn.h"
 #include "api/handle.h"
 #include "api/info.h"
 #include "net/listen.h"
 #include "api/sockopt.h"
+#include "api/splice.h"
 #include "api/stream.h"
 
 /* The first version of each structure: callers may not pass less. */
@@ -84,6 +85,19 @@ static ssize_t vtcp_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -ENOTCONN;
 	return vtcp_stream_write(conn, from,
 				 vtcp_file_nonblock(file, iocb->ki_flags));
+}
+
+static ssize_t vtcp_file_splice_read(struct file *file, loff_t *ppos,
+				     struct pipe_inode_info *pipe, size_t len,
+				     unsigned int flags)
+{
+	struct vtcp_conn *conn = vtcp_file_conn(file);
+
+	if (!conn)
+		return -ENOTCONN;
+	return vtcp_splice_read(conn, pipe, len,
+				(file->f_flags & O_NONBLOCK) ||
+				(flags & SPLICE_F_NONBLOCK));
 }
 
 static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
@@ -373,7 +387,7 @@ static const struct file_operations vtcp_chardev_fops = {
 	.poll		= vtcp_file_poll,
 	.unlocked_ioctl	= vtcp_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.splice_read	= vtcp_compat_splice_read,
+	.splice_read	= vtcp_file_splice_read,
 	.splice_write	= iter_file_splice_write,
 	.show_fdinfo	= vtcp_file_show_fdinfo,
 };
@@ -386,7 +400,7 @@ static const struct file_operations vtcp_conn_fops = {
 	.poll		= vtcp_file_poll,
 	.unlocked_ioctl	= vtcp_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.splice_read	= vtcp_compat_splice_read,
+	.splice_read	= vtcp_file_splice_read,
 	.splice_write	= iter_file_splice_write,
 	.show_fdinfo	= vtcp_file_show_fdinfo,
 };

@@ -50,16 +50,17 @@ static bool vtcp_stream_read_waits(const struct vtcp_conn *conn)
 		  VTCP_SNAP_RD_SHUT | VTCP_SNAP_CLOSED));
 }
 
-ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
-			 bool nonblock)
+/*
+ * Wait for something to read and detach the ready queue into @r. Returns 1
+ * with conn->ulock held (end with vtcp_stream_read_end()), 0 at the end of
+ * the stream, or an error, both without it.
+ */
+int vtcp_stream_read_begin(struct vtcp_conn *conn, struct vtcp_rcvq_reader *r,
+			   bool nonblock)
 {
-	u32 len = min_t(size_t, iov_iter_count(to), INT_MAX);
 	struct vtcp_tcb *tcb = &conn->tcb;
-	struct vtcp_rcvq_reader r;
-	ssize_t ret;
+	int ret;
 
-	if (!len)
-		return 0;
 	for (;;) {
 		if (mutex_lock_interruptible(&conn->ulock))
 			return -ERESTARTSYS;
@@ -80,18 +81,40 @@ ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 					     !vtcp_stream_read_waits(conn)))
 			return -ERESTARTSYS;
 	}
-	vtcp_rcvq_detach(&tcb->rcvq, &r);
+	vtcp_rcvq_detach(&tcb->rcvq, r);
 	vtcp_conn_unlock(conn);
+	return 1;
+}
 
-	ret = vtcp_rcvq_copy(&r, to, len, false);
+/* Give back what @r did not consume and open the window for the rest. */
+void vtcp_stream_read_end(struct vtcp_conn *conn, struct vtcp_rcvq_reader *r)
+{
+	struct vtcp_tcb *tcb = &conn->tcb;
 
+	lockdep_assert_held(&conn->ulock);
 	vtcp_conn_lock(conn);
-	vtcp_rcvq_attach(&tcb->rcvq, &r);
+	vtcp_rcvq_attach(&tcb->rcvq, r);
 	if (!conn->dead)
 		vtcp_recv_consumed(tcb, vtcp_now());
 	vtcp_conn_unlock(conn);
 	mutex_unlock(&conn->ulock);
-	return ret ?: r.copied;
+}
+
+ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
+			 bool nonblock)
+{
+	u32 len = min_t(size_t, iov_iter_count(to), INT_MAX);
+	struct vtcp_rcvq_reader r;
+	int ret;
+
+	if (!len)
+		return 0;
+	ret = vtcp_stream_read_begin(conn, &r, nonblock);
+	if (ret <= 0)
+		return ret;
+	ret = vtcp_rcvq_copy(&r, to, len, false);
+	vtcp_stream_read_end(conn, &r);
+	return ret ? ret : (ssize_t)r.copied;
 }
 
 /*

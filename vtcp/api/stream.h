@@ -6,9 +6,13 @@
 #include <linux/uio.h>
 
 struct vtcp_conn;
+struct vtcp_rcvq_reader;
 
 ssize_t vtcp_stream_read(struct vtcp_conn *conn, struct iov_iter *to,
 			 bool nonblock);
+int vtcp_stream_read_begin(struct vtcp_conn *conn, struct vtcp_rcvq_reader *r,
+			   bool nonblock);
+void vtcp_stream_read_end(struct vtcp_conn *conn, struct vtcp_rcvq_reader *r);
 ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 			  bool nonblock);
 __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,

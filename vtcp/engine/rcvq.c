@@ -420,6 +420,23 @@ void vtcp_rcvq_detach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_rcvq_detach);
 
+/* Take @n bytes, which the caller has copied or lent, off the front of @skb. */
+void vtcp_rcvq_consume(struct vtcp_rcvq_reader *r, struct sk_buff *skb, u32 n)
+{
+	struct vtcp_skb_cb *cb = VTCP_SKB_CB(skb);
+
+	r->consumed += n;
+	cb->off += n;
+	cb->seq += n;
+	cb->len -= n;
+	if (!cb->len) {
+		__skb_unlink(skb, &r->skbs);
+		r->freed_mem += skb->truesize;
+		consume_skb(skb);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_rcvq_consume);
+
 /*
  * Copy up to @len bytes to @to, consuming them unless @peek. Returns 0, or
  * -EFAULT if nothing could be copied.
@@ -438,17 +455,8 @@ int vtcp_rcvq_copy(struct vtcp_rcvq_reader *r, struct iov_iter *to, u32 len,
 		if (skb_copy_datagram_iter(skb, cb->off, to, n))
 			return r->copied ? 0 : -EFAULT;
 		r->copied += n;
-		if (peek)
-			continue;
-		r->consumed += n;
-		cb->off += n;
-		cb->seq += n;
-		cb->len -= n;
-		if (!cb->len) {
-			__skb_unlink(skb, &r->skbs);
-			r->freed_mem += skb->truesize;
-			consume_skb(skb);
-		}
+		if (!peek)
+			vtcp_rcvq_consume(r, skb, n);
 	}
 	return 0;
 }

@@ -65,6 +65,7 @@ struct vtcp_rcvq_reader {
 };
 
 void vtcp_rcvq_detach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r);
+void vtcp_rcvq_consume(struct vtcp_rcvq_reader *r, struct sk_buff *skb, u32 n);
 int vtcp_rcvq_copy(struct vtcp_rcvq_reader *r, struct iov_iter *to, u32 len,
 		   bool peek);
 void vtcp_rcvq_attach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r);

@@ -109,5 +109,7 @@ VTCP_COUNTER(COOKIES_SENT,	"syncookies_sent")
 VTCP_COUNTER(COOKIES_VALID,	"syncookies_valid")
 VTCP_COUNTER(WSCALE_CLAMPED,	"wscale_clamped")
 VTCP_COUNTER(TX_DROPPED,	"tx_dropped")
+VTCP_COUNTER(SPLICE_LENT,	"splice_pages_lent")
+VTCP_COUNTER(SPLICE_COPIED,	"splice_pages_copied")
 
 #endif /* VTCP_COUNTER */
