@@ -5,9 +5,9 @@
  * Every SACK block the peer sends marks the records it covers SACKED,
  * splitting records at the block's edges rounded to whole segments, and
  * no further than a cap (vtcp_sack_records_max()), so that the scoreboard
- * says which bytes the peer holds at a cost the peer cannot inflate: vtcp_in_flight() (RFC 6675's pipe)
- * and the transmit loop (NextSeg) read it, and a SACKed retransmission is
- * no longer in flight. A first block that lies below the cumulative ACK or
+ * says which bytes the peer holds, at a cost the peer cannot inflate:
+ * vtcp_in_flight() (RFC 6675's pipe) and the transmit loop (NextSeg) read
+ * it, and a SACKed retransmission is no longer in flight. A first block that lies below the cumulative ACK or
  * inside the second block is a D-SACK (RFC 2883 4): it reports a duplicate,
  * which RACK's reordering window and the undo of a needless reduction
  * feed on, and marks nothing.
