@@ -7,10 +7,10 @@
  * no further than a cap (vtcp_sack_records_max()), so that the scoreboard
  * says which bytes the peer holds, at a cost the peer cannot inflate:
  * vtcp_in_flight() (RFC 6675's pipe) and the transmit loop (NextSeg) read
- * it, and a SACKed retransmission is no longer in flight. A first block that lies below the cumulative ACK or
- * inside the second block is a D-SACK (RFC 2883 4): it reports a duplicate,
- * which RACK's reordering window and the undo of a needless reduction
- * feed on, and marks nothing.
+ * it, and a SACKed retransmission is no longer in flight. A first block
+ * that lies below the cumulative ACK or inside the second block is a
+ * D-SACK (RFC 2883 4): it reports a duplicate, which RACK's reordering
+ * window and the undo of a needless reduction feed on, and marks nothing.
  *
  * Which holes are lost is RACK's call (rack.c); with RACK off,
  * vtcp_sack_mark_lost() applies RFC 6675's IsLost().
