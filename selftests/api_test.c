@@ -221,7 +221,7 @@ TEST_F(api, structure_smaller_than_its_first_version_is_einval)
 		{ VTCP_IOC_ACCEPT, sizeof(struct vtcp_accept), self->pair.lfd },
 		{ VTCP_IOC_SETOPT, sizeof(struct vtcp_opt), self->pair.vfd },
 		{ VTCP_IOC_GETOPT, sizeof(struct vtcp_opt), self->pair.vfd },
-		{ VTCP_IOC_INFO, sizeof(struct vtcp_info), self->pair.vfd },
+		{ VTCP_IOC_INFO, VTCP_INFO_SIZE_VER0, self->pair.vfd },
 	};
 	char buf[512] = {};
 	unsigned int i;
@@ -322,6 +322,22 @@ TEST_F(api, larger_info_structure_gets_a_zeroed_tail)
 	EXPECT_EQ(VTCP_ESTABLISHED, big.info.state);
 	for (i = 0; i < sizeof(big.tail); i++)
 		EXPECT_EQ(0, big.tail[i]) TH_LOG("tail byte %u", i);
+}
+
+/* A caller built against the first struct vtcp_info gets just that much. */
+TEST_F(api, first_version_info_structure_is_filled_and_no_more)
+{
+	unsigned char buf[sizeof(struct vtcp_info) + 8];
+	struct vtcp_info *info = (struct vtcp_info *)buf;
+	unsigned int i;
+
+	memset(buf, 0xa5, sizeof(buf));
+	EXPECT_EQ(0, vtcp_ioctl_err(self->pair.vfd,
+				    VTCP_IOC_RESIZE(VTCP_IOC_INFO,
+						    VTCP_INFO_SIZE_VER0), buf));
+	EXPECT_EQ(VTCP_ESTABLISHED, info->state);
+	for (i = VTCP_INFO_SIZE_VER0; i < sizeof(buf); i++)
+		EXPECT_EQ(0xa5, buf[i]) TH_LOG("byte %u written", i);
 }
 
 TEST_F(api, bad_pointer_is_efault_for_every_structure)

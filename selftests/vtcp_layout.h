@@ -26,7 +26,7 @@ VTCP_SIZE(vtcp_listen, 40);
 VTCP_SIZE(vtcp_accept, 56);
 VTCP_SIZE(vtcp_connect, 56);
 VTCP_SIZE(vtcp_opt, 24);
-VTCP_SIZE(vtcp_info, 232);
+VTCP_SIZE(vtcp_info, 248);
 
 VTCP_FIELD(vtcp_endpoint, family, 0, 2);
 VTCP_FIELD(vtcp_endpoint, port, 2, 2);
@@ -97,6 +97,12 @@ VTCP_FIELD(vtcp_info, keepalive_probes, 164, 4);
 VTCP_FIELD(vtcp_info, congestion, 168, 16);
 VTCP_FIELD(vtcp_info, local, 184, 24);
 VTCP_FIELD(vtcp_info, remote, 208, 24);
+VTCP_FIELD(vtcp_info, snd_records, 232, 4);
+VTCP_FIELD(vtcp_info, snd_records_max, 236, 4);
+VTCP_FIELD(vtcp_info, records_walked_max, 240, 4);
+VTCP_FIELD(vtcp_info, sack_splits_refused, 244, 4);
+/* Callers built against the first version pass this much. */
+_Static_assert(VTCP_INFO_SIZE_VER0 == 232, "INFO's first version");
 
 /* The ioctl numbers carry those sizes: the same numbers for both ABIs. */
 _Static_assert(_IOC_SIZE(VTCP_IOC_LISTEN) == 40, "LISTEN");
@@ -106,7 +112,7 @@ _Static_assert(_IOC_SIZE(VTCP_IOC_SHUTDOWN) == 4, "SHUTDOWN");
 _Static_assert(_IOC_SIZE(VTCP_IOC_ABORT) == 0, "ABORT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_SETOPT) == 24, "SETOPT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_GETOPT) == 24, "GETOPT");
-_Static_assert(_IOC_SIZE(VTCP_IOC_INFO) == 232, "INFO");
+_Static_assert(_IOC_SIZE(VTCP_IOC_INFO) == 248, "INFO");
 _Static_assert(VTCP_IOC_LISTEN == 0x4028d701, "LISTEN number");
 _Static_assert(VTCP_IOC_ACCEPT == 0xc038d702, "ACCEPT number");
 _Static_assert(VTCP_IOC_CONNECT == 0x4038d703, "CONNECT number");
@@ -114,6 +120,6 @@ _Static_assert(VTCP_IOC_SHUTDOWN == 0x4004d704, "SHUTDOWN number");
 _Static_assert(VTCP_IOC_ABORT == 0x0000d705, "ABORT number");
 _Static_assert(VTCP_IOC_SETOPT == 0x4018d706, "SETOPT number");
 _Static_assert(VTCP_IOC_GETOPT == 0xc018d707, "GETOPT number");
-_Static_assert(VTCP_IOC_INFO == 0x80e8d708, "INFO number");
+_Static_assert(VTCP_IOC_INFO == 0x80f8d708, "INFO number");
 
 #endif /* _VTCP_SELFTEST_LAYOUT_H */

@@ -409,6 +409,9 @@ void vtcpctl_print_info(int fd, const char *what)
 		i.lost);
 	fprintf(stderr, " rto_expirations:%u fast_retrans:%u dsacks:%u ooo:%u",
 		i.rto_expirations, i.fast_retrans, i.dsacks, i.ooo_segs);
+	fprintf(stderr, " records:%u/%u walked:%u sack_refused:%u",
+		i.snd_records, i.snd_records_max, i.records_walked_max,
+		i.sack_splits_refused);
 	if (i.error)
 		fprintf(stderr, " error:%s", vtcpctl_errname(-i.error));
 	fputc('\n', stderr);

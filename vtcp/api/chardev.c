@@ -40,7 +40,7 @@
 #define VTCP_ACCEPT_SIZE_VER0	sizeof(struct vtcp_accept)
 #define VTCP_CONNECT_SIZE_VER0	sizeof(struct vtcp_connect)
 #define VTCP_OPT_SIZE_VER0	sizeof(struct vtcp_opt)
-#define VTCP_INFO_SIZE_VER0	sizeof(struct vtcp_info)
+/* VTCP_INFO_SIZE_VER0 is the UAPI's: struct vtcp_info has grown. */
 
 /* An ioctl number without its size: which command, of whatever version. */
 #define VTCP_IOC_BASE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))

@@ -76,6 +76,10 @@ void vtcp_info_conn(struct vtcp_conn *conn, struct vtcp_info *info)
 	info->challenge_acks = st->challenge_acks;
 	info->zero_window_probes = st->zero_window_probes;
 	info->keepalive_probes = st->keepalive_probes;
+	info->snd_records = tcb->sndq.nr_records;
+	info->snd_records_max = tcb->sndq.nr_records_max;
+	info->records_walked_max = tcb->sndq.walked_max;
+	info->sack_splits_refused = st->sack_splits_refused;
 	strscpy(info->congestion, tcb->cfg.cc->name, sizeof(info->congestion));
 	if (conn->vd)
 		info->ifindex = conn->vd->dev->ifindex;

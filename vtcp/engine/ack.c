@@ -38,6 +38,7 @@ static u32 vtcp_ack_clean(struct vtcp_tcb *tcb, u32 ack, u64 now,
 	u64 sent = 0;
 
 	list_for_each_entry_safe(seg, tmp, &tcb->sndq.segs, node) {
+		vtcp_sndq_walked(&tcb->sndq);
 		if (vtcp_seq_leq(seg->end, ack)) {
 			/* Karn: a resent segment gives no sample (below). */
 			if (seg->flags & VTCP_TXSEG_EVER_RETRANS)
@@ -154,6 +155,8 @@ enum vtcp_drop_reason vtcp_ack_input(struct vtcp_tcb *tcb,
 		.prior_sacked = tcb->sndq.sacked + vtcp_reno_sacked(tcb),
 	};
 
+	/* The records this ACK makes us walk, from here (sndq.walked_max). */
+	tcb->sndq.walked = 0;
 	if (!vtcp_ack_acceptable(tcb, seg)) {
 		vtcp_send_challenge_ack(tcb, now);
 		return VTCP_DROP_BAD_ACK;

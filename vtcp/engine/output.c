@@ -64,15 +64,27 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_select_window);
  * RFC 6691, RFC 9293 3.7.1 (MUST-16): an MSS counts no TCP options, so a
  * segment's data shrinks by the options it carries. Timestamps ride on
  * every segment, both ways: taken off once, when they are agreed on; SACK
- * blocks where they ride (vtcp_send_range()).
+ * blocks where they ride (vtcp_send_range()). A peer's MSS below the
+ * least vtcp deals in counts as that, as our own does (vtcp_syn_options()).
+ *
+ * RFC 791 3.1: IPv4's total length, headers included, is 16 bits. At an
+ * MTU near 65535 a full segment with every option would not fit, so the
+ * MSS leaves room for them all (IPv6's payload length counts no IP header,
+ * and its MSS is never that large).
  */
 void vtcp_mss_less_options(struct vtcp_tcb *tcb)
 {
-	if (!tcb->ts_ok)
-		return;
-	tcb->mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED, tcb->mss - VTCP_MSS_MIN);
-	tcb->rcv_mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED,
-			      tcb->rcv_mss - VTCP_MSS_MIN);
+	u16 fit = VTCP_IP_MAX_LEN - (tcb->ipv6 ? 0 : VTCP_IPV4_HLEN) -
+		  VTCP_TCP_HLEN - VTCP_MAX_OPTION_SPACE;
+
+	tcb->rcv_mss = max_t(u16, tcb->rcv_mss, VTCP_MSS_MIN);
+	if (tcb->ts_ok) {
+		tcb->mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED,
+				  tcb->mss - VTCP_MSS_MIN);
+		tcb->rcv_mss -= min_t(u16, VTCP_OPTLEN_TS_ALIGNED,
+				      tcb->rcv_mss - VTCP_MSS_MIN);
+	}
+	tcb->mss = min(tcb->mss, fit);
 }
 
 /* Fields every segment of a synchronized connection carries. */

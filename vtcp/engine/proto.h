@@ -53,6 +53,10 @@
 #define VTCP_MSS_CLAMP_MIN	88	/* VTCP_OPT_MAXSEG's bounds, Linux's */
 #define VTCP_MSS_CLAMP_MAX	65495	/* 65535 less IPv4 and TCP headers */
 
+/* Headers without options: IPv4's (RFC 791 3.1), TCP's (RFC 9293 3.1). */
+#define VTCP_IPV4_HLEN		20
+#define VTCP_TCP_HLEN		20
+
 /* The largest unscaled window, and the largest IPv4 packet. */
 #define VTCP_MAX_WINDOW		65535U
 #define VTCP_IP_MAX_LEN		65535U

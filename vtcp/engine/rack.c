@@ -158,6 +158,7 @@ void vtcp_rack_detect_loss(struct vtcp_tcb *tcb, u64 now)
 	u64 timeout = 0;
 
 	list_for_each_entry_safe(seg, tmp, &q->tsorted, tsorted) {
+		vtcp_sndq_walked(q);
 		if (!vtcp_rack_sent_after(tcb->rack_xmit_ns, tcb->rack_end_seq,
 					  seg->xmit_ns, seg->end))
 			break;
@@ -189,6 +190,7 @@ void vtcp_rack_mark_on_rto(struct vtcp_tcb *tcb, u64 now)
 	struct vtcp_txseg *seg;
 
 	vtcp_txseg_for_each(seg, q) {
+		vtcp_sndq_walked(q);
 		if (seg->flags & VTCP_TXSEG_SACKED)
 			continue;
 		if (seg->seq != tcb->snd_una && seg->xmit_ns + wait > now)

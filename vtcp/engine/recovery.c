@@ -397,6 +397,7 @@ void vtcp_enter_loss(struct vtcp_tcb *tcb, u64 now)
 		return;
 	}
 	vtcp_txseg_for_each(seg, &tcb->sndq) {
+		vtcp_sndq_walked(&tcb->sndq);
 		vtcp_txseg_unmark(&tcb->sndq, seg, VTCP_TXSEG_RETRANS);
 		if (!(seg->flags & VTCP_TXSEG_SACKED))
 			vtcp_txseg_mark(&tcb->sndq, seg, VTCP_TXSEG_LOST);

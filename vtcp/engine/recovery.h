@@ -29,6 +29,9 @@ static inline bool vtcp_rack_enabled(const struct vtcp_tcb *tcb)
 }
 
 /* sack.c */
+/* Records beyond twice the send buffer in full segments (sack.c). */
+#define VTCP_SACK_RECORDS_SLACK	32
+u32 vtcp_sack_records_max(const struct vtcp_tcb *tcb);
 void vtcp_sack_input(struct vtcp_tcb *tcb, const struct vtcp_opts *opt,
 		     u32 ack, struct vtcp_ack_sample *as, u64 now);
 void vtcp_sack_mark_lost(struct vtcp_tcb *tcb);

@@ -3,13 +3,14 @@
  * The sender's SACK scoreboard (RFC 2018, RFC 6675, RFC 2883).
  *
  * Every SACK block the peer sends marks the records it covers SACKED,
- * splitting records at the block's edges, so that the scoreboard says
- * exactly which bytes the peer holds: vtcp_in_flight() (RFC 6675's pipe)
- * and the transmit loop (NextSeg) read it, and a SACKed retransmission is
- * no longer in flight. A first block that lies below the cumulative ACK or
- * inside the second block is a D-SACK (RFC 2883 4): it reports a duplicate,
- * which RACK's reordering window and the undo of a needless reduction
- * feed on, and marks nothing.
+ * splitting records at the block's edges rounded to whole segments, and
+ * no further than a cap (vtcp_sack_records_max()), so that the scoreboard
+ * says which bytes the peer holds, at a cost the peer cannot inflate:
+ * vtcp_in_flight() (RFC 6675's pipe) and the transmit loop (NextSeg) read
+ * it, and a SACKed retransmission is no longer in flight. A first block
+ * that lies below the cumulative ACK or inside the second block is a
+ * D-SACK (RFC 2883 4): it reports a duplicate, which RACK's reordering
+ * window and the undo of a needless reduction feed on, and marks nothing.
  *
  * Which holes are lost is RACK's call (rack.c); with RACK off,
  * vtcp_sack_mark_lost() applies RFC 6675's IsLost().
@@ -23,36 +24,72 @@
 #include "engine/seq.h"
 #include "engine/sndq.h"
 
-/* Mark [start, end) SACKed; returns the bytes newly SACKed. */
+/*
+ * The records SACK blocks may cut the scoreboard into (CVE-2019-11478:
+ * each split allocates, in softirq, where no memcg is charged). Rounding
+ * keeps full segments whole, so twice what the send buffer holds in them
+ * is room to spare; the slack is for short ones. Linux's tcp_fragment()
+ * refuses likewise past twice sk_sndbuf.
+ */
+u32 vtcp_sack_records_max(const struct vtcp_tcb *tcb)
+{
+	return 2 * tcb->cfg.sndbuf / tcb->mss + VTCP_SACK_RECORDS_SLACK;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_sack_records_max);
+
+/* Split @seg at @at for a SACK block, unless that makes one record too many. */
+static bool vtcp_sack_split(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
+			    u32 at)
+{
+	if (tcb->sndq.nr_records >= vtcp_sack_records_max(tcb)) {
+		tcb->stats.sack_splits_refused++;
+		return false;
+	}
+	return vtcp_txseg_split(&tcb->sndq, seg, at);
+}
+
+/*
+ * Mark [start, end) SACKed; returns the bytes newly SACKed. As Linux's
+ * tcp_match_skb_to_sack(), a record splits only at whole MSS from its
+ * start (its last piece alone may be shorter): the block's start rounds
+ * up, its end down, so a block covering no whole MSS of a record marks
+ * none of it. Where a split is refused the piece stays unmarked, in
+ * flight, which is always safe: the cumulative ACK settles it.
+ */
 static u32 vtcp_sack_tag(struct vtcp_tcb *tcb, u32 start, u32 end, u32 tsecr,
 			 u64 now)
 {
 	struct vtcp_sndq *q = &tcb->sndq;
-	struct vtcp_txseg *seg = vtcp_txseg_find_after(q, start), *part;
-	u32 newly = 0;
+	struct vtcp_txseg *seg = vtcp_txseg_find_after(q, start), *next;
+	u32 mss = tcb->mss, newly = 0;
 
-	while (seg && vtcp_seq_lt(seg->seq, end)) {
-		if (seg->flags & VTCP_TXSEG_SACKED) {
+	for (; seg && vtcp_seq_lt(seg->seq, end); seg = next) {
+		u32 len = vtcp_txseg_len(seg), from = 0, to = len;
+
+		vtcp_sndq_walked(q);
+		next = vtcp_txseg_next(q, seg);
+		if (seg->flags & VTCP_TXSEG_SACKED)
+			continue;
+		if (vtcp_seq_gt(start, seg->seq))
+			from = roundup(start - seg->seq, mss);
+		if (vtcp_seq_lt(end, seg->end))
+			to = rounddown(end - seg->seq, mss);
+		if (from >= to)
+			continue;
+		if (from) {
+			if (!vtcp_sack_split(tcb, seg, seg->seq + from))
+				continue;
 			seg = vtcp_txseg_next(q, seg);
-			continue;
+			to -= from;
+			len -= from;
 		}
-		/* The block covers part of the record: split at its edges. */
-		if (vtcp_seq_lt(seg->seq, start)) {
-			part = vtcp_txseg_split(q, seg, start);
-			if (!part)
-				break;
-			seg = part;
+		if (to < len && !vtcp_sack_split(tcb, seg, seg->seq + to))
 			continue;
-		}
-		if (vtcp_seq_gt(seg->end, end) &&
-		    !vtcp_txseg_split(q, seg, end))
-			break;
 		vtcp_rack_delivered(tcb, seg, tsecr, now);
 		vtcp_txseg_unmark(q, seg, VTCP_TXSEG_RETRANS);
 		vtcp_txseg_unmark(q, seg, VTCP_TXSEG_LOST);
 		vtcp_txseg_mark(q, seg, VTCP_TXSEG_SACKED);
 		newly += vtcp_txseg_len(seg);
-		seg = vtcp_txseg_next(q, seg);
 	}
 	return newly;
 }
@@ -135,6 +172,7 @@ void vtcp_sack_mark_lost(struct vtcp_tcb *tcb)
 		return;
 	for (seg = vtcp_txseg_find(q, tcb->rack_fack - 1); seg;
 	     seg = vtcp_txseg_prev(q, seg)) {
+		vtcp_sndq_walked(q);
 		if (seg->flags & VTCP_TXSEG_SACKED) {
 			bytes += vtcp_txseg_len(seg);
 			runs += !run;

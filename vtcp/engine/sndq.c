@@ -335,6 +335,7 @@ struct vtcp_txseg *vtcp_txseg_next_lost(struct vtcp_sndq *q)
 		return NULL;
 	for (seg = vtcp_txseg_find_after(q, q->lost_hint); seg;
 	     seg = vtcp_txseg_next(q, seg)) {
+		vtcp_sndq_walked(q);
 		if ((seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
 				   VTCP_TXSEG_SACKED)) == VTCP_TXSEG_LOST) {
 			q->lost_hint = seg->seq;
@@ -350,6 +351,9 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_next_lost);
 static void vtcp_txseg_insert(struct vtcp_sndq *q, struct vtcp_txseg *seg)
 {
 	struct rb_node **link = &q->tree.rb_node, *parent = NULL;
+
+	if (++q->nr_records > q->nr_records_max)
+		q->nr_records_max = q->nr_records;
 
 	while (*link) {
 		struct vtcp_txseg *p;
@@ -440,6 +444,7 @@ void vtcp_txseg_free(struct vtcp_sndq *q, struct vtcp_txseg *seg)
 	list_del(&seg->node);
 	list_del(&seg->tsorted);
 	rb_erase(&seg->rb, &q->tree);
+	q->nr_records--;
 	kmem_cache_free(vtcp_txseg_cache, seg);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_txseg_free);

@@ -66,6 +66,15 @@ struct vtcp_sndq {
 	u32 lost_hint;
 	/* RFC 6675 IsLost(): every hole below this is marked lost. */
 	u32 lost_scan;
+	/*
+	 * What the records cost, which a peer's SACK blocks drive
+	 * (VTCP_IOC_INFO): records now and at most, and records visited
+	 * since the latest ACK came in and at most for one ACK.
+	 */
+	u32 nr_records;
+	u32 nr_records_max;
+	u32 walked;
+	u32 walked_max;
 };
 
 int vtcp_sndq_init(void);
@@ -128,6 +137,13 @@ static inline struct vtcp_txseg *vtcp_txseg_prev(struct vtcp_sndq *q,
 {
 	return list_is_first(&seg->node, &q->segs) ? NULL :
 	       list_prev_entry(seg, node);
+}
+
+/* A walk over the records visits one more. */
+static inline void vtcp_sndq_walked(struct vtcp_sndq *q)
+{
+	if (++q->walked > q->walked_max)
+		q->walked_max = q->walked;
 }
 
 static inline u32 vtcp_txseg_len(const struct vtcp_txseg *seg)

@@ -155,6 +155,7 @@ struct vtcp_stats {
 	u32 challenge_acks;
 	u32 zero_window_probes;
 	u32 keepalive_probes;
+	u32 sack_splits_refused;	/* blocks left unmarked: record cap */
 };
 
 /*

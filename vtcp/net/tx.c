@@ -219,6 +219,10 @@ static struct sk_buff *vtcp_tx_build(struct net_device *dev,
 	struct sk_buff *skb;
 	struct tcphdr *th;
 
+	/* The 16-bit length field would wrap (vtcp_mss_less_options()). */
+	if (WARN_ON_ONCE((t->family == AF_INET ? iplen : 0) + tcplen >
+			 IP_MAX_MTU))
+		return NULL;
 	skb = vtcp_tx_alloc(out, q, iplen + thlen);
 	if (!skb)
 		return NULL;

@@ -47,29 +47,29 @@ static void vtcp_t_expect_record(struct kunit *test, struct vtcp_tcb *tcb,
 }
 
 /*
- * RFC 2018 / RFC 6675 4: a block covering part of two records splits
- * them at its edges and marks exactly its bytes SACKed; pipe drops by
- * them.
+ * RFC 2018 / RFC 6675 4: a block marks SACKed the segments it covers; one
+ * it covers only in part stays unmarked and unsplit, whole MSS being the
+ * scoreboard's unit (sack_splits_records_only_at_mss_multiples()), and
+ * pipe drops by what was marked.
  */
-static void rfc6675_sack_block_splits_records_at_its_edges(struct kunit *test)
+static void rfc6675_sack_block_marks_the_segments_it_covers(struct kunit *test)
 {
 	struct vtcp_t_conn *c = vtcp_t_sack_sent(test, 0, 10, 10);
 	struct vtcp_tcb *tcb = &c->tcb;
 
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + 1500, S + 3500));
-	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 2000U);
-	KUNIT_EXPECT_EQ(test, tcb->sndq.nr_sacked, 3U);
-	vtcp_t_expect_record(test, tcb, S + 1000, S + 1500, 0);
-	vtcp_t_expect_record(test, tcb, S + 1500, S + 2000, VTCP_TXSEG_SACKED);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 1000U);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.nr_sacked, 1U);
+	vtcp_t_expect_record(test, tcb, S + 1000, S + 2000, 0);
 	vtcp_t_expect_record(test, tcb, S + 2000, S + 3000, VTCP_TXSEG_SACKED);
-	vtcp_t_expect_record(test, tcb, S + 3000, S + 3500, VTCP_TXSEG_SACKED);
-	vtcp_t_expect_record(test, tcb, S + 3500, S + 4000, 0);
-	KUNIT_EXPECT_EQ(test, vtcp_in_flight(tcb), 8000U);
+	vtcp_t_expect_record(test, tcb, S + 3000, S + 4000, 0);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.nr_records, 10U);
+	KUNIT_EXPECT_EQ(test, vtcp_in_flight(tcb), 9000U);
 	/* The same block again changes nothing. */
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
 			vtcp_t_sack(c, S, 1, S + 1500, S + 3500));
-	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 2000U);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 1000U);
 	KUNIT_EXPECT_EQ(test, tcb->stats.dsacks, 0U);
 	VTCP_T_EXPECT_NOTHING(c);
 }
@@ -135,23 +135,28 @@ static void rfc6675_islost_needs_dupthresh_segments_above(struct kunit *test)
 
 /*
  * RFC 6675 4, IsLost(): or DupThresh discontiguous SACKed runs above the
- * hole, however few bytes they hold.
+ * hole, however few bytes they hold: segments of 400 bytes (NODELAY
+ * writes), every other one SACKed.
  */
 static void rfc6675_islost_counts_discontiguous_runs(struct kunit *test)
 {
-	struct vtcp_t_conn *c = vtcp_t_sack_sent(test, 0, 10, 10);
+	struct vtcp_t_conn *c = vtcp_t_sack_sender(test, VTCP_CFG_NODELAY);
+	int i;
 
+	for (i = 0; i < 10; i++)
+		KUNIT_ASSERT_EQ(test, 400, vtcp_t_write(c, NULL, 400));
+	KUNIT_ASSERT_EQ(test, vtcp_t_pending(c), 10U);
+	vtcp_t_drain(c);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
-			vtcp_t_sack(c, S, 2, S + 2000, S + 2400,
-				    S + 1000, S + 1400));
+			vtcp_t_sack(c, S, 2, S + 1600, S + 2000,
+				    S + 800, S + 1200));
 	KUNIT_EXPECT_EQ(test, c->tcb.sndq.lost, 0U);
 	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
-			vtcp_t_sack(c, S, 3, S + 3000, S + 3400,
-				    S + 2000, S + 2400, S + 1000, S + 1400));
-	/* 1200 bytes in three runs: the first segment only. */
-	KUNIT_EXPECT_EQ(test, c->tcb.sndq.lost, 1000U);
-	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, MSS);
-	VTCP_T_EXPECT_NOTHING(c);
+			vtcp_t_sack(c, S, 3, S + 2400, S + 2800,
+				    S + 1600, S + 2000, S + 800, S + 1200));
+	/* 1200 bytes in three runs: the two segments below them all. */
+	KUNIT_EXPECT_EQ(test, c->tcb.sndq.lost, 800U);
+	VTCP_T_EXPECT_SEG(c, VTCP_TH_ACK, S, RCV_NXT, 400);
 }
 
 /*
@@ -337,8 +342,95 @@ static void rfc6691_sack_blocks_come_off_the_data(struct kunit *test)
 			MSS - VTCP_OPTLEN_SACK_BASE_ALIGNED - VTCP_OPTLEN_SACK_BLOCK);
 }
 
+/*
+ * As Linux's tcp_match_skb_to_sack() (the CVE-2019-11478 defence): a
+ * block splits a record only at whole MSS from the record's start, its
+ * last piece alone being shorter, so a peer's blocks cannot cut the
+ * scoreboard finer than one record per MSS. A block covering no whole MSS
+ * of a record marks nothing of it: that data stays in flight, which is
+ * always safe.
+ */
+static void sack_splits_records_only_at_mss_multiples(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_sack_sender(test, 0);
+	struct vtcp_tcb *tcb = &c->tcb;
+
+	/* One record of 9.5 MSS: a GSO train. */
+	tcb->gso_max = 10 * MSS;
+	KUNIT_ASSERT_EQ(test, 9500, vtcp_t_write(c, NULL, 9500));
+	KUNIT_ASSERT_EQ(test, vtcp_t_pending(c), 1U);
+	vtcp_t_drain(c);
+	KUNIT_ASSERT_EQ(test, tcb->sndq.nr_records, 1U);
+
+	/* The attack: single bytes, every other one. */
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_sack(c, S, 4, S + 1, S + 2, S + 3, S + 4,
+				    S + 5, S + 6, S + 7, S + 8));
+	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 0U);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.nr_records, 1U);
+
+	/* Edges inside an MSS: in rounds up, out rounds down. */
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_sack(c, S, 1, S + 1500, S + 3500));
+	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 1000U);
+	vtcp_t_expect_record(test, tcb, S, S + 2000, 0);
+	vtcp_t_expect_record(test, tcb, S + 2000, S + 3000, VTCP_TXSEG_SACKED);
+	vtcp_t_expect_record(test, tcb, S + 3000, S + 9500, 0);
+
+	/* The short last piece is marked when the block covers all of it. */
+	KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+			vtcp_t_sack(c, S, 2, S + 8200, S + 9500,
+				    S + 1500, S + 3500));
+	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked, 1500U);
+	vtcp_t_expect_record(test, tcb, S + 3000, S + 9000, 0);
+	vtcp_t_expect_record(test, tcb, S + 9000, S + 9500, VTCP_TXSEG_SACKED);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.nr_records, 4U);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.nr_records_max, 4U);
+	KUNIT_EXPECT_EQ(test, tcb->stats.sack_splits_refused, 0U);
+}
+
+/*
+ * The CVE-2019-11478 cap (Linux's tcp_fragment() refusal): SACK splits
+ * stop at 2 * sndbuf / MSS + 32 records. A block that needs one more
+ * marks nothing, is counted, and the scoreboard stays consistent.
+ */
+static void sack_splits_stop_at_the_record_cap(struct kunit *test)
+{
+	struct vtcp_t_conn *c = vtcp_t_sack_sender(test, 0);
+	struct vtcp_tcb *tcb = &c->tcb;
+	u32 i, cap;
+
+	tcb->gso_max = 60 * MSS;
+	tcb->cwnd = 60 * MSS;
+	KUNIT_ASSERT_EQ(test, (int)(60 * MSS), vtcp_t_write(c, NULL, 60 * MSS));
+	KUNIT_ASSERT_EQ(test, tcb->sndq.nr_records, 1U);
+	vtcp_t_drain(c);
+	/* The buffer shrinks (VTCP_OPT_SNDBUF) with the data in flight. */
+	tcb->cfg.sndbuf = 4 * MSS;
+	cap = 2 * 4 + 32;
+
+	/* Every other MSS, one block an ACK: two splits each, uncapped. */
+	for (i = 1; i < 60; i += 2) {
+		KUNIT_EXPECT_EQ(test, VTCP_DROP_NONE,
+				vtcp_t_sack(c, S, 1, S + i * MSS,
+					    S + (i + 1) * MSS));
+		vtcp_t_drain(c);
+		KUNIT_EXPECT_LE(test, tcb->sndq.nr_records, cap);
+	}
+	KUNIT_EXPECT_LE(test, tcb->sndq.nr_records_max, cap);
+	KUNIT_EXPECT_GT(test, tcb->stats.sack_splits_refused, 0U);
+	/* What was refused is neither SACKed nor lost: still in flight. */
+	KUNIT_EXPECT_LT(test, tcb->sndq.sacked, 30 * MSS);
+	KUNIT_EXPECT_EQ(test, tcb->sndq.sacked % MSS, 0U);
+	KUNIT_EXPECT_EQ(test, vtcp_in_flight(tcb),
+			60 * MSS - tcb->sndq.sacked - tcb->sndq.lost +
+			tcb->sndq.retrans);
+}
+
 static struct kunit_case vtcp_sack_cases[] = {
-	KUNIT_CASE(rfc6675_sack_block_splits_records_at_its_edges),
+	KUNIT_CASE(sack_splits_records_only_at_mss_multiples),
+	KUNIT_CASE(sack_splits_stop_at_the_record_cap),
+	KUNIT_CASE(rfc6675_sack_block_marks_the_segments_it_covers),
 	KUNIT_CASE(rfc2883_dsack_is_detected_and_marks_nothing),
 	KUNIT_CASE(rfc6675_islost_needs_dupthresh_segments_above),
 	KUNIT_CASE(rfc6675_islost_counts_discontiguous_runs),

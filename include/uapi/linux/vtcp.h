@@ -184,7 +184,14 @@ struct vtcp_info {
 	char congestion[16];
 	struct vtcp_endpoint local;
 	struct vtcp_endpoint remote;
+	/* The first version ends here (VTCP_INFO_SIZE_VER0). */
+	__u32 snd_records;	/* send-queue records (in-flight pieces) now */
+	__u32 snd_records_max;	/* the most there have been */
+	__u32 records_walked_max; /* the most records one ACK made vtcp visit */
+	__u32 sack_splits_refused; /* SACK blocks left unmarked: record cap */
 };
+
+#define VTCP_INFO_SIZE_VER0	232	/* up to and with @remote */
 
 #define VTCP_IOC_MAGIC		0xD7
 
