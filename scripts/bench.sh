@@ -23,7 +23,7 @@
 #
 # Timing never fails the run: the exit status is non-zero only when the
 # benchmark could not run. Settings (environment, for shorter runs):
-# VTCP_BENCH_ONLY=mem,bulk,rr,crr VTCP_BENCH_RUNS=5 VTCP_BENCH_MS=1000
+# VTCP_BENCH_ONLY=mem,bulk,relay,rr,crr VTCP_BENCH_RUNS=5 VTCP_BENCH_MS=1000
 # VTCP_BENCH_WARM_MS=250 VTCP_BENCH_K=10000,100000 VTCP_BENCH_MTUS=1500,65520
 # VTCP_BENCH_STREAMS=1,4 VTCP_BENCH_U=slirp4netns,pasta; VTCP_UML_MEM (guest
 # memory, default 3G).
