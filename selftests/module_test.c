@@ -80,15 +80,15 @@ TEST_F(module, unload_refused_while_dev_vtcp_is_open)
 	EXPECT_EQ(0, vtcp_module_unload());
 }
 
-TEST_F(module, unload_after_devices_moved_to_other_namespace)
+TEST_F(module, unload_with_devices_in_other_namespace)
 {
 	ASSERT_EQ(0, vtcp_module_load(NULL));
 	ASSERT_EQ(0, vtcp_sh("ip netns add vtcp_mod_ns"));
-	ASSERT_EQ(0, vtcp_sh("ip link set vtcp0 netns vtcp_mod_ns"));
-	ASSERT_EQ(0, vtcp_sh("ip -n vtcp_mod_ns link set vtcp0 up"));
-	EXPECT_FALSE(vtcp_netdev_exists("vtcp0"));
+	ASSERT_EQ(0, vtcp_sh("ip -n vtcp_mod_ns link add vtcpm type vtcp"));
+	ASSERT_EQ(0, vtcp_sh("ip -n vtcp_mod_ns link set vtcpm up"));
+	EXPECT_FALSE(vtcp_netdev_exists("vtcpm"));
 	ASSERT_EQ(0, vtcp_module_unload());
-	EXPECT_NE(0, vtcp_sh("ip -n vtcp_mod_ns link show vtcp0 2>/dev/null"));
+	EXPECT_NE(0, vtcp_sh("ip -n vtcp_mod_ns link show vtcpm 2>/dev/null"));
 	EXPECT_EQ(0, vtcp_sh("ip netns del vtcp_mod_ns"));
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vtcp devices in network namespaces: a device moved into one works there,
- * a handle reaches only devices of the namespace it was opened in, and
- * deleting a namespace or a device ends its connections and listeners.
+ * vtcp devices in network namespaces: a device made in one works there
+ * and never leaves it, a handle reaches only devices of the namespace it
+ * was opened in, and deleting a namespace or a device ends its
+ * connections and listeners.
  */
 #include <poll.h>
 #include <sys/wait.h>
@@ -35,8 +36,8 @@ FIXTURE_SETUP(netns)
 	ASSERT_EQ(0, vtcp_module_ensure());
 	vtcp_sh("ip netns del " NS " 2>/dev/null");
 	ASSERT_EQ(0, vtcp_sh("ip netns add " NS));
-	ASSERT_EQ(0, vtcp_sh("ip link add " DEV " index %d type vtcp", IDX));
-	ASSERT_EQ(0, vtcp_sh("ip link set " DEV " netns " NS));
+	ASSERT_EQ(0, vtcp_sh("ip -n " NS " link add " DEV " index %d type vtcp",
+			     IDX));
 	ASSERT_EQ(0, vtcp_sh("ip -n " NS " link set lo up && "
 			     "ip -n " NS " link set " DEV " up && "
 			     "ip -n " NS " addr add 192.0.2.1/24 dev " DEV));
@@ -73,10 +74,39 @@ static int vtcp_ns_exchange(void *arg)
 	return 0;
 }
 
-TEST_F(netns, device_moved_into_a_namespace_works_there)
+TEST_F(netns, device_made_in_a_namespace_works_there)
 {
 	EXPECT_FALSE(vtcp_netdev_exists(DEV));
 	EXPECT_EQ(0, vtcp_in_ns(vtcp_ns_exchange, NULL));
+}
+
+/* ip link set netns: refused (EINVAL), both ways. */
+static int vtcp_ns_move_out(void *arg)
+{
+	int nsfd = *(int *)arg;
+
+	return vtcp_link_move(IDX, nsfd) == -EINVAL ? 0 : 1;
+}
+
+TEST_F(netns, device_stays_in_its_namespace)
+{
+	int idx, init_ns, ns;
+
+	init_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, init_ns);
+	ns = open("/run/netns/" NS, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ns);
+	EXPECT_EQ(0, vtcp_in_ns(vtcp_ns_move_out, &init_ns));
+	EXPECT_FALSE(vtcp_netdev_exists(DEV));
+
+	ASSERT_EQ(0, vtcp_sh("ip link add vtcpmv type vtcp"));
+	idx = if_nametoindex("vtcpmv");
+	ASSERT_LT(0, idx);
+	EXPECT_EQ(-EINVAL, vtcp_link_move(idx, ns));
+	EXPECT_EQ(idx, if_nametoindex("vtcpmv"));
+	EXPECT_EQ(0, vtcp_sh("ip link del vtcpmv"));
+	close(ns);
+	close(init_ns);
 }
 
 TEST_F(netns, handle_reaches_only_its_own_namespace)

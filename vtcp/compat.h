@@ -26,6 +26,19 @@
 #define vtcp_compat_set_lltx(dev)	((dev)->features |= NETIF_F_LLTX)
 #endif
 
+/*
+ * A device that never changes namespace: a feature flag, then a bit in
+ * net_device (netns_local, renamed netns_immutable).
+ */
+#if defined(VTCP_HAVE_DEV_NETNS_IMMUTABLE)
+#define vtcp_compat_set_netns_immutable(dev)	((dev)->netns_immutable = true)
+#elif defined(VTCP_HAVE_DEV_NETNS_LOCAL)
+#define vtcp_compat_set_netns_immutable(dev)	((dev)->netns_local = true)
+#else
+#define vtcp_compat_set_netns_immutable(dev)	\
+	((dev)->features |= NETIF_F_NETNS_LOCAL)
+#endif
+
 /* hrtimer_setup() replaced hrtimer_init() and the assignment after it. */
 #ifndef VTCP_HAVE_HRTIMER_SETUP
 #define hrtimer_setup(timer, fn, clock_id, mode)		\

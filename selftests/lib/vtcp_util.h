@@ -66,6 +66,14 @@ int vtcp_net_up(const char *dev);
 int vtcp_net_up4(const char *dev);
 int vtcp_setns(const char *name);
 
+/* ns.c: users, namespaces, rtnetlink links, descriptors over AF_UNIX. */
+int vtcp_become_user(uid_t uid);
+int vtcp_own_namespaces(void);
+int vtcp_link_add(const char *name, int ifindex, const char *kind, int nsfd);
+int vtcp_link_move(int ifindex, int nsfd);
+int vtcp_send_fds(int sock, const int *fds, int n);
+int vtcp_recv_fds(int sock, int *fds, int n);
+
 /* api.c: vtcp's side, through /dev/vtcp. */
 void vtcp_ep(struct vtcp_endpoint *ep, const char *addr, unsigned short port);
 int vtcp_listen_on(const char *dev, const char *addr, unsigned short port,

@@ -15,6 +15,7 @@
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/perm.h"
 #include "api/stream.h"
 
 /* Ports vtcp picks for its own end of a connection (as Linux's default). */
@@ -59,6 +60,30 @@ static void vtcp_handle_bound(struct vtcp_handle *h)
 	lockdep_assert_held(&h->lock);
 	put_net(h->net);
 	h->net = NULL;
+}
+
+/*
+ * The device @ifindex of the handle's namespace, with a reference, if the
+ * handle's opener may bind to it: -ENODEV if the namespace has no such
+ * vtcp device, -EPERM if the opener may not (perm.c).
+ */
+static struct vtcp_device *vtcp_handle_device(struct vtcp_handle *h,
+					      int ifindex)
+	__must_hold(&h->lock)
+{
+	struct vtcp_device *vd;
+	int ret;
+
+	lockdep_assert_held(&h->lock);
+	vd = vtcp_device_get(h->net, ifindex);
+	if (!vd)
+		return ERR_PTR(-ENODEV);
+	ret = vtcp_perm_bind(h->file, dev_net(vd->dev));
+	if (ret) {
+		vtcp_device_put(vd);
+		return ERR_PTR(ret);
+	}
+	return vd;
 }
 
 void vtcp_endpoint_from(struct vtcp_endpoint *ep, u8 family,
@@ -121,9 +146,9 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	ret = -EISCONN;
 	if (h->lsn || h->conn)
 		goto unlock;
-	ret = -ENODEV;
-	vd = vtcp_device_get(h->net, req->ifindex);
-	if (!vd)
+	vd = vtcp_handle_device(h, req->ifindex);
+	ret = PTR_ERR_OR_ZERO(vd);
+	if (ret)
 		goto unlock;
 	lsn = vtcp_listener_create(vd, family, &addr, req->local.port, backlog,
 				   &h->cfg);
@@ -232,9 +257,9 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	ret = -EISCONN;
 	if (h->lsn)
 		goto unlock;
-	ret = -ENODEV;
-	vd = vtcp_device_get(h->net, req->ifindex);
-	if (!vd)
+	vd = vtcp_handle_device(h, req->ifindex);
+	ret = PTR_ERR_OR_ZERO(vd);
+	if (ret)
 		goto unlock;
 	ret = -ENOBUFS;
 	conn = vtcp_over_limits() ? NULL :

@@ -19,6 +19,7 @@ struct vtcp_listener;
  */
 struct vtcp_handle {
 	struct mutex lock;		/* serialises binding and options */
+	struct file *file;		/* its file: the opener's credentials */
 	struct net *net;		/* opener's netns; NULL once bound */
 	struct vtcp_cfg cfg;
 	struct vtcp_listener *lsn;

@@ -20,6 +20,7 @@
 #include "net/conn.h"
 #include "net/device.h"
 #include "net/listen.h"
+#include "net/perm.h"
 #include "net/rx.h"
 #include "net/tw.h"
 
@@ -255,6 +256,12 @@ static void vtcp_dev_setup(struct net_device *dev)
 	dev->hw_features |= VTCP_FEATURES;
 	dev->hw_enc_features |= VTCP_FEATURES;
 	vtcp_compat_set_lltx(dev);
+	/*
+	 * Listeners and connections were bound with a capability over this
+	 * namespace (perm.c) and serve its traffic: moving the device would
+	 * hand them another namespace's. Refused (EINVAL), as for loopback.
+	 */
+	vtcp_compat_set_netns_immutable(dev);
 }
 
 static int vtcp_dev_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -268,11 +275,29 @@ static int vtcp_dev_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * ip link add: the device's namespace (where it stays) is known here, not
+ * in validate.
+ */
+static int vtcp_dev_newlink(struct net *src_net, struct net_device *dev,
+			    struct nlattr *tb[], struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	int ret = vtcp_perm_link(dev_net(dev));
+
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "vtcp.unprivileged is off");
+		return ret;
+	}
+	return register_netdevice(dev);
+}
+
 static struct rtnl_link_ops vtcp_link_ops __read_mostly = {
 	.kind		= KBUILD_MODNAME,
 	.priv_size	= sizeof(struct vtcp_device),
 	.setup		= vtcp_dev_setup,
 	.validate	= vtcp_dev_validate,
+	.newlink	= vtcp_dev_newlink,
 };
 
 bool vtcp_is_device(const struct net_device *dev)
