@@ -109,5 +109,7 @@ VTCP_COUNTER(COOKIES_SENT,	"syncookies_sent")
 VTCP_COUNTER(COOKIES_VALID,	"syncookies_valid")
 VTCP_COUNTER(WSCALE_CLAMPED,	"wscale_clamped")
 VTCP_COUNTER(TX_DROPPED,	"tx_dropped")
+/* An orphan reached TIME-WAIT past max_time_wait(_per_netns): closed. */
+VTCP_COUNTER(TW_OVERFLOW,	"tw_overflow")
 
 #endif /* VTCP_COUNTER */
