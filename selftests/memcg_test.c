@@ -62,12 +62,14 @@ static long long vtcp_cg_read(const char *cg, const char *file)
 	return vtcp_read_num("%s/%s/%s", vtcp_cg_root, cg, file);
 }
 
+/* @v into the group's @file; -1 writes "max". */
 static int vtcp_cg_write(const char *cg, const char *file, long long v)
 {
-	char path[400], val[32];
+	char path[400], val[32] = "max";
 
 	snprintf(path, sizeof(path), "%s/%s/%s", vtcp_cg_root, cg, file);
-	snprintf(val, sizeof(val), "%lld", v);
+	if (v >= 0)
+		snprintf(val, sizeof(val), "%lld", v);
 	return vtcp_write_file(path, val);
 }
 
@@ -119,8 +121,12 @@ TEST(memory_max_holds_against_a_flood_charged_to_the_opener)
 	ASSERT_EQ(0, pipe(done));
 	pid = fork();
 	ASSERT_LE(0, pid);
-	if (!pid)
+	if (!pid) {
+		close(done[1]);
 		_exit(vtcp_cg_listener(cg, ready[1], done[0]));
+	}
+	close(done[0]);
+	close(ready[1]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 
 	before = vtcp_cg_read(cg, "memory.current");
@@ -157,6 +163,8 @@ TEST(memory_max_holds_against_a_flood_charged_to_the_opener)
 	/* ...and what did not fit was dropped and counted. */
 	EXPECT_LT(drop0, vtcp_dev_stat("vtcp0", "drop_memory"));
 
+	/* Lift the limit: the listener's end must not wait on reclaim. */
+	EXPECT_EQ(0, vtcp_cg_write(cg, "memory.max", -1));
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	free(fds);
