@@ -49,7 +49,6 @@ static const char *const vtcp_state_names[VTCP_NR_STATES] = {
 	[VTCP_TIME_WAIT]	= "TIME_WAIT",
 };
 
-
 enum {
 	VTCP_PROC_LISTENERS,
 	VTCP_PROC_CONNS,
