@@ -31,17 +31,17 @@ static unsigned int max_conns = 1 << 20;
 module_param(max_conns, uint, 0644);
 MODULE_PARM_DESC(max_conns, "Connections at most, in all namespaces (default 1048576)");
 
-static unsigned int max_conns_per_netns = 1 << 16;
+static unsigned int max_conns_per_netns = 1 << 18;
 module_param(max_conns_per_netns, uint, 0644);
-MODULE_PARM_DESC(max_conns_per_netns, "Connections at most in one namespace (default 65536)");
+MODULE_PARM_DESC(max_conns_per_netns, "Connections at most in one namespace (default 262144)");
 
 static unsigned int max_time_wait = 1 << 18;
 module_param(max_time_wait, uint, 0644);
 MODULE_PARM_DESC(max_time_wait, "TIME-WAIT entries at most, in all namespaces (default 262144)");
 
-static unsigned int max_time_wait_per_netns = 1 << 15;
+static unsigned int max_time_wait_per_netns = 1 << 17;
 module_param(max_time_wait_per_netns, uint, 0644);
-MODULE_PARM_DESC(max_time_wait_per_netns, "TIME-WAIT entries at most in one namespace (default 32768)");
+MODULE_PARM_DESC(max_time_wait_per_netns, "TIME-WAIT entries at most in one namespace (default 131072)");
 
 static unsigned long rcv_mem_kb;
 module_param(rcv_mem_kb, ulong, 0644);
@@ -49,7 +49,7 @@ MODULE_PARM_DESC(rcv_mem_kb, "KiB receive queues may hold in all (default: a six
 
 static unsigned long rcv_mem_kb_per_netns;
 module_param(rcv_mem_kb_per_netns, ulong, 0644);
-MODULE_PARM_DESC(rcv_mem_kb_per_netns, "KiB receive queues may hold in one namespace (default: a quarter of rcv_mem_kb)");
+MODULE_PARM_DESC(rcv_mem_kb_per_netns, "KiB receive queues may hold in one namespace (default: half of rcv_mem_kb)");
 
 static unsigned long snd_mem_kb;
 module_param(snd_mem_kb, ulong, 0644);
@@ -57,7 +57,7 @@ MODULE_PARM_DESC(snd_mem_kb, "KiB send queues may hold in all (default: a sixtee
 
 static unsigned long snd_mem_kb_per_netns;
 module_param(snd_mem_kb_per_netns, ulong, 0644);
-MODULE_PARM_DESC(snd_mem_kb_per_netns, "KiB send queues may hold in one namespace (default: a quarter of snd_mem_kb)");
+MODULE_PARM_DESC(snd_mem_kb_per_netns, "KiB send queues may hold in one namespace (default: half of snd_mem_kb)");
 
 struct vtcp_budget vtcp_budget_all;
 static unsigned int vtcp_limits_net_id __read_mostly;
@@ -81,7 +81,7 @@ static long vtcp_rcv_limit(bool netns)
 
 	if (netns && kb)
 		return vtcp_mem_limit(kb);
-	return vtcp_mem_limit(READ_ONCE(rcv_mem_kb)) >> (netns ? 2 : 0);
+	return vtcp_mem_limit(READ_ONCE(rcv_mem_kb)) >> netns;
 }
 
 static long vtcp_snd_limit(bool netns)
@@ -90,7 +90,7 @@ static long vtcp_snd_limit(bool netns)
 
 	if (netns && kb)
 		return vtcp_mem_limit(kb);
-	return vtcp_mem_limit(READ_ONCE(snd_mem_kb)) >> (netns ? 2 : 0);
+	return vtcp_mem_limit(READ_ONCE(snd_mem_kb)) >> netns;
 }
 
 /* The namespace's budget; @net must be alive (a device or file of it). */
