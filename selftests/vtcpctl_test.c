@@ -395,6 +395,26 @@ TEST_F(vtcpctl, stat_counters)
 	EXPECT_NE(NULL, strstr(self->buf, "\"drop_no_socket\": "));
 }
 
+/* stat shows the namespace's limits and their use, as text and JSON. */
+TEST_F(vtcpctl, stat_shows_limits)
+{
+	char *p;
+
+	ASSERT_EQ(0, vtcpctl_run(self->buf, sizeof(self->buf), "stat"));
+	log_output("vtcpctl stat", self->buf);
+	EXPECT_NE(NULL, strstr(self->buf, "\nlimits (used/limit"));
+	EXPECT_NE(NULL, strstr(self->buf, "  netns  conns "));
+	EXPECT_NE(NULL, strstr(self->buf, "  all    time_wait "));
+	EXPECT_NE(NULL, strstr(self->buf, "  netns  rcv_mem_bytes "));
+
+	ASSERT_EQ(0, vtcpctl_run(self->buf, sizeof(self->buf), "stat -j"));
+	p = strstr(self->buf, "\"limits\": {\"netns\": {\"conns\": {\"limit\": ");
+	ASSERT_NE(NULL, p);
+	EXPECT_LT(0, atoi(p + strlen("\"limits\": {\"netns\": {\"conns\": {\"limit\": ")));
+	EXPECT_NE(NULL, strstr(self->buf, "\"all\": {\"conns\": "));
+	EXPECT_NE(NULL, strstr(self->buf, "\"snd_mem_bytes\": {\"limit\": "));
+}
+
 /* Exit 2 for bad usage, 1 with the errno's name for a failure. */
 TEST_F(vtcpctl, exit_codes_and_errors)
 {

@@ -318,7 +318,48 @@ static void print_device(int sock, const struct vtcpctl_opts *o,
 	}
 }
 
-/* stat: every vtcp device of the namespace (or -d DEV). */
+/*
+ * The namespace's bounds and use, and the module's, from
+ * /proc/net/vtcp_limits ("scope name limit used" lines; limit 0: none).
+ * Nothing when the module has no such file.
+ */
+static void print_limits(const struct vtcpctl_opts *o)
+{
+	FILE *f = fopen("/proc/net/vtcp_limits", "r");
+	char line[256], scope[32], name[64], prev[64] = "";
+	long long limit, used;
+	bool first = true;
+
+	if (!f)
+		return;
+	if (o->json)
+		printf(", \"limits\": {");
+	else
+		printf("limits (used/limit; limit 0: none):\n");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %63s %lld %lld", scope, name, &limit,
+			   &used) != 4)
+			continue;
+		if (o->json) {
+			if (strcmp(prev, scope))
+				printf("%s\"%s\": {", first ? "" : "}, ", scope);
+			else
+				printf(", ");
+			printf("\"%s\": {\"limit\": %lld, \"used\": %lld}", name,
+			       limit, used);
+			first = false;
+		} else {
+			printf("  %-6s %-14s %lld/%lld\n", scope, name, used,
+			       limit);
+		}
+		snprintf(prev, sizeof(prev), "%s", scope);
+	}
+	if (o->json)
+		printf("%s}", first ? "" : "}");
+	fclose(f);
+}
+
+/* stat: every vtcp device of the namespace (or -d DEV), and the limits. */
 int vtcpctl_stat(const struct vtcpctl_opts *o)
 {
 	struct if_nameindex *ifs, *it;
@@ -364,10 +405,15 @@ int vtcpctl_stat(const struct vtcpctl_opts *o)
 		free(es.names);
 		free(es.vals);
 	}
-	if (o->json)
-		printf("\n]}\n");
-	else if (first)
-		printf("no vtcp device in this network namespace\n");
+	if (o->json) {
+		printf("\n]");
+		print_limits(o);
+		printf("}\n");
+	} else {
+		if (first)
+			printf("no vtcp device in this network namespace\n");
+		print_limits(o);
+	}
 	if_freenameindex(ifs);
 	close(sock);
 	return ret;

@@ -42,7 +42,8 @@ static const char usage_text[] =
 "                             VTCP_IOC_INFO at close (like ss -ti), on stderr\n"
 "\n"
 "ls: every listener and connection of this namespace (/proc/net/vtcp).\n"
-"stat: each vtcp device's traffic, counters, drop reasons and connections.\n"
+"stat: each vtcp device's traffic, counters, drop reasons and connections,\n"
+"      and the namespace's and module's limits with their use.\n"
 "  -j, --json   JSON output          -a, --all   zero counters too\n"
 "\n"
 "Exit status: 0 done, 1 failed, 2 bad usage.\n";

@@ -54,5 +54,9 @@ VTCP_DROP_REASON(OOO_LIMIT,		"drop_ooo_limit")
 VTCP_DROP_REASON(STATE,			"drop_state")
 VTCP_DROP_REASON(DUPLICATE,		"drop_duplicate")
 VTCP_DROP_REASON(BACKLOG,		"drop_backlog")
+/* A connection past max_conns or max_conns_per_netns: no answer. */
+VTCP_DROP_REASON(CONN_LIMIT,		"drop_conn_limit")
+/* Receive queues past their budget: payload trimmed, header acted on. */
+VTCP_DROP_REASON(RCV_BUDGET,		"drop_rcv_budget")
 
 #endif /* VTCP_DROP_REASON */

@@ -11,6 +11,7 @@
 #include "api/chardev.h"
 #include "net/conn.h"
 #include "net/debug.h"
+#include "net/limits.h"
 #include "net/device.h"
 #include "engine/isn.h"
 #include "net/proc.h"
@@ -34,9 +35,13 @@ static int __init vtcp_init(void)
 	if (ret)
 		goto err_uninit_conn;
 
-	ret = vtcp_proc_init();
+	ret = vtcp_limits_init();
 	if (ret)
 		goto err_uninit_tw;
+
+	ret = vtcp_proc_init();
+	if (ret)
+		goto err_uninit_limits;
 
 	ret = vtcp_device_init();
 	if (ret)
@@ -53,6 +58,8 @@ err_uninit_device:
 	vtcp_device_uninit();
 err_uninit_proc:
 	vtcp_proc_uninit();
+err_uninit_limits:
+	vtcp_limits_uninit();
 err_uninit_tw:
 	vtcp_tw_uninit();
 err_uninit_conn:
@@ -68,6 +75,7 @@ static void __exit vtcp_exit(void)
 	vtcp_chardev_uninit();
 	vtcp_device_uninit();
 	vtcp_proc_uninit();
+	vtcp_limits_uninit();
 	vtcp_tw_uninit();
 	vtcp_conn_uninit();
 	vtcp_sndq_uninit();

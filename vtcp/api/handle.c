@@ -4,7 +4,9 @@
  */
 
 #include <linux/nsproxy.h>
+#include <linux/memcontrol.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
@@ -32,6 +34,7 @@ struct vtcp_handle *vtcp_handle_new(void)
 		return NULL;
 	mutex_init(&h->lock);
 	h->net = get_net(current->nsproxy->net_ns);
+	h->memcg = get_mem_cgroup_from_mm(current->mm);
 	vtcp_cfg_default(&h->cfg);
 	return h;
 }
@@ -44,6 +47,7 @@ void vtcp_handle_release(struct vtcp_handle *h)
 		vtcp_stream_release(h->conn);
 	if (h->net)
 		put_net(h->net);
+	vtcp_memcg_put(h->memcg);
 	mutex_destroy(&h->lock);
 	kfree(h);
 }
@@ -127,6 +131,7 @@ static int vtcp_endpoint_to(const struct vtcp_endpoint *ep, bool any_ok,
 
 int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 {
+	struct mem_cgroup *memcg_old;
 	struct vtcp_listener *lsn;
 	struct vtcp_device *vd;
 	union vtcp_addr addr;
@@ -150,8 +155,11 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	ret = PTR_ERR_OR_ZERO(vd);
 	if (ret)
 		goto unlock;
+	/* The listener and its children are charged to the opener. */
+	memcg_old = set_active_memcg(h->memcg);
 	lsn = vtcp_listener_create(vd, family, &addr, req->local.port, backlog,
 				   &h->cfg);
+	set_active_memcg(memcg_old);
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
 	if (!ret) {
@@ -222,6 +230,8 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock)
 {
 	struct vtcp_tuple tuple = {};
+	struct mem_cgroup *memcg_old;
+	struct vtcp_budget *budget;
 	struct vtcp_device *vd;
 	struct vtcp_conn *conn;
 	u8 rfamily;
@@ -261,9 +271,18 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	ret = PTR_ERR_OR_ZERO(vd);
 	if (ret)
 		goto unlock;
-	ret = -ENOBUFS;
-	conn = vtcp_over_limits() ? NULL :
-	       vtcp_conn_alloc(vd, &tuple, &h->cfg, GFP_KERNEL_ACCOUNT);
+	conn = NULL;
+	ret = -ENOBUFS;		/* past max_conns(_per_netns), as sockets */
+	budget = vtcp_budget_of(dev_net(vd->dev));
+	if (vtcp_budget_conn_charge(budget)) {
+		memcg_old = set_active_memcg(h->memcg);
+		conn = vtcp_conn_alloc(vd, &tuple, &h->cfg, GFP_KERNEL_ACCOUNT);
+		set_active_memcg(memcg_old);
+		if (conn)
+			conn->budget = budget;
+		else
+			vtcp_budget_conn_uncharge(budget);
+	}
 	vtcp_device_put(vd);
 	if (!conn)
 		goto unlock;

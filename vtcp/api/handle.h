@@ -7,6 +7,7 @@
 
 #include "engine/tcb.h"
 
+struct mem_cgroup;
 struct net;
 struct vtcp_conn;
 struct vtcp_listener;
@@ -22,6 +23,7 @@ struct vtcp_handle {
 	struct file *file;		/* its file: the opener's credentials */
 	struct net *net;		/* opener's netns; NULL once bound */
 	struct vtcp_cfg cfg;
+	struct mem_cgroup *memcg;	/* the opener's: charged for all */
 	struct vtcp_listener *lsn;
 	struct vtcp_conn *conn;
 };

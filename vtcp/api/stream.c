@@ -203,6 +203,13 @@ ssize_t vtcp_stream_write(struct vtcp_conn *conn, struct iov_iter *from,
 		vtcp_conn_lock(conn);
 		err = vtcp_stream_write_check(conn);
 		space = vtcp_stream_wspace(tcb);
+		/*
+		 * The namespace's or module's send queues are full: wait for
+		 * this queue's own bytes to be acknowledged, which wakes us;
+		 * with none of its own, nothing would: refuse.
+		 */
+		if (!err && vtcp_budget_snd_over(conn->budget))
+			err = tcb->sndq.bytes ? -EAGAIN : -ENOBUFS;
 		vtcp_conn_unlock(conn);
 		if (err == -EAGAIN && !nonblock) {
 			/* Blocking writes take everything, like sockets'. */

@@ -81,7 +81,7 @@ struct sk_buff *vtcp_rcvq_take(struct vtcp_seg *seg, u32 seq, u32 len)
 
 	if (skb->truesize > 2 * len + SKB_TRUESIZE(VTCP_COMPACT_MIN)) {
 		skb = alloc_skb(max_t(u32, len, VTCP_COMPACT_MIN),
-				GFP_ATOMIC | __GFP_NOWARN);
+				VTCP_GFP_CONN);
 		if (!skb)
 			return NULL;
 		if (skb_copy_bits(seg->skb, off, skb_put(skb, len), len)) {

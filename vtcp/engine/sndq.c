@@ -61,8 +61,7 @@ static int vtcp_sndq_grow(struct vtcp_sndq *q)
 	struct vtcp_chunk *ring;
 	u32 i;
 
-	ring = kmalloc_array(size, sizeof(*ring), GFP_ATOMIC | __GFP_NOWARN |
-			     __GFP_ACCOUNT);
+	ring = kmalloc_array(size, sizeof(*ring), VTCP_GFP_CONN);
 	if (!ring)
 		return -ENOMEM;
 	for (i = 0; i < q->nr; i++)
@@ -389,7 +388,7 @@ struct vtcp_txseg *vtcp_txseg_add(struct vtcp_sndq *q, u32 seq, u32 end,
 {
 	struct vtcp_txseg *seg;
 
-	seg = kmem_cache_zalloc(vtcp_txseg_cache, GFP_ATOMIC | __GFP_NOWARN);
+	seg = kmem_cache_zalloc(vtcp_txseg_cache, VTCP_GFP_CONN);
 	if (!seg)
 		return NULL;
 	seg->seq = seq;
@@ -415,7 +414,7 @@ struct vtcp_txseg *vtcp_txseg_split(struct vtcp_sndq *q,
 
 	if (WARN_ON_ONCE(!vtcp_seq_in(at, seg->seq + 1, seg->end)))
 		return NULL;
-	tail = kmem_cache_alloc(vtcp_txseg_cache, GFP_ATOMIC | __GFP_NOWARN);
+	tail = kmem_cache_alloc(vtcp_txseg_cache, VTCP_GFP_CONN);
 	if (!tail)
 		return NULL;
 	*tail = *seg;

@@ -4,9 +4,17 @@
 
 #include <linux/list.h>
 #include <linux/rbtree.h>
+#include <linux/slab.h>
 #include <linux/types.h>
 
 struct page;
+
+/*
+ * What the engine allocates for a connection, under its lock: charged to
+ * the memory cgroup the caller made active (net/conn.c), and failing at
+ * its limit rather than forced past it as GFP_ATOMIC's __GFP_HIGH would be.
+ */
+#define VTCP_GFP_CONN	(GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
 
 /*
  * An in-flight transmission: one (GSO) segment covering [seq, end). Every

@@ -7,7 +7,8 @@
  * what the engine reported: a handshake that completed goes to its
  * listener's accept queue, a connection that reached CLOSED is killed,
  * the timer follows the earliest deadline, waiters are woken, and the
- * memory the connection holds is accounted.
+ * memory the connection holds is accounted. In between, what the engine
+ * allocates is charged to the connection's memory cgroup.
  */
 
 #include <kunit/visibility.h>
@@ -15,6 +16,7 @@
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "net/conn.h"
@@ -60,6 +62,10 @@ static const struct vtcp_engine_ops vtcp_conn_ops = {
 	.xmit = vtcp_tx_xmit,
 };
 
+/*
+ * A connection charged to @budget (see vtcp_budget_conn_charge(), whose
+ * reference it takes over) and to the active memory cgroup.
+ */
 struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
 				  const struct vtcp_tuple *tuple,
 				  const struct vtcp_cfg *cfg, gfp_t gfp)
@@ -69,6 +75,7 @@ struct vtcp_conn *vtcp_conn_alloc(struct vtcp_device *vd,
 	conn = kmem_cache_zalloc(vtcp_conn_cache, gfp);
 	if (!conn)
 		return NULL;
+	conn->memcg = vtcp_memcg_get_active();
 	vtcp_tcb_init(&conn->tcb, &vtcp_conn_ops, cfg,
 		      vtcp_tx_mss(vd->dev, tuple->family),
 		      (READ_ONCE(vd->dev->features) & NETIF_F_GRO_HW) ?
@@ -144,6 +151,9 @@ static void vtcp_conn_free_rcu(struct rcu_head *rcu)
 {
 	struct vtcp_conn *conn = container_of(rcu, struct vtcp_conn, rcu);
 
+	if (conn->budget)
+		vtcp_budget_conn_uncharge(conn->budget);
+	vtcp_memcg_put(conn->memcg);
 	kmem_cache_free(vtcp_conn_cache, conn);
 	if (atomic_dec_and_test(&vtcp_nconns))
 		wake_up(&vtcp_nconns_wq);
@@ -155,7 +165,8 @@ void vtcp_conn_put(struct vtcp_conn *conn)
 		return;
 	WARN_ON_ONCE(!conn->dead && conn->vd);
 	vtcp_tcb_destroy(&conn->tcb);
-	atomic_long_sub(conn->mem, &vtcp_mem);
+	vtcp_budget_mem(conn->budget, -(long)conn->rcv_mem,
+			-(long)conn->snd_mem);
 	mutex_destroy(&conn->ulock);
 	call_rcu(&conn->rcu, vtcp_conn_free_rcu);
 }
@@ -164,6 +175,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_put);
 void vtcp_conn_lock(struct vtcp_conn *conn) __acquires(&conn->tcb.lock)
 {
 	spin_lock_bh(&conn->tcb.lock);
+	conn->memcg_old = set_active_memcg(conn->memcg);
 }
 
 /*
@@ -187,14 +199,17 @@ static int vtcp_conn_kill(struct vtcp_conn *conn, struct vtcp_listener **lsn)
 	return puts;
 }
 
-/* Count the memory the connection holds against the global limit. */
+/* Count the memory the connection holds against its budgets. */
 static void vtcp_conn_account(struct vtcp_conn *conn)
 {
-	u32 mem = conn->tcb.rcvq.mem + conn->tcb.sndq.bytes;
+	u32 rcv = conn->tcb.rcvq.mem, snd = conn->tcb.sndq.bytes;
 
-	if (mem != conn->mem) {
-		atomic_long_add((long)mem - (long)conn->mem, &vtcp_mem);
-		conn->mem = mem;
+	if (rcv != conn->rcv_mem || snd != conn->snd_mem) {
+		vtcp_budget_mem(conn->budget,
+				(long)rcv - (long)conn->rcv_mem,
+				(long)snd - (long)conn->snd_mem);
+		conn->rcv_mem = rcv;
+		conn->snd_mem = snd;
 	}
 }
 
@@ -213,8 +228,10 @@ static u16 vtcp_conn_snapshot(const struct vtcp_conn *conn)
 		snap |= VTCP_SNAP_WR_SHUT;
 	if (tcb->err)
 		snap |= VTCP_SNAP_ERROR;
+	/* Past the send budget, a write waits for its own bytes only. */
 	if (tcb->cfg.sndbuf - min(tcb->sndq.bytes, tcb->cfg.sndbuf) >=
-	    tcb->cfg.sndbuf / 3)
+	    tcb->cfg.sndbuf / 3 &&
+	    (!tcb->sndq.bytes || !vtcp_budget_snd_over(conn->budget)))
 		snap |= VTCP_SNAP_WRITEABLE;
 	switch (tcb->state) {
 	case VTCP_SYN_SENT:
@@ -279,6 +296,7 @@ void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 	vtcp_conn_account(conn);
 	WRITE_ONCE(conn->snap, vtcp_conn_snapshot(conn));
 	mask = vtcp_conn_events_mask(conn, ev);
+	set_active_memcg(conn->memcg_old);
 	spin_unlock_bh(&tcb->lock);
 
 	if (mask && wq_has_sleeper(&conn->wq))

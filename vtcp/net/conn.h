@@ -12,6 +12,8 @@
 #include "engine/tcb.h"
 #include "tuple.h"
 
+struct mem_cgroup;
+struct vtcp_budget;
 struct vtcp_device;
 struct vtcp_listener;
 
@@ -55,7 +57,11 @@ struct vtcp_conn {
 	struct hrtimer timer;
 	u64 timer_at;			/* when it fires, if timer_ref */
 	refcount_t refs;
-	u32 mem;			/* bytes counted in vtcp_mem */
+	struct vtcp_budget *budget;	/* its namespace's, charged */
+	struct mem_cgroup *memcg;	/* charged for it; NULL: none */
+	struct mem_cgroup *memcg_old;	/* active outside tcb.lock */
+	u32 rcv_mem;			/* bytes counted in the budgets */
+	u32 snd_mem;
 	u16 snap;			/* VTCP_SNAP_*, for lockless readers */
 	u8 dead:1,
 	   timer_ref:1;

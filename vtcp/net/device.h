@@ -111,5 +111,7 @@ VTCP_COUNTER(WSCALE_CLAMPED,	"wscale_clamped")
 VTCP_COUNTER(TX_DROPPED,	"tx_dropped")
 VTCP_COUNTER(SPLICE_LENT,	"splice_pages_lent")
 VTCP_COUNTER(SPLICE_COPIED,	"splice_pages_copied")
+/* An orphan reached TIME-WAIT past max_time_wait(_per_netns): closed. */
+VTCP_COUNTER(TW_OVERFLOW,	"tw_overflow")
 
 #endif /* VTCP_COUNTER */

@@ -17,6 +17,7 @@
 #include <linux/poll.h>
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "net/conn.h"
@@ -83,6 +84,7 @@ struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
 	INIT_LIST_HEAD(&lsn->acceptq);
 	init_waitqueue_head(&lsn->wq);
 	lsn->cfg = *cfg;
+	lsn->memcg = vtcp_memcg_get_active();
 	refcount_set(&lsn->refs, 1);
 
 	spin_lock_bh(&vd->lock);
@@ -102,6 +104,7 @@ struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
 unlock:
 	spin_unlock_bh(&vd->lock);
 	if (ret) {
+		vtcp_memcg_put(lsn->memcg);
 		kfree(lsn);
 		return ERR_PTR(ret);
 	}
@@ -143,8 +146,10 @@ static void vtcp_listener_cfg(struct vtcp_listener *lsn, struct vtcp_cfg *cfg)
 
 void vtcp_listener_put(struct vtcp_listener *lsn)
 {
-	if (refcount_dec_and_test(&lsn->refs))
+	if (refcount_dec_and_test(&lsn->refs)) {
+		vtcp_memcg_put(lsn->memcg);
 		kfree_rcu(lsn, rcu);
+	}
 }
 
 /* Out of the device's table; the device is released. */
@@ -285,16 +290,26 @@ vtcp_listen_new_child(struct vtcp_listener *lsn, struct vtcp_device *vd,
 		      struct vtcp_pkt *pkt,
 		      const struct vtcp_listen_cookie *cookie, u64 now)
 {
+	struct mem_cgroup *memcg_old;
+	struct vtcp_budget *budget;
 	enum vtcp_drop_reason drop;
 	struct vtcp_conn *conn;
 	struct vtcp_cfg cfg;
 
-	if (vtcp_over_limits())
-		return VTCP_DROP_MEMORY;
+	budget = vtcp_budget_of(dev_net(vd->dev));
+	if (!vtcp_budget_conn_charge(budget))
+		return VTCP_DROP_CONN_LIMIT;
 	vtcp_listener_cfg(lsn, &cfg);
-	conn = vtcp_conn_alloc(vd, &pkt->tuple, &cfg, GFP_ATOMIC);
-	if (!conn)
+	/* Charged to the listener's opener, and refused past its limit. */
+	memcg_old = set_active_memcg(lsn->memcg);
+	conn = vtcp_conn_alloc(vd, &pkt->tuple, &cfg,
+			       GFP_NOWAIT | __GFP_NOWARN);
+	set_active_memcg(memcg_old);
+	if (!conn) {
+		vtcp_budget_conn_uncharge(budget);
 		return VTCP_DROP_MEMORY;
+	}
+	conn->budget = budget;
 	if (!refcount_inc_not_zero(&lsn->refs)) {
 		vtcp_conn_discard(conn);
 		return VTCP_DROP_STATE;

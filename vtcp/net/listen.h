@@ -42,6 +42,7 @@ struct vtcp_listener {
 	u32 acceptq_len;
 	bool dead;
 	struct vtcp_cfg cfg;		/* what children start with */
+	struct mem_cgroup *memcg;	/* children are charged to it */
 	u64 cookie_ns;			/* last cookie sent; no lock */
 	wait_queue_head_t wq;		/* accept() and poll() waiters */
 	refcount_t refs;

@@ -35,15 +35,26 @@ static enum vtcp_drop_reason vtcp_rx_conn(struct vtcp_conn *conn,
 					  struct vtcp_pkt *pkt, u64 now)
 {
 	struct vtcp_listener *lsn = conn->listener;
+	enum vtcp_drop_reason drop;
+	bool trimmed = false;
 
 	/* No room to accept it: the peer retries the handshake's ACK. */
 	if (lsn && conn->tcb.state == VTCP_SYN_RECEIVED &&
 	    (pkt->seg.flags & VTCP_TH_ACK) &&
 	    READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
-	if (pkt->seg.len && vtcp_over_limits())
-		return VTCP_DROP_MEMORY;
-	return vtcp_input(&conn->tcb, &pkt->seg, now);
+	/*
+	 * Receive queues at their budget: the payload goes, and a FIN after
+	 * it (out of sequence without it), but the ACK, RST and window act,
+	 * since they are what frees memory. The peer resends the data.
+	 */
+	if (pkt->seg.len && vtcp_budget_rcv_over(conn->budget)) {
+		pkt->seg.len = 0;
+		pkt->seg.flags &= ~VTCP_TH_FIN;
+		trimmed = true;
+	}
+	drop = vtcp_input(&conn->tcb, &pkt->seg, now);
+	return drop ?: trimmed ? VTCP_DROP_RCV_BUDGET : VTCP_DROP_NONE;
 }
 
 static enum vtcp_drop_reason vtcp_rx_segment(struct vtcp_device *vd,

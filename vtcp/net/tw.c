@@ -11,6 +11,13 @@
  * period, which covers the packet path and the timer callback, both under
  * RCU. The timer is re-armed only under the lock and only while alive, so
  * no timer outlives its entry.
+ *
+ * Entries are bounded by max_time_wait and max_time_wait_per_netns
+ * (limits.c). Past either, the orphan is closed without TIME-WAIT and
+ * counted (tw_overflow), as Linux does past tcp_max_tw_buckets: the entries
+ * already waiting keep protecting their tuples. Entries are charged to no
+ * memory cgroup: they outlive the handle, and would keep a deleted cgroup
+ * alive for up to time_wait_ms each; the caps bound them instead.
  */
 
 #include <kunit/visibility.h>
@@ -22,6 +29,8 @@
 #include "compat.h"
 #include "net/conn.h"
 #include "net/device.h"
+#include "net/limits.h"
+#include "net/rht.h"
 #include "engine/timewait.h"
 #include "net/tw.h"
 #include "net/tx.h"
@@ -39,6 +48,7 @@ struct vtcp_tw {
 	struct hrtimer timer;
 	struct vtcp_device *vd;
 	netdevice_tracker dev_tracker;
+	struct vtcp_budget *budget;	/* its namespace's, charged */
 	unsigned long flags;
 	struct rcu_head rcu;
 };
@@ -73,7 +83,10 @@ int vtcp_tw_table_init(struct vtcp_device *vd)
 
 static void vtcp_tw_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(vtcp_tw_cache, container_of(rcu, struct vtcp_tw, rcu));
+	struct vtcp_tw *tw = container_of(rcu, struct vtcp_tw, rcu);
+
+	vtcp_budget_tw_uncharge(tw->budget);
+	kmem_cache_free(vtcp_tw_cache, tw);
 	atomic_dec(&vtcp_ntws);
 }
 
@@ -115,22 +128,32 @@ static enum hrtimer_restart vtcp_tw_timer_fn(struct hrtimer *timer)
 }
 
 /*
- * Replace @conn, an orphan in TIME-WAIT, by an entry. Returns false when
- * memory is short: the connection then stays whole.
+ * Replace @conn, an orphan in TIME-WAIT, by an entry; or, past the caps,
+ * by nothing. Returns true when @conn is to end: false when memory is
+ * short, and the connection then stays whole.
  */
 bool vtcp_tw_replace(struct vtcp_conn *conn)
 	__must_hold(&conn->tcb.lock)
 {
 	u64 expires = conn->tcb.deadline[VTCP_TIMER_LINGER];
 	struct vtcp_device *vd = conn->vd;
+	struct vtcp_budget *budget;
 	struct vtcp_tw *tw;
 
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!expires)
 		return false;
+	budget = vtcp_budget_of(dev_net(vd->dev));
+	if (!vtcp_budget_tw_charge(budget)) {
+		vtcp_dev_count(vd, VTCP_CNT_TW_OVERFLOW);
+		return true;
+	}
 	tw = kmem_cache_zalloc(vtcp_tw_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (!tw)
+	if (!tw) {
+		vtcp_budget_tw_uncharge(budget);
 		return false;
+	}
+	tw->budget = budget;
 	tw->tuple = conn->tuple;
 	spin_lock_init(&tw->lock);
 	vtcp_timewait_from(&conn->tcb, &tw->st);
@@ -143,6 +166,7 @@ bool vtcp_tw_replace(struct vtcp_conn *conn)
 	if (vd->dead || rhashtable_lookup_insert_fast(&vd->tws, &tw->node,
 						      vtcp_tw_params)) {
 		spin_unlock(&vd->lock);
+		vtcp_budget_tw_uncharge(budget);
 		kmem_cache_free(vtcp_tw_cache, tw);
 		return false;
 	}
@@ -235,24 +259,21 @@ void vtcp_tw_table_uninit(struct vtcp_device *vd)
 }
 
 /*
- * For /proc/net/vtcp: @fn on each entry's tuple. Under RCU, which keeps
- * @vd (the caller found it in the namespace's device list).
+ * For /proc/net/vtcp: the tuple of the live entry at or after the cursor
+ * (vtcp_rht_next()), false at the end. Under RCU, which keeps @vd (the
+ * caller found it in the namespace's device list).
  */
-void vtcp_tw_for_each(struct vtcp_device *vd,
-		      void (*fn)(void *arg, const struct vtcp_tuple *tuple),
-		      void *arg)
+bool vtcp_tw_next(struct vtcp_device *vd, u32 *slot, u32 *skip,
+		  struct vtcp_tuple *tuple)
 {
-	struct rhashtable_iter iter;
 	struct vtcp_tw *tw;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_any_held(),
 			 "TIME-WAIT walk outside RCU");
-	rhashtable_walk_enter(&vd->tws, &iter);
-	rhashtable_walk_start(&iter);
-	while ((tw = rhashtable_walk_next(&iter))) {
-		if (!IS_ERR(tw) && !test_bit(VTCP_TW_DEAD, &tw->flags))
-			fn(arg, &tw->tuple);
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	do {
+		tw = vtcp_rht_next(&vd->tws, slot, skip);
+	} while (tw && test_bit(VTCP_TW_DEAD, &tw->flags));
+	if (tw)
+		*tuple = tw->tuple;
+	return tw;
 }

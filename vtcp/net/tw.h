@@ -17,8 +17,7 @@ bool vtcp_tw_replace(struct vtcp_conn *conn) __must_hold(&conn->tcb.lock);
 enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 				 const struct vtcp_pkt *pkt, u64 now,
 				 bool *handled, bool *reopen);
-void vtcp_tw_for_each(struct vtcp_device *vd,
-		      void (*fn)(void *arg, const struct vtcp_tuple *tuple),
-		      void *arg);
+bool vtcp_tw_next(struct vtcp_device *vd, u32 *slot, u32 *skip,
+		  struct vtcp_tuple *tuple);
 
 #endif /* _VTCP_TW_H */
