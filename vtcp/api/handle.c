@@ -3,6 +3,7 @@
  * /dev/vtcp handles: binding one as a listener or a connection, accepting.
  */
 
+#include <kunit/visibility.h>
 #include <linux/nsproxy.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
@@ -16,6 +17,7 @@
 #include "net/limits.h"
 #include "net/listen.h"
 #include "api/stream.h"
+#include "net/testhook.h"
 
 /* Ports vtcp picks for its own end of a connection (as Linux's default). */
 #define VTCP_PORT_LOW		32768
@@ -34,6 +36,7 @@ struct vtcp_handle *vtcp_handle_new(void)
 	vtcp_cfg_default(&h->cfg);
 	return h;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_new);
 
 void vtcp_handle_release(struct vtcp_handle *h)
 {
@@ -46,6 +49,7 @@ void vtcp_handle_release(struct vtcp_handle *h)
 	mutex_destroy(&h->lock);
 	kfree(h);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_release);
 
 /*
  * The handle is bound (h->lock held): it reaches its device through its
@@ -253,6 +257,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 		vtcp_conn_discard(conn);
 		goto unlock;
 	}
+	vtcp_testhook_at(VTCP_HOOK_CONNECT_INSERTED, conn);
 	now = vtcp_now();
 	vtcp_conn_lock(conn);
 	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now),
@@ -268,3 +273,4 @@ unlock:
 		return ret;
 	return vtcp_stream_wait_connected(conn, nonblock);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_connect);

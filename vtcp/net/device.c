@@ -21,6 +21,7 @@
 #include "net/device.h"
 #include "net/listen.h"
 #include "net/rx.h"
+#include "net/testhook.h"
 #include "net/tw.h"
 
 #define VTCP_DEFAULT_MTU	1500
@@ -187,6 +188,7 @@ static void vtcp_dev_uninit(struct net_device *dev)
 	struct vtcp_device *vd = netdev_priv(dev);
 
 	vtcp_listen_table_uninit(vd);
+	vtcp_testhook_at(VTCP_HOOK_DEV_LISTENERS_DONE, vd);
 	vtcp_conn_table_uninit(vd);
 	vtcp_tw_table_uninit(vd);
 	vtcp_rx_uninit(vd);

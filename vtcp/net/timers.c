@@ -34,6 +34,7 @@
 #include "net/conn.h"
 #include "engine/deadline.h"
 #include "net/limits.h"
+#include "net/testhook.h"
 #include "net/timers.h"
 
 static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
@@ -59,6 +60,7 @@ static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
 		drop_ref = true;
 	}
 	vtcp_conn_unlock(conn);
+	vtcp_testhook_at(VTCP_HOOK_TIMER_UNLOCKED, conn);
 	if (drop_ref)
 		vtcp_conn_put(conn);
 	return ret;
