@@ -12,6 +12,7 @@
  * non-blocking reader), and the other way round.
  */
 
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
 #include <linux/uaccess.h>
@@ -244,6 +245,12 @@ __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 	u16 snap;
 
 	poll_wait(file, &conn->wq, wait);
+	/*
+	 * As sock_poll_wait(): the queued wait entry is seen by the waker's
+	 * wq_has_sleeper(), or this load sees the snapshot it published.
+	 */
+	if (!poll_does_not_wait(wait))
+		smp_mb();
 	snap = READ_ONCE(conn->snap);
 	if (snap & VTCP_SNAP_ERROR)
 		mask |= EPOLLERR | EPOLLIN | EPOLLRDNORM;

@@ -187,6 +187,14 @@ static void vtcp_dev_uninit(struct net_device *dev)
 {
 	struct vtcp_device *vd = netdev_priv(dev);
 
+	/*
+	 * First: a LISTEN or CONNECT that found the device before it was
+	 * unlisted checks this under vd->lock, and so cannot add to a table
+	 * already torn down (and hold the device until its file closes).
+	 */
+	spin_lock_bh(&vd->lock);
+	vd->dead = true;
+	spin_unlock_bh(&vd->lock);
 	vtcp_listen_table_uninit(vd);
 	vtcp_testhook_at(VTCP_HOOK_DEV_LISTENERS_DONE, vd);
 	vtcp_conn_table_uninit(vd);
