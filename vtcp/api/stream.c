@@ -244,13 +244,15 @@ __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 	__poll_t mask = 0;
 	u16 snap;
 
-	poll_wait(file, &conn->wq, wait);
-	/*
-	 * As sock_poll_wait(): the queued wait entry is seen by the waker's
-	 * wq_has_sleeper(), or this load sees the snapshot it published.
-	 */
-	if (!poll_does_not_wait(wait))
+	if (!poll_does_not_wait(wait)) {
+		poll_wait(file, &conn->wq, wait);
+		/*
+		 * As sock_poll_wait(); pairs with wq_has_sleeper() in
+		 * vtcp_conn_unlock(): its check sees the entry just queued,
+		 * or the load below sees the snapshot it published.
+		 */
 		smp_mb();
+	}
 	snap = READ_ONCE(conn->snap);
 	if (snap & VTCP_SNAP_ERROR)
 		mask |= EPOLLERR | EPOLLIN | EPOLLRDNORM;

@@ -7,8 +7,6 @@
 #ifndef _VTCP_TESTHOOK_H
 #define _VTCP_TESTHOOK_H
 
-#include <linux/compiler.h>
-
 enum vtcp_hook {
 	/* api/handle.c: CONNECT's connection is in the table, unlocked. */
 	VTCP_HOOK_CONNECT_INSERTED,
@@ -19,15 +17,9 @@ enum vtcp_hook {
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
-extern void (*vtcp_testhook)(enum vtcp_hook point, void *arg);
-
-static inline void vtcp_testhook_at(enum vtcp_hook point, void *arg)
-{
-	void (*fn)(enum vtcp_hook point, void *arg) = READ_ONCE(vtcp_testhook);
-
-	if (unlikely(fn))
-		fn(point, arg);
-}
+/* @fn runs at every point until it is set to NULL again. */
+void vtcp_testhook_set(void (*fn)(enum vtcp_hook point, void *arg));
+void vtcp_testhook_at(enum vtcp_hook point, void *arg);
 #else
 static inline void vtcp_testhook_at(enum vtcp_hook point, void *arg)
 {
