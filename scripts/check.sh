@@ -22,7 +22,7 @@ make -s -C "$VTCP_ROOT/selftests" OUT="$VTCP_BUILD/selftests" || exit 1
 # vtcpctl_test runs the tool from build/tools, beside build/selftests.
 make -s -C "$VTCP_ROOT/tools" OUT="$VTCP_BUILD/tools" || exit 1
 
-smp_tests=module_test,device_test,chardev_test,datapath_test,hostile_test,flood_test,netns_test,teardown_test,integrity_test
+smp_tests=module_test,device_test,chardev_test,datapath_test,hostile_test,flood_test,netns_test,teardown_test,integrity_test,race_test
 runs=(
 	"uml.sh uml-debug kunit.sh $logs/uml-kunit.log"
 	"uml.sh uml-debug selftests.sh $logs/uml-selftests.log VTCP_SELFTESTS=$VTCP_BUILD/selftests"

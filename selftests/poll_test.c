@@ -329,6 +329,63 @@ TEST_F(poll, unbound_handle_is_writable_and_hung_up)
 	close(fd);
 }
 
+/*
+ * Event loops add a file to epoll when they create it: an epoll entry
+ * made while the handle was unbound still sees what the listener it
+ * became reports (epoll registers its wait only once, at EPOLL_CTL_ADD).
+ */
+TEST_F(poll, epoll_added_before_listen_sees_a_connection_arrive)
+{
+	struct vtcp_listen req = { .ifindex = if_nametoindex("vtcp0") };
+	int fd = open(VTCP_DEV_PATH, O_RDWR | O_CLOEXEC);
+	int ep = vtcp_epoll_for(fd, EPOLLIN);
+	int h;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ep);
+	vtcp_ep(&req.local, VTCP_ADDR4, 7102);
+	ASSERT_EQ(0, ioctl(fd, VTCP_IOC_LISTEN, &req));
+	/* Listening, nothing waits: the unbound handle's EPOLLHUP is gone. */
+	EXPECT_EQ(0, vtcp_epoll_wait1(ep, 0));
+	h = vtcp_host_connect(VTCP_ADDR4, 7102);
+	ASSERT_LE(0, h);
+	EXPECT_EQ(EPOLLIN, vtcp_epoll_wait1(ep, 5000));
+	close(h);
+	close(ep);
+	close(fd);
+}
+
+TEST_F(poll, epoll_added_before_connect_sees_it_established)
+{
+	struct vtcp_connect req = { .ifindex = if_nametoindex("vtcp0") };
+	int hl = vtcp_host_listen(VTCP_HOST4, 7103);
+	int fd = open(VTCP_DEV_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	int ep = vtcp_epoll_for(fd, EPOLLOUT);
+	int h;
+
+	ASSERT_LE(0, hl);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ep);
+	/* The host's SYN-ACKs are lost until the qdisc goes. */
+	ASSERT_EQ(0, vtcp_sh("tc qdisc replace dev vtcp0 root netem loss 100%%"));
+	vtcp_ep(&req.local, VTCP_ADDR4, 0);
+	vtcp_ep(&req.remote, VTCP_HOST4, 7103);
+	EXPECT_EQ(-1, ioctl(fd, VTCP_IOC_CONNECT, &req));
+	EXPECT_EQ(EINPROGRESS, errno);
+	/* In SYN-SENT: not writable, the unbound handle's EPOLLOUT is gone. */
+	EXPECT_EQ(0, vtcp_epoll_wait1(ep, 0));
+	ASSERT_EQ(0, vtcp_sh("tc qdisc del dev vtcp0 root"));
+	/* The SYN is sent again; its answer establishes the connection. */
+	EXPECT_EQ(EPOLLOUT, vtcp_epoll_wait1(ep, 5000));
+	EXPECT_EQ(VTCP_ESTABLISHED, vtcp_state_of(fd));
+	h = accept(hl, NULL, NULL);
+	EXPECT_LE(0, h);
+	close(h);
+	close(ep);
+	close(fd);
+	close(hl);
+}
+
 TEST_F(poll, nonblocking_read_write_and_accept_are_eagain)
 {
 	static char big[1 << 20];

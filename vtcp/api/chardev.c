@@ -115,12 +115,19 @@ static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
 
 static __poll_t vtcp_file_poll(struct file *file, poll_table *wait)
 {
-	struct vtcp_conn *conn = vtcp_file_conn(file);
 	struct vtcp_listener *lsn;
+	struct vtcp_handle *h;
+	struct vtcp_conn *conn;
 
+	if (vtcp_file_is_conn(file))
+		return vtcp_stream_poll(file->private_data, file, wait);
+	h = file->private_data;
+	/* Whatever the handle becomes later wakes this one (handle.h). */
+	poll_wait(file, &h->wq, wait);
+	conn = vtcp_handle_conn(h);
 	if (conn)
 		return vtcp_stream_poll(conn, file, wait);
-	lsn = vtcp_handle_lsn(file->private_data);
+	lsn = vtcp_handle_lsn(h);
 	if (lsn)
 		return vtcp_listener_poll(lsn, file, wait);
 	/* Unbound: nothing will ever happen, as for an unconnected socket. */

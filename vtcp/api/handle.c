@@ -3,8 +3,10 @@
  * /dev/vtcp handles: binding one as a listener or a connection, accepting.
  */
 
+#include <kunit/visibility.h>
 #include <linux/nsproxy.h>
 #include <linux/memcontrol.h>
+#include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -19,6 +21,7 @@
 #include "net/listen.h"
 #include "net/perm.h"
 #include "api/stream.h"
+#include "net/testhook.h"
 
 /* Ports vtcp picks for its own end of a connection (as Linux's default). */
 #define VTCP_PORT_LOW		32768
@@ -33,24 +36,31 @@ struct vtcp_handle *vtcp_handle_new(void)
 	if (!h)
 		return NULL;
 	mutex_init(&h->lock);
+	init_waitqueue_head(&h->wq);
 	h->net = get_net(current->nsproxy->net_ns);
 	h->memcg = get_mem_cgroup_from_mm(current->mm);
 	vtcp_cfg_default(&h->cfg);
 	return h;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_new);
 
 void vtcp_handle_release(struct vtcp_handle *h)
 {
-	if (h->lsn)
+	if (h->lsn) {
+		RCU_INIT_POINTER(h->lsn->hwq, NULL);
 		vtcp_listener_close(h->lsn);
-	if (h->conn)
+	}
+	if (h->conn) {
+		RCU_INIT_POINTER(h->conn->hwq, NULL);
 		vtcp_stream_release(h->conn);
+	}
 	if (h->net)
 		put_net(h->net);
 	vtcp_memcg_put(h->memcg);
 	mutex_destroy(&h->lock);
-	kfree(h);
+	kfree_rcu(h, rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_release);
 
 /*
  * The handle is bound (h->lock held): it reaches its device through its
@@ -163,12 +173,16 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
 	if (!ret) {
+		rcu_assign_pointer(lsn->hwq, &h->wq);
 		/* Publish it set up: pairs with vtcp_handle_lsn()'s acquire. */
 		smp_store_release(&h->lsn, lsn);
 		vtcp_handle_bound(h);
 	}
 unlock:
 	mutex_unlock(&h->lock);
+	/* A connection may have arrived before lsn->hwq was set. */
+	if (!ret)
+		wake_up_interruptible_poll(&h->wq, EPOLLIN | EPOLLRDNORM);
 	return ret;
 }
 
@@ -206,8 +220,23 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 	return conn;
 }
 
+/*
+ * Insert @conn in SYN-SENT, its ISS for the tuple it is inserted with: a
+ * CLOSED connection in the table would be killed by the first segment for
+ * its tuple, or by the device's teardown, before CONNECT had started it.
+ */
+static int vtcp_handle_insert(struct vtcp_conn *conn, u64 now)
+{
+	spin_lock_bh(&conn->tcb.lock);
+	vtcp_connect_prepare(&conn->tcb,
+			     vtcp_isn(&vtcp_secret, &conn->tuple, now),
+			     vtcp_isn_ts_offset(&vtcp_secret, &conn->tuple));
+	spin_unlock_bh(&conn->tcb.lock);
+	return vtcp_conn_insert(conn);
+}
+
 /* Insert @conn with a port of ours picked at random from the range. */
-static int vtcp_handle_bind_ephemeral(struct vtcp_conn *conn)
+static int vtcp_handle_bind_ephemeral(struct vtcp_conn *conn, u64 now)
 {
 	u32 range = VTCP_PORT_HIGH - VTCP_PORT_LOW + 1;
 	u32 start = get_random_u32_below(range);
@@ -218,7 +247,7 @@ static int vtcp_handle_bind_ephemeral(struct vtcp_conn *conn)
 		int ret;
 
 		conn->tuple.lport = htons(port);
-		ret = vtcp_conn_insert(conn);
+		ret = vtcp_handle_insert(conn, now);
 		if (ret != -EEXIST)
 			return ret;
 		cond_resched();
@@ -286,23 +315,33 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	vtcp_device_put(vd);
 	if (!conn)
 		goto unlock;
+	/* Not yet visible: set before anything can wake it. */
+	RCU_INIT_POINTER(conn->hwq, &h->wq);
+	now = vtcp_now();
 	if (tuple.lport) {
-		ret = vtcp_conn_insert(conn);
+		ret = vtcp_handle_insert(conn, now);
 		if (ret == -EEXIST)
 			ret = -EADDRINUSE;
 	} else {
-		ret = vtcp_handle_bind_ephemeral(conn);
+		ret = vtcp_handle_bind_ephemeral(conn, now);
 	}
 	if (ret) {
 		vtcp_conn_discard(conn);
 		goto unlock;
 	}
-	now = vtcp_now();
+	vtcp_testhook_at(VTCP_HOOK_CONNECT_INSERTED, conn);
 	vtcp_conn_lock(conn);
-	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now),
-		     vtcp_isn_ts_offset(&vtcp_secret, &conn->tuple), now);
-	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
+	/* The device may have gone meanwhile, and the connection with it. */
+	ret = conn->dead ? -ENETDOWN : 0;
+	if (!ret) {
+		vtcp_connect_start(&conn->tcb, vtcp_now());
+		vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
+	}
 	vtcp_conn_unlock(conn);
+	if (ret) {
+		vtcp_conn_put(conn);
+		goto unlock;
+	}
 	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */
 	smp_store_release(&h->conn, conn);
 	vtcp_handle_bound(h);
@@ -312,3 +351,4 @@ unlock:
 		return ret;
 	return vtcp_stream_wait_connected(conn, nonblock);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_connect);

@@ -3,6 +3,7 @@
 #define _VTCP_HANDLE_H
 
 #include <linux/mutex.h>
+#include <linux/wait.h>
 #include <uapi/linux/vtcp.h>
 
 #include "engine/tcb.h"
@@ -26,6 +27,14 @@ struct vtcp_handle {
 	struct mem_cgroup *memcg;	/* the opener's: charged for all */
 	struct vtcp_listener *lsn;
 	struct vtcp_conn *conn;
+	/*
+	 * poll() always waits here, bound or not: epoll registers its wait
+	 * once, maybe before LISTEN or CONNECT. The listener or connection
+	 * wakes it through its hwq, which release clears; the handle is
+	 * then freed after a grace period (the wakers read hwq under RCU).
+	 */
+	wait_queue_head_t wq;
+	struct rcu_head rcu;
 };
 
 struct vtcp_handle *vtcp_handle_new(void);

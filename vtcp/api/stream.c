@@ -12,6 +12,7 @@
  * non-blocking reader), and the other way round.
  */
 
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
 #include <linux/uaccess.h>
@@ -273,7 +274,15 @@ __poll_t vtcp_stream_poll(struct vtcp_conn *conn, struct file *file,
 	__poll_t mask = 0;
 	u16 snap;
 
-	poll_wait(file, &conn->wq, wait);
+	if (!poll_does_not_wait(wait)) {
+		poll_wait(file, &conn->wq, wait);
+		/*
+		 * As sock_poll_wait(); pairs with wq_has_sleeper() in
+		 * vtcp_conn_unlock(): its check sees the entry just queued,
+		 * or the load below sees the snapshot it published.
+		 */
+		smp_mb();
+	}
 	snap = READ_ONCE(conn->snap);
 	if (snap & VTCP_SNAP_ERROR)
 		mask |= EPOLLERR | EPOLLIN | EPOLLRDNORM;

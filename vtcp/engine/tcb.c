@@ -97,16 +97,33 @@ static void vtcp_tcb_set_iss(struct vtcp_tcb *tcb, u32 iss)
 }
 
 /*
- * Active OPEN (RFC 9293 3.10.1). @iss and @ts_offset are for the tuple as
- * it is now, bound: it may have changed since vtcp_tcb_init().
+ * Active OPEN (RFC 9293 3.10.1) in two steps, so that a connection is in
+ * SYN-SENT before anything can find it: a CLOSED one would be ended by the
+ * first segment for its tuple. @iss and @ts_offset are for the tuple as it
+ * is now, bound: it may have changed since vtcp_tcb_init().
  */
-void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now)
+void vtcp_connect_prepare(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset)
 {
 	lockdep_assert_held(&tcb->lock);
 	tcb->ts_offset = ts_offset;
 	vtcp_tcb_set_iss(tcb, iss);
 	vtcp_set_state(tcb, VTCP_SYN_SENT);
-	vtcp_send_syn(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_connect_prepare);
+
+/* The SYN, unless a SYN that came first already made it SYN-RECEIVED. */
+void vtcp_connect_start(struct vtcp_tcb *tcb, u64 now)
+{
+	lockdep_assert_held(&tcb->lock);
+	if (tcb->state == VTCP_SYN_SENT && tcb->snd_nxt == tcb->iss)
+		vtcp_send_syn(tcb, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtcp_connect_start);
+
+void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now)
+{
+	vtcp_connect_prepare(tcb, iss, ts_offset);
+	vtcp_connect_start(tcb, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_connect);
 

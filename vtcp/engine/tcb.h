@@ -314,6 +314,8 @@ void vtcp_cfg_default(struct vtcp_cfg *cfg);
 
 /* User calls. */
 void vtcp_connect(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset, u64 now);
+void vtcp_connect_prepare(struct vtcp_tcb *tcb, u32 iss, u32 ts_offset);
+void vtcp_connect_start(struct vtcp_tcb *tcb, u64 now);
 void vtcp_open_passive(struct vtcp_tcb *tcb, u32 iss);
 void vtcp_output(struct vtcp_tcb *tcb, u64 now);
 void vtcp_recv_consumed(struct vtcp_tcb *tcb, u64 now);

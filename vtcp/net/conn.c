@@ -177,6 +177,7 @@ void vtcp_conn_lock(struct vtcp_conn *conn) __acquires(&conn->tcb.lock)
 	spin_lock_bh(&conn->tcb.lock);
 	conn->memcg_old = set_active_memcg(conn->memcg);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_lock);
 
 /*
  * Phase one of the end: out of the table, away from its listener, timer
@@ -264,6 +265,22 @@ static __poll_t vtcp_conn_events_mask(const struct vtcp_conn *conn, u8 ev)
 	return mask;
 }
 
+/*
+ * The handle that made the connection polls its own queue, which it may
+ * have done before it was bound (epoll registers once); the handle frees
+ * it only after a grace period once it has cleared conn->hwq.
+ */
+static void vtcp_conn_wake_handle(struct vtcp_conn *conn, __poll_t mask)
+{
+	wait_queue_head_t *hwq;
+
+	rcu_read_lock();
+	hwq = rcu_dereference(conn->hwq);
+	if (hwq && wq_has_sleeper(hwq))
+		wake_up_interruptible_poll(hwq, mask);
+	rcu_read_unlock();
+}
+
 void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 {
 	struct vtcp_tcb *tcb = &conn->tcb;
@@ -299,26 +316,27 @@ void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 	set_active_memcg(conn->memcg_old);
 	spin_unlock_bh(&tcb->lock);
 
-	if (mask && wq_has_sleeper(&conn->wq))
-		wake_up_interruptible_poll(&conn->wq, mask);
+	if (mask) {
+		if (wq_has_sleeper(&conn->wq))
+			wake_up_interruptible_poll(&conn->wq, mask);
+		vtcp_conn_wake_handle(conn, mask);
+	}
 	if (lsn)
 		vtcp_listener_put(lsn);
 	while (puts--)
 		vtcp_conn_put(conn);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_conn_unlock);
 
 /*
- * The device goes away: every connection ends now. Walked from the table
- * until it is empty, since timers may kill connections meanwhile.
+ * The device goes away (vd->dead, so nothing is inserted any more): every
+ * connection ends now. Walked from the table until it is empty, since
+ * timers may kill connections meanwhile.
  */
 void vtcp_conn_table_uninit(struct vtcp_device *vd)
 {
 	struct rhashtable_iter iter;
 	struct vtcp_conn *conn;
-
-	spin_lock_bh(&vd->lock);
-	vd->dead = true;
-	spin_unlock_bh(&vd->lock);
 
 	do {
 		rhashtable_walk_enter(&vd->conns, &iter);
@@ -337,5 +355,12 @@ void vtcp_conn_table_uninit(struct vtcp_device *vd)
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 	} while (atomic_read(&vd->conns.nelems));
+	/*
+	 * A killer on another CPU may have decremented nelems and not yet
+	 * queued the table's shrink work. Every kill runs under the conn's
+	 * BH lock, an RCU reader: once a grace period has passed it has
+	 * queued it, and rhashtable_destroy() cancels it.
+	 */
+	synchronize_rcu();
 	rhashtable_destroy(&vd->conns);
 }

@@ -4,6 +4,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
@@ -53,6 +54,8 @@ struct vtcp_conn {
 	struct vtcp_listener *listener;	/* until the handshake ends */
 	struct list_head accept_node;	/* in listener->acceptq */
 	wait_queue_head_t wq;
+	/* CONNECT's /dev/vtcp handle's queue, woken with wq (RCU). */
+	wait_queue_head_t __rcu *hwq;
 	struct mutex ulock;		/* serialises readers and writers */
 	struct hrtimer timer;
 	u64 timer_at;			/* when it fires, if timer_ref */

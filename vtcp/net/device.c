@@ -22,6 +22,7 @@
 #include "net/listen.h"
 #include "net/perm.h"
 #include "net/rx.h"
+#include "net/testhook.h"
 #include "net/tw.h"
 
 #define VTCP_DEFAULT_MTU	1500
@@ -187,7 +188,16 @@ static void vtcp_dev_uninit(struct net_device *dev)
 {
 	struct vtcp_device *vd = netdev_priv(dev);
 
+	/*
+	 * First: a LISTEN or CONNECT that found the device before it was
+	 * unlisted checks this under vd->lock, and so cannot add to a table
+	 * already torn down (and hold the device until its file closes).
+	 */
+	spin_lock_bh(&vd->lock);
+	vd->dead = true;
+	spin_unlock_bh(&vd->lock);
 	vtcp_listen_table_uninit(vd);
+	vtcp_testhook_at(VTCP_HOOK_DEV_LISTENERS_DONE, vd);
 	vtcp_conn_table_uninit(vd);
 	vtcp_tw_table_uninit(vd);
 	vtcp_rx_uninit(vd);

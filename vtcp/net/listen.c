@@ -144,6 +144,23 @@ static void vtcp_listener_cfg(struct vtcp_listener *lsn, struct vtcp_cfg *cfg)
 	spin_unlock_bh(&lsn->lock);
 }
 
+/*
+ * Wake accept() and poll(), and the handle's own queue (as for
+ * connections, conn.c). Unconditional: the queue's lock orders the
+ * waker's change with a poller's check.
+ */
+static void vtcp_listener_wake(struct vtcp_listener *lsn, __poll_t mask)
+{
+	wait_queue_head_t *hwq;
+
+	wake_up_interruptible_poll(&lsn->wq, mask);
+	rcu_read_lock();
+	hwq = rcu_dereference(lsn->hwq);
+	if (hwq)
+		wake_up_interruptible_poll(hwq, mask);
+	rcu_read_unlock();
+}
+
 void vtcp_listener_put(struct vtcp_listener *lsn)
 {
 	if (refcount_dec_and_test(&lsn->refs)) {
@@ -184,7 +201,7 @@ static void vtcp_listener_stop(struct vtcp_listener *lsn)
 	list_splice_init(&lsn->acceptq, &orphans);
 	WRITE_ONCE(lsn->acceptq_len, 0);
 	spin_unlock_bh(&lsn->lock);
-	wake_up_interruptible_poll(&lsn->wq, EPOLLIN | EPOLLERR | EPOLLHUP);
+	vtcp_listener_wake(lsn, EPOLLIN | EPOLLERR | EPOLLHUP);
 
 	list_for_each_entry_safe(conn, tmp, &orphans, accept_node) {
 		list_del_init(&conn->accept_node);
@@ -263,7 +280,7 @@ struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
 	}
 	spin_unlock(&lsn->lock);
 	if (queued)
-		wake_up_interruptible_poll(&lsn->wq, EPOLLIN | EPOLLRDNORM);
+		vtcp_listener_wake(lsn, EPOLLIN | EPOLLRDNORM);
 	else
 		vtcp_abort(&conn->tcb, vtcp_now());
 	return lsn;

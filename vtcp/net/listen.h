@@ -45,6 +45,8 @@ struct vtcp_listener {
 	struct mem_cgroup *memcg;	/* children are charged to it */
 	u64 cookie_ns;			/* last cookie sent; no lock */
 	wait_queue_head_t wq;		/* accept() and poll() waiters */
+	/* Its /dev/vtcp handle's queue, woken with wq (RCU). */
+	wait_queue_head_t __rcu *hwq;
 	refcount_t refs;
 	struct rcu_head rcu;
 };

@@ -24,8 +24,11 @@
  *
  * An armed timer holds a reference on its connection (timer_ref). A dead
  * connection is never armed again; vtcp_timer_stop() cancels, and if the
- * callback is running it sees the connection dead and drops the reference
- * itself.
+ * callback is running, re-arms it to fire at once: the callback may have
+ * decided to restart before the kill (it decides under the lock, returns
+ * after), and would otherwise leave the timer queued until its deadline,
+ * holding the dead connection. Firing again, it finds the connection dead
+ * and drops the reference itself.
  */
 
 #include <linux/hrtimer.h>
@@ -34,6 +37,7 @@
 #include "net/conn.h"
 #include "engine/deadline.h"
 #include "net/limits.h"
+#include "net/testhook.h"
 #include "net/timers.h"
 
 static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
@@ -44,7 +48,8 @@ static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
 	u64 next;
 
 	vtcp_conn_lock(conn);
-	if (!conn->dead) {
+	/* Queued: re-armed (by vtcp_timer_sync() or stop) while it waited. */
+	if (!conn->dead && !hrtimer_is_queued(timer)) {
 		vtcp_deadline_expire(&conn->tcb, vtcp_now());
 		next = vtcp_deadline_next(&conn->tcb);
 		if (next && conn->tcb.state != VTCP_CLOSED) {
@@ -59,6 +64,7 @@ static enum hrtimer_restart vtcp_timer_fn(struct hrtimer *timer)
 		drop_ref = true;
 	}
 	vtcp_conn_unlock(conn);
+	vtcp_testhook_at(VTCP_HOOK_TIMER_UNLOCKED, conn);
 	if (drop_ref)
 		vtcp_conn_put(conn);
 	return ret;
@@ -100,8 +106,11 @@ int vtcp_timer_stop(struct vtcp_conn *conn)
 	lockdep_assert_held(&conn->tcb.lock);
 	if (!conn->timer_ref)
 		return 0;
-	if (hrtimer_try_to_cancel(&conn->timer) < 0)
-		return 0;	/* running: the callback drops it */
+	if (hrtimer_try_to_cancel(&conn->timer) < 0) {
+		/* Running: queued now, its return cannot re-queue it. */
+		hrtimer_start(&conn->timer, 0, HRTIMER_MODE_ABS_SOFT);
+		return 0;	/* the callback drops it, firing again */
+	}
 	conn->timer_ref = 0;
 	return 1;
 }

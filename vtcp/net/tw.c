@@ -255,6 +255,8 @@ void vtcp_tw_table_uninit(struct vtcp_device *vd)
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 	} while (atomic_read(&vd->tws.nelems));
+	/* As for connections (conn.c): the timer and rx remove with BH off. */
+	synchronize_rcu();
 	rhashtable_destroy(&vd->tws);
 }
 
