@@ -47,6 +47,30 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 }
 #endif
 
+/*
+ * Emptying a queue of skbs under a drop reason: before the helpers came,
+ * the loop they are.
+ */
+#ifndef VTCP_HAVE_SKB_QUEUE_PURGE_REASON
+static inline void __skb_queue_purge_reason(struct sk_buff_head *list,
+					    enum skb_drop_reason reason)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list)))
+		kfree_skb_reason(skb, reason);
+}
+
+static inline void skb_queue_purge_reason(struct sk_buff_head *list,
+					  enum skb_drop_reason reason)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(list)))
+		kfree_skb_reason(skb, reason);
+}
+#endif
+
 /* splice() from a read_iter file: the helper was renamed. */
 #ifdef VTCP_HAVE_COPY_SPLICE_READ
 #define vtcp_compat_splice_read	copy_splice_read
