@@ -37,8 +37,6 @@
 FIXTURE(trace) {
 	char dir[128];		/* the instance */
 	char *buf;		/* what it recorded */
-	int hash_ptr;		/* the option as found, or -1 */
-	char hash_path[192];
 };
 
 /* tracefs, mounted if it is not: its path, or NULL. */
@@ -99,13 +97,36 @@ static char *vtcp_slurp(const char *path)
 	return buf;
 }
 
+/* A filter on kfree_skb's location: within vtcp.ko (/proc/modules). */
+static int vtcp_module_range(char *filter, size_t n)
+{
+	unsigned long long base = 0, size = 0;
+	char line[256], name[64];
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %llu %*s %*s %*s %llx", name, &size, &base) == 3 &&
+		    !strcmp(name, "vtcp"))
+			break;
+		base = 0;
+	}
+	fclose(f);
+	if (!base)
+		return -ENOENT;	/* not loaded, or addresses hidden */
+	snprintf(filter, n, "location >= 0x%llx && location < 0x%llx", base,
+		 base + size);
+	return 0;
+}
+
 FIXTURE_SETUP(trace)
 {
+	char p[160], filter[128];
 	const char *tfs;
-	char p[160];
 
 	self->buf = NULL;
-	self->hash_ptr = -1;
+	self->dir[0] = 0;
 	ASSERT_EQ(0, vtcp_module_ensure());
 	tfs = vtcp_tracefs();
 	if (!tfs)
@@ -117,15 +138,12 @@ FIXTURE_SETUP(trace)
 	rmdir(self->dir);
 	ASSERT_EQ(0, mkdir(self->dir, 0755)) TH_LOG("a trace instance: %s", strerror(errno));
 	/*
-	 * Pointers as they are, not hashed: kfree_skb's location is a bare
-	 * %p in 6.1 (%pS since), looked up in /proc/kallsyms below.
+	 * Only frees in vtcp's code: kfree_skb's location is a hashed %p in
+	 * 6.1 (%pS since), so the filter, on its raw value, says where.
 	 */
-	snprintf(self->hash_path, sizeof(self->hash_path), "%s/options/hash-ptr", self->dir);
-	if (access(self->hash_path, F_OK))
-		snprintf(self->hash_path, sizeof(self->hash_path), "%s/options/hash-ptr", tfs);
-	self->hash_ptr = vtcp_read_num("%s", self->hash_path);
-	if (self->hash_ptr >= 0)
-		vtcp_write_file(self->hash_path, "0");
+	ASSERT_EQ(0, vtcp_module_range(filter, sizeof(filter)));
+	ASSERT_EQ(0, vtcp_tw(self->dir, "events/skb/kfree_skb/filter", filter))
+		TH_LOG("filter %s", filter);
 	ASSERT_EQ(0, vtcp_tw(self->dir, "buffer_size_kb", "8192"));
 	ASSERT_EQ(0, vtcp_tw(self->dir, "events/vtcp/enable", "1"));
 	ASSERT_EQ(0, vtcp_tw(self->dir, "events/skb/kfree_skb/enable", "1"));
@@ -150,8 +168,6 @@ FIXTURE_TEARDOWN(trace)
 		"ip link del ifb0 2>/dev/null;"
 		"ethtool -K vtcp0 gso on tso on gro on rx-gro-hw on >/dev/null;"
 		"ip link set vtcp0 gso_max_segs 65535");
-	if (self->hash_ptr >= 0)
-		vtcp_write_file(self->hash_path, self->hash_ptr ? "1" : "0");
 	if (self->dir[0]) {
 		vtcp_tw(self->dir, "events/enable", "0");
 		rmdir(self->dir);
@@ -344,40 +360,6 @@ static int vtcp_count_states(const char *buf, const struct vtcp_tconn *c,
 	return n;
 }
 
-/*
- * Is @loc (kfree_skb's location: "sym+0x../0x.. [vtcp]" or a bare
- * address) in vtcp.ko? A bare one is the nearest symbol below it in
- * /proc/kallsyms.
- */
-static bool vtcp_loc_in_vtcp(const char *loc)
-{
-	unsigned long long addr, a, best = 0;
-	char line[512], mod[128];
-	bool in = false;
-	FILE *f;
-
-	if (strchr(loc, '+'))
-		return false;	/* the module name follows: see the caller */
-	addr = strtoull(loc, NULL, 16);
-	f = fopen("/proc/kallsyms", "r");
-	if (!addr || !f) {
-		if (f)
-			fclose(f);
-		return false;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		mod[0] = 0;
-		if (sscanf(line, "%llx %*s %*s %127s", &a, mod) < 1)
-			continue;
-		if (a <= addr && a > best) {
-			best = a;
-			in = !strcmp(mod, "[vtcp]");
-		}
-	}
-	fclose(f);
-	return in;
-}
-
 /* kfree_skb events freed in vtcp under @reason; their skbaddrs. */
 static int vtcp_kfree_in_vtcp(const char *buf, const char *reason,
 			      char addrs[][32], int max)
@@ -392,9 +374,9 @@ static int vtcp_kfree_in_vtcp(const char *buf, const char *reason,
 		r = strstr(l, "reason: ");
 		if (!r || sscanf(r, "reason: %63s", why) != 1 || strcmp(why, reason))
 			continue;
-		if (!vtcp_field(l, "location", loc, sizeof(loc)))
-			continue;
-		if (!strstr(l, " [vtcp] ") && !vtcp_loc_in_vtcp(loc))
+		/* The filter let only vtcp's through; 6.12 names the place. */
+		if (!vtcp_field(l, "location", loc, sizeof(loc)) ||
+		    (strchr(loc, '+') && !strstr(l, " [vtcp] ")))
 			continue;
 		if (n < max)
 			vtcp_field(l, "skbaddr", addrs[n], sizeof(addrs[n]));

@@ -58,11 +58,13 @@ static const struct vtcp_discard_map vtcp_discard_map[] = {
 	[VTCP_DROP_DUPLICATE]		= VTCP_NEAR(TCP_OLD_DATA),
 	[VTCP_DROP_BACKLOG]		= VTCP_SAME(CPU_BACKLOG),
 };
+
 static_assert(ARRAY_SIZE(vtcp_discard_map) == VTCP_DROP_MAX);
 
 static const char *const vtcp_discard_names[VTCP_DROP_MAX] = {
 	[VTCP_DROP_NONE] = "none",
-#define VTCP_DROP_REASON(reason, name)	[VTCP_DROP_##reason] = name,
+#define VTCP_DROP_REASON(reason, name)	\
+	[VTCP_DROP_##reason] = name,
 #include "drop.h"
 #undef VTCP_DROP_REASON
 };

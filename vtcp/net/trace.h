@@ -55,20 +55,59 @@ static inline void vtcp_trace_addrs(const struct vtcp_tuple *t, u8 *saddr,
 	}
 }
 
+/*
+ * Room for the names the events store (states, reasons): char arrays,
+ * which filters compare as strings.
+ */
+#define VTCP_TRACE_NAME	24
+
+static inline const char *vtcp_trace_state(u8 state)
+{
+	static const char *const names[VTCP_NR_STATES] = {
+		[VTCP_CLOSED]		= "CLOSED",
+		[VTCP_LISTEN]		= "LISTEN",
+		[VTCP_SYN_SENT]		= "SYN_SENT",
+		[VTCP_SYN_RECEIVED]	= "SYN_RECEIVED",
+		[VTCP_ESTABLISHED]	= "ESTABLISHED",
+		[VTCP_FIN_WAIT_1]	= "FIN_WAIT_1",
+		[VTCP_FIN_WAIT_2]	= "FIN_WAIT_2",
+		[VTCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+		[VTCP_CLOSING]		= "CLOSING",
+		[VTCP_LAST_ACK]		= "LAST_ACK",
+		[VTCP_TIME_WAIT]	= "TIME_WAIT",
+	};
+
+	return state < VTCP_NR_STATES ? names[state] : "?";
+}
+
+static inline const char *vtcp_trace_retrans(u8 why)
+{
+	static const char *const names[VTCP_RETRANS_MAX] = {
+		[VTCP_RETRANS_NONE]	= "NONE",
+		[VTCP_RETRANS_RTO]	= "RTO",
+		[VTCP_RETRANS_FAST]	= "FAST",
+		[VTCP_RETRANS_RACK]	= "RACK",
+		[VTCP_RETRANS_TLP]	= "TLP",
+	};
+
+	return why < VTCP_RETRANS_MAX ? names[why] : "?";
+}
+
+static inline const char *vtcp_trace_ca(u8 ca_state)
+{
+	static const char *const names[] = {
+		[VTCP_CA_STATE_OPEN]		= "OPEN",
+		[VTCP_CA_STATE_DISORDER]	= "DISORDER",
+		[VTCP_CA_STATE_RECOVERY]	= "RECOVERY",
+		[VTCP_CA_STATE_LOSS]		= "LOSS",
+	};
+
+	return ca_state < ARRAY_SIZE(names) ? names[ca_state] : "?";
+}
+
 void vtcp_trace_unlock(struct vtcp_conn *conn);
 
 #endif /* _VTCP_TRACE_HELPERS */
-
-/* Where a connection is: every event has these first. */
-#define VTCP_TP_CONN_ENTRY			\
-	__array(char, dev, IFNAMSIZ)		\
-	__field(u16, family)			\
-	__field(u16, sport)			\
-	__field(u16, dport)			\
-	__array(u8, saddr, 4)			\
-	__array(u8, daddr, 4)			\
-	__array(u8, saddr_v6, 16)		\
-	__array(u8, daddr_v6, 16)
 
 /* @t may be NULL (a packet dropped before parsing reached its ports). */
 #define VTCP_TP_CONN_STORE(ndev, t)					\
@@ -83,229 +122,208 @@ void vtcp_trace_unlock(struct vtcp_conn *conn);
 				 __entry->saddr_v6, __entry->daddr_v6);	\
 	} while (0)
 
+/* Every event starts with the connection's fields, printed so. */
 #define VTCP_TP_CONN_FMT						\
 	"dev=%s sport=%u dport=%u saddr=%pI4 daddr=%pI4 saddrv6=%pI6c daddrv6=%pI6c"
 
-#define VTCP_TP_CONN_ARGS						\
-	__entry->dev, __entry->sport, __entry->dport, __entry->saddr,	\
-	__entry->daddr, __entry->saddr_v6, __entry->daddr_v6
-
-/* The enums printed by name, for the tools that read the format files. */
-#define vtcp_trace_states				\
-	EM(VTCP_CLOSED,		"CLOSED")		\
-	EM(VTCP_LISTEN,		"LISTEN")		\
-	EM(VTCP_SYN_SENT,	"SYN_SENT")		\
-	EM(VTCP_SYN_RECEIVED,	"SYN_RECEIVED")		\
-	EM(VTCP_ESTABLISHED,	"ESTABLISHED")		\
-	EM(VTCP_FIN_WAIT_1,	"FIN_WAIT_1")		\
-	EM(VTCP_FIN_WAIT_2,	"FIN_WAIT_2")		\
-	EM(VTCP_CLOSE_WAIT,	"CLOSE_WAIT")		\
-	EM(VTCP_CLOSING,	"CLOSING")		\
-	EM(VTCP_LAST_ACK,	"LAST_ACK")		\
-	EMe(VTCP_TIME_WAIT,	"TIME_WAIT")
-
-#define vtcp_trace_retrans				\
-	EM(VTCP_RETRANS_NONE,	"NONE")			\
-	EM(VTCP_RETRANS_RTO,	"RTO")			\
-	EM(VTCP_RETRANS_FAST,	"FAST")			\
-	EM(VTCP_RETRANS_RACK,	"RACK")			\
-	EMe(VTCP_RETRANS_TLP,	"TLP")
-
-#define vtcp_trace_ca_states				\
-	EM(VTCP_CA_STATE_OPEN,		"OPEN")		\
-	EM(VTCP_CA_STATE_DISORDER,	"DISORDER")	\
-	EM(VTCP_CA_STATE_RECOVERY,	"RECOVERY")	\
-	EMe(VTCP_CA_STATE_LOSS,		"LOSS")
-
-#define vtcp_trace_cookies				\
-	EM(VTCP_TRACE_COOKIE_SENT,	"SENT")		\
-	EMe(VTCP_TRACE_COOKIE_VALID,	"VALID")
-
-#undef EM
-#undef EMe
-#define EM(a, b)	TRACE_DEFINE_ENUM(a);
-#define EMe(a, b)	TRACE_DEFINE_ENUM(a);
-
-vtcp_trace_states
-vtcp_trace_retrans
-vtcp_trace_ca_states
-vtcp_trace_cookies
-
-#undef EM
-#undef EMe
-#define EM(a, b)	{ a, b },
-#define EMe(a, b)	{ a, b }
-
 /* A state change, each one the engine made (the state log, tcb.h). */
 TRACE_EVENT(vtcp_state,
-	TP_PROTO(const struct vtcp_conn *conn, u8 oldstate, u8 newstate),
-	TP_ARGS(conn, oldstate, newstate),
-	TP_STRUCT__entry(
-		VTCP_TP_CONN_ENTRY
-		__field(u8, oldstate)
-		__field(u8, newstate)
-		__field(s16, err)
-	),
-	TP_fast_assign(
-		VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
-		__entry->oldstate = oldstate;
-		__entry->newstate = newstate;
-		__entry->err = conn->tcb.err;
-	),
-	TP_printk(VTCP_TP_CONN_FMT " oldstate=%s newstate=%s err=%d",
-		  VTCP_TP_CONN_ARGS,
-		  __print_symbolic(__entry->oldstate, vtcp_trace_states),
-		  __print_symbolic(__entry->newstate, vtcp_trace_states),
-		  __entry->err)
+	    TP_PROTO(const struct vtcp_conn *conn, u8 oldstate, u8 newstate),
+	    TP_ARGS(conn, oldstate, newstate),
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u16, family)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __array(u8, saddr, 4)
+			     __array(u8, daddr, 4)
+			     __array(u8, saddr_v6, 16)
+			     __array(u8, daddr_v6, 16)
+			     __array(char, oldstate, VTCP_TRACE_NAME)
+			     __array(char, newstate, VTCP_TRACE_NAME)
+			     __field(s16, err)),
+	    TP_fast_assign(VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
+			   strscpy(__entry->oldstate,
+				   vtcp_trace_state(oldstate),
+				   VTCP_TRACE_NAME);
+			   strscpy(__entry->newstate,
+				   vtcp_trace_state(newstate),
+				   VTCP_TRACE_NAME);
+			   __entry->err = conn->tcb.err;),
+	    TP_printk(VTCP_TP_CONN_FMT " oldstate=%s newstate=%s err=%d",
+		      __entry->dev, __entry->sport, __entry->dport,
+		      __entry->saddr, __entry->daddr, __entry->saddr_v6,
+		      __entry->daddr_v6, __entry->oldstate, __entry->newstate,
+		      __entry->err)
 );
 
 /* A segment sent again, and why (enum vtcp_retrans_reason). */
 TRACE_EVENT(vtcp_retransmit,
-	TP_PROTO(const struct vtcp_conn *conn, const struct vtcp_out *out),
-	TP_ARGS(conn, out),
-	TP_STRUCT__entry(
-		VTCP_TP_CONN_ENTRY
-		__field(u8, reason)
-		__field(u8, state)
-		__field(u8, flags)
-		__field(u8, backoff)
-		__field(u32, seq)
-		__field(u32, len)
-		__field(u32, snd_una)
-		__field(u32, snd_nxt)
-		__field(u32, cwnd)
-		__field(u32, ssthresh)
-		__field(u32, srtt)
-		__field(u32, rto)
-	),
-	TP_fast_assign(
-		const struct vtcp_tcb *tcb = &conn->tcb;
-
-		VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
-		__entry->reason = out->retrans;
-		__entry->state = tcb->state;
-		__entry->flags = out->flags;
-		__entry->backoff = tcb->backoff;
-		__entry->seq = out->seq;
-		__entry->len = out->len;
-		__entry->snd_una = tcb->snd_una;
-		__entry->snd_nxt = tcb->snd_nxt;
-		__entry->cwnd = tcb->cwnd;
-		__entry->ssthresh = tcb->ssthresh;
-		__entry->srtt = tcb->srtt_us;
-		__entry->rto = tcb->rto_us;
-	),
-	TP_printk(VTCP_TP_CONN_FMT " reason=%s state=%s flags=%#x seq=%u len=%u snd_una=%u snd_nxt=%u cwnd=%u ssthresh=%u srtt=%u rto=%u backoff=%u",
-		  VTCP_TP_CONN_ARGS,
-		  __print_symbolic(__entry->reason, vtcp_trace_retrans),
-		  __print_symbolic(__entry->state, vtcp_trace_states),
-		  __entry->flags, __entry->seq, __entry->len, __entry->snd_una,
-		  __entry->snd_nxt, __entry->cwnd, __entry->ssthresh,
-		  __entry->srtt, __entry->rto, __entry->backoff)
+	    TP_PROTO(const struct vtcp_conn *conn, const struct vtcp_out *out),
+	    TP_ARGS(conn, out),
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u16, family)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __array(u8, saddr, 4)
+			     __array(u8, daddr, 4)
+			     __array(u8, saddr_v6, 16)
+			     __array(u8, daddr_v6, 16)
+			     __array(char, reason, VTCP_TRACE_NAME)
+			     __array(char, state, VTCP_TRACE_NAME)
+			     __field(u8, flags)
+			     __field(u8, backoff)
+			     __field(u32, seq)
+			     __field(u32, len)
+			     __field(u32, snd_una)
+			     __field(u32, snd_nxt)
+			     __field(u32, cwnd)
+			     __field(u32, ssthresh)
+			     __field(u32, srtt)
+			     __field(u32, rto)),
+	    TP_fast_assign(VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
+			   strscpy(__entry->reason,
+				   vtcp_trace_retrans(out->retrans),
+				   VTCP_TRACE_NAME);
+			   strscpy(__entry->state,
+				   vtcp_trace_state(conn->tcb.state),
+				   VTCP_TRACE_NAME);
+			   __entry->flags = out->flags;
+			   __entry->backoff = conn->tcb.backoff;
+			   __entry->seq = out->seq;
+			   __entry->len = out->len;
+			   __entry->snd_una = conn->tcb.snd_una;
+			   __entry->snd_nxt = conn->tcb.snd_nxt;
+			   __entry->cwnd = conn->tcb.cwnd;
+			   __entry->ssthresh = conn->tcb.ssthresh;
+			   __entry->srtt = conn->tcb.srtt_us;
+			   __entry->rto = conn->tcb.rto_us;),
+	    TP_printk(VTCP_TP_CONN_FMT " reason=%s state=%s flags=%#x seq=%u len=%u snd_una=%u snd_nxt=%u cwnd=%u ssthresh=%u srtt=%u rto=%u backoff=%u",
+		      __entry->dev, __entry->sport, __entry->dport,
+		      __entry->saddr, __entry->daddr, __entry->saddr_v6,
+		      __entry->daddr_v6, __entry->reason, __entry->state,
+		      __entry->flags, __entry->seq, __entry->len,
+		      __entry->snd_una, __entry->snd_nxt, __entry->cwnd,
+		      __entry->ssthresh, __entry->srtt, __entry->rto,
+		      __entry->backoff)
 );
 
 /* cwnd, ssthresh or the recovery state moved (seen at the unlock). */
 TRACE_EVENT(vtcp_cwnd,
-	TP_PROTO(const struct vtcp_conn *conn, u32 old_cwnd, u32 old_ssthresh,
-		 u8 old_ca_state),
-	TP_ARGS(conn, old_cwnd, old_ssthresh, old_ca_state),
-	TP_STRUCT__entry(
-		VTCP_TP_CONN_ENTRY
-		__field(u8, state)
-		__field(u8, old_ca_state)
-		__field(u8, ca_state)
-		__field(u32, old_cwnd)
-		__field(u32, cwnd)
-		__field(u32, old_ssthresh)
-		__field(u32, ssthresh)
-		__field(u32, srtt)
-		__field(u32, snd_una)
-		__field(u32, snd_nxt)
-	),
-	TP_fast_assign(
-		const struct vtcp_tcb *tcb = &conn->tcb;
-
-		VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
-		__entry->state = tcb->state;
-		__entry->old_ca_state = old_ca_state;
-		__entry->ca_state = tcb->ca_state;
-		__entry->old_cwnd = old_cwnd;
-		__entry->cwnd = tcb->cwnd;
-		__entry->old_ssthresh = old_ssthresh;
-		__entry->ssthresh = tcb->ssthresh;
-		__entry->srtt = tcb->srtt_us;
-		__entry->snd_una = tcb->snd_una;
-		__entry->snd_nxt = tcb->snd_nxt;
-	),
-	TP_printk(VTCP_TP_CONN_FMT " state=%s ca_state=%s->%s cwnd=%u->%u ssthresh=%u->%u srtt=%u snd_una=%u snd_nxt=%u",
-		  VTCP_TP_CONN_ARGS,
-		  __print_symbolic(__entry->state, vtcp_trace_states),
-		  __print_symbolic(__entry->old_ca_state, vtcp_trace_ca_states),
-		  __print_symbolic(__entry->ca_state, vtcp_trace_ca_states),
-		  __entry->old_cwnd, __entry->cwnd, __entry->old_ssthresh,
-		  __entry->ssthresh, __entry->srtt, __entry->snd_una,
-		  __entry->snd_nxt)
+	    TP_PROTO(const struct vtcp_conn *conn, u32 old_cwnd,
+		     u32 old_ssthresh, u8 old_ca_state),
+	    TP_ARGS(conn, old_cwnd, old_ssthresh, old_ca_state),
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u16, family)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __array(u8, saddr, 4)
+			     __array(u8, daddr, 4)
+			     __array(u8, saddr_v6, 16)
+			     __array(u8, daddr_v6, 16)
+			     __array(char, state, VTCP_TRACE_NAME)
+			     __array(char, old_ca_state, VTCP_TRACE_NAME)
+			     __array(char, ca_state, VTCP_TRACE_NAME)
+			     __field(u32, old_cwnd)
+			     __field(u32, cwnd)
+			     __field(u32, old_ssthresh)
+			     __field(u32, ssthresh)
+			     __field(u32, srtt)
+			     __field(u32, snd_una)
+			     __field(u32, snd_nxt)),
+	    TP_fast_assign(VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
+			   strscpy(__entry->state,
+				   vtcp_trace_state(conn->tcb.state),
+				   VTCP_TRACE_NAME);
+			   strscpy(__entry->old_ca_state,
+				   vtcp_trace_ca(old_ca_state),
+				   VTCP_TRACE_NAME);
+			   strscpy(__entry->ca_state,
+				   vtcp_trace_ca(conn->tcb.ca_state),
+				   VTCP_TRACE_NAME);
+			   __entry->old_cwnd = old_cwnd;
+			   __entry->cwnd = conn->tcb.cwnd;
+			   __entry->old_ssthresh = old_ssthresh;
+			   __entry->ssthresh = conn->tcb.ssthresh;
+			   __entry->srtt = conn->tcb.srtt_us;
+			   __entry->snd_una = conn->tcb.snd_una;
+			   __entry->snd_nxt = conn->tcb.snd_nxt;),
+	    TP_printk(VTCP_TP_CONN_FMT " state=%s ca_state=%s->%s cwnd=%u->%u ssthresh=%u->%u srtt=%u snd_una=%u snd_nxt=%u",
+		      __entry->dev, __entry->sport, __entry->dport,
+		      __entry->saddr, __entry->daddr, __entry->saddr_v6,
+		      __entry->daddr_v6, __entry->state, __entry->old_ca_state,
+		      __entry->ca_state, __entry->old_cwnd, __entry->cwnd,
+		      __entry->old_ssthresh, __entry->ssthresh, __entry->srtt,
+		      __entry->snd_una, __entry->snd_nxt)
 );
 
 /* The retransmission timer fired with something outstanding. */
 TRACE_EVENT(vtcp_rto,
-	TP_PROTO(const struct vtcp_conn *conn),
-	TP_ARGS(conn),
-	TP_STRUCT__entry(
-		VTCP_TP_CONN_ENTRY
-		__field(u8, state)
-		__field(u8, backoff)
-		__field(u32, rto)
-		__field(u32, srtt)
-		__field(u32, rttvar)
-		__field(u32, snd_una)
-		__field(u32, snd_nxt)
-		__field(u32, cwnd)
-		__field(u32, ssthresh)
-		__field(u32, expirations)
-	),
-	TP_fast_assign(
-		const struct vtcp_tcb *tcb = &conn->tcb;
-
-		VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
-		__entry->state = tcb->state;
-		__entry->backoff = tcb->backoff;
-		__entry->rto = tcb->rto_us;
-		__entry->srtt = tcb->srtt_us;
-		__entry->rttvar = tcb->rttvar_us;
-		__entry->snd_una = tcb->snd_una;
-		__entry->snd_nxt = tcb->snd_nxt;
-		__entry->cwnd = tcb->cwnd;
-		__entry->ssthresh = tcb->ssthresh;
-		__entry->expirations = tcb->stats.rto_expirations;
-	),
-	TP_printk(VTCP_TP_CONN_FMT " state=%s backoff=%u rto=%u srtt=%u rttvar=%u snd_una=%u snd_nxt=%u cwnd=%u ssthresh=%u expirations=%u",
-		  VTCP_TP_CONN_ARGS,
-		  __print_symbolic(__entry->state, vtcp_trace_states),
-		  __entry->backoff, __entry->rto, __entry->srtt,
-		  __entry->rttvar, __entry->snd_una, __entry->snd_nxt,
-		  __entry->cwnd, __entry->ssthresh, __entry->expirations)
+	    TP_PROTO(const struct vtcp_conn *conn),
+	    TP_ARGS(conn),
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u16, family)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __array(u8, saddr, 4)
+			     __array(u8, daddr, 4)
+			     __array(u8, saddr_v6, 16)
+			     __array(u8, daddr_v6, 16)
+			     __array(char, state, VTCP_TRACE_NAME)
+			     __field(u8, backoff)
+			     __field(u32, rto)
+			     __field(u32, srtt)
+			     __field(u32, rttvar)
+			     __field(u32, snd_una)
+			     __field(u32, snd_nxt)
+			     __field(u32, cwnd)
+			     __field(u32, ssthresh)
+			     __field(u32, expirations)),
+	    TP_fast_assign(VTCP_TP_CONN_STORE(conn->vd->dev, &conn->tuple);
+			   strscpy(__entry->state,
+				   vtcp_trace_state(conn->tcb.state),
+				   VTCP_TRACE_NAME);
+			   __entry->backoff = conn->tcb.backoff;
+			   __entry->rto = conn->tcb.rto_us;
+			   __entry->srtt = conn->tcb.srtt_us;
+			   __entry->rttvar = conn->tcb.rttvar_us;
+			   __entry->snd_una = conn->tcb.snd_una;
+			   __entry->snd_nxt = conn->tcb.snd_nxt;
+			   __entry->cwnd = conn->tcb.cwnd;
+			   __entry->ssthresh = conn->tcb.ssthresh;
+			   __entry->expirations = conn->tcb.stats.rto_expirations;),
+	    TP_printk(VTCP_TP_CONN_FMT " state=%s backoff=%u rto=%u srtt=%u rttvar=%u snd_una=%u snd_nxt=%u cwnd=%u ssthresh=%u expirations=%u",
+		      __entry->dev, __entry->sport, __entry->dport,
+		      __entry->saddr, __entry->daddr, __entry->saddr_v6,
+		      __entry->daddr_v6, __entry->state, __entry->backoff,
+		      __entry->rto, __entry->srtt, __entry->rttvar,
+		      __entry->snd_una, __entry->snd_nxt, __entry->cwnd,
+		      __entry->ssthresh, __entry->expirations)
 );
 
 /* A listener whose SYN queue is full answered with, or took, a cookie. */
 TRACE_EVENT(vtcp_syncookie,
-	TP_PROTO(const struct net_device *dev, const struct vtcp_tuple *tuple,
-		 u8 what, u16 mss),
-	TP_ARGS(dev, tuple, what, mss),
-	TP_STRUCT__entry(
-		VTCP_TP_CONN_ENTRY
-		__field(u8, what)
-		__field(u16, mss)
-	),
-	TP_fast_assign(
-		VTCP_TP_CONN_STORE(dev, tuple);
-		__entry->what = what;
-		__entry->mss = mss;
-	),
-	TP_printk(VTCP_TP_CONN_FMT " cookie=%s mss=%u",
-		  VTCP_TP_CONN_ARGS,
-		  __print_symbolic(__entry->what, vtcp_trace_cookies),
-		  __entry->mss)
+	    TP_PROTO(const struct net_device *dev,
+		     const struct vtcp_tuple *tuple, u8 what, u16 mss),
+	    TP_ARGS(dev, tuple, what, mss),
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u16, family)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __array(u8, saddr, 4)
+			     __array(u8, daddr, 4)
+			     __array(u8, saddr_v6, 16)
+			     __array(u8, daddr_v6, 16)
+			     __array(char, cookie, VTCP_TRACE_NAME)
+			     __field(u16, mss)),
+	    TP_fast_assign(VTCP_TP_CONN_STORE(dev, tuple);
+			   strscpy(__entry->cookie,
+				   what == VTCP_TRACE_COOKIE_SENT ? "SENT" : "VALID",
+				   VTCP_TRACE_NAME);
+			   __entry->mss = mss;),
+	    TP_printk(VTCP_TP_CONN_FMT " cookie=%s mss=%u",
+		      __entry->dev, __entry->sport, __entry->dport,
+		      __entry->saddr, __entry->daddr, __entry->saddr_v6,
+		      __entry->daddr_v6, __entry->cookie, __entry->mss)
 );
 
 /*
@@ -313,24 +331,29 @@ TRACE_EVENT(vtcp_syncookie,
  * than vtcp's: vtcp's reason by its ethtool -S name (discard.c).
  */
 TRACE_EVENT(vtcp_drop,
-	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
-		 const struct vtcp_tuple *tuple, u8 reason),
-	TP_ARGS(dev, skb, tuple, reason),
-	TP_STRUCT__entry(
-		VTCP_TP_CONN_ENTRY
-		__field(const void *, skbaddr)
-		__field(u8, code)
-		__array(char, reason, 32)
-	),
-	TP_fast_assign(
-		VTCP_TP_CONN_STORE(dev, tuple);
-		__entry->skbaddr = skb;
-		__entry->code = reason;
-		strscpy(__entry->reason, vtcp_discard_name(reason),
-			sizeof(__entry->reason));
-	),
-	TP_printk(VTCP_TP_CONN_FMT " skbaddr=%p reason=%s",
-		  VTCP_TP_CONN_ARGS, __entry->skbaddr, __entry->reason)
+	    TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
+		     const struct vtcp_tuple *tuple, u8 reason),
+	    TP_ARGS(dev, skb, tuple, reason),
+	    TP_STRUCT__entry(__array(char, dev, IFNAMSIZ)
+			     __field(u16, family)
+			     __field(u16, sport)
+			     __field(u16, dport)
+			     __array(u8, saddr, 4)
+			     __array(u8, daddr, 4)
+			     __array(u8, saddr_v6, 16)
+			     __array(u8, daddr_v6, 16)
+			     __field(const void *, skbaddr)
+			     __field(u8, code)
+			     __array(char, reason, VTCP_TRACE_NAME)),
+	    TP_fast_assign(VTCP_TP_CONN_STORE(dev, tuple);
+			   __entry->skbaddr = skb;
+			   __entry->code = reason;
+			   strscpy(__entry->reason, vtcp_discard_name(reason),
+				   VTCP_TRACE_NAME);),
+	    TP_printk(VTCP_TP_CONN_FMT " skbaddr=%p reason=%s",
+		      __entry->dev, __entry->sport, __entry->dport,
+		      __entry->saddr, __entry->daddr, __entry->saddr_v6,
+		      __entry->daddr_v6, __entry->skbaddr, __entry->reason)
 );
 
 #endif /* _VTCP_TRACE_H */

@@ -209,4 +209,5 @@ static struct kunit_suite vtcp_tracing_suite = {
 	.name = "vtcp_tracing",
 	.test_cases = vtcp_tracing_cases,
 };
+
 kunit_test_suite(vtcp_tracing_suite);
