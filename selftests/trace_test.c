@@ -422,6 +422,10 @@ TEST_F_TIMEOUT(trace, states_retransmissions_and_drops_are_traced, 600)
 	struct vtcp_tconn a = { -1, -1 }, b = { -1, -1 };
 	long long csum0, closed0;
 	static const char *const reasons[] = { "RTO", "FAST", "RACK", "TLP" };
+	static const char *const kinds[] = {
+		"vtcp_state", "vtcp_retransmit", "vtcp_cwnd", "vtcp_rto",
+		"vtcp_drop", "kfree_skb",
+	};
 	char addrs[64][32], skbaddr[32] = "", path[192], line[1024];
 	struct vtcp_info info = {};
 	int i, j, n, retrans = 0, csum_frees, closed_frees;
@@ -502,6 +506,13 @@ TEST_F_TIMEOUT(trace, states_retransmissions_and_drops_are_traced, 600)
 	EXPECT_LE(1, closed_frees) TH_LOG("no kfree_skb in vtcp with NO_SOCKET");
 	EXPECT_EQ(0, vtcp_drops(self->buf, CLOSED_SPORT, "drop_no_socket",
 				skbaddr, sizeof(skbaddr)));
+	/* One line of each kind, for the reader of the log. */
+	for (i = 0; i < (int)ARRAY_SIZE(kinds); i++)
+		vtcp_for_each_line(p, self->buf, line)
+			if (vtcp_event_is(line, kinds[i])) {
+				ksft_print_msg("%s\n", line);
+				break;
+			}
 	if (_metadata->exit_code)
 		ksft_print_msg("trace:\n%.4000s\n", self->buf);
 }
