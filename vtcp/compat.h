@@ -26,27 +26,6 @@
 #define vtcp_compat_set_lltx(dev)	((dev)->features |= NETIF_F_LLTX)
 #endif
 
-/* hrtimer_setup() replaced hrtimer_init() and the assignment after it. */
-#ifndef VTCP_HAVE_HRTIMER_SETUP
-#define hrtimer_setup(timer, fn, clock_id, mode)		\
-	do {							\
-		struct hrtimer *__timer = (timer);		\
-								\
-		hrtimer_init(__timer, clock_id, mode);		\
-		__timer->function = (fn);			\
-	} while (0)
-#endif
-
-#ifndef VTCP_HAVE_SKB_FRAG_FILL
-static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
-					   int off, int size)
-{
-	__skb_frag_set_page(frag, page);
-	skb_frag_off_set(frag, off);
-	skb_frag_size_set(frag, size);
-}
-#endif
-
 /*
  * Emptying a queue of skbs under a drop reason: before the helpers came,
  * the loop they are.
@@ -68,6 +47,27 @@ static inline void skb_queue_purge_reason(struct sk_buff_head *list,
 
 	while ((skb = skb_dequeue(list)))
 		kfree_skb_reason(skb, reason);
+}
+#endif
+
+/* hrtimer_setup() replaced hrtimer_init() and the assignment after it. */
+#ifndef VTCP_HAVE_HRTIMER_SETUP
+#define hrtimer_setup(timer, fn, clock_id, mode)		\
+	do {							\
+		struct hrtimer *__timer = (timer);		\
+								\
+		hrtimer_init(__timer, clock_id, mode);		\
+		__timer->function = (fn);			\
+	} while (0)
+#endif
+
+#ifndef VTCP_HAVE_SKB_FRAG_FILL
+static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
+					   int off, int size)
+{
+	__skb_frag_set_page(frag, page);
+	skb_frag_off_set(frag, off);
+	skb_frag_size_set(frag, size);
 }
 #endif
 
