@@ -58,7 +58,9 @@ static void rfc6298_syn_resend_is_reported_as_rto(struct kunit *test)
 	struct vtcp_t_conn *c = vtcp_t_conn_new(test, NULL);
 	struct vtcp_t_out *o;
 
+	spin_lock_bh(&c->tcb.lock);
 	vtcp_connect(&c->tcb, VTCP_T_ISS, 0, c->now);
+	spin_unlock_bh(&c->tcb.lock);
 	o = vtcp_t_pop(c);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	KUNIT_EXPECT_EQ(test, o->out.retrans, VTCP_RETRANS_NONE);
