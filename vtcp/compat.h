@@ -39,6 +39,30 @@
 	((dev)->features |= NETIF_F_NETNS_LOCAL)
 #endif
 
+/*
+ * Emptying a queue of skbs under a drop reason: before the helpers came,
+ * the loop they are.
+ */
+#ifndef VTCP_HAVE_SKB_QUEUE_PURGE_REASON
+static inline void __skb_queue_purge_reason(struct sk_buff_head *list,
+					    enum skb_drop_reason reason)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list)))
+		kfree_skb_reason(skb, reason);
+}
+
+static inline void skb_queue_purge_reason(struct sk_buff_head *list,
+					  enum skb_drop_reason reason)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(list)))
+		kfree_skb_reason(skb, reason);
+}
+#endif
+
 /* hrtimer_setup() replaced hrtimer_init() and the assignment after it. */
 #ifndef VTCP_HAVE_HRTIMER_SETUP
 #define hrtimer_setup(timer, fn, clock_id, mode)		\

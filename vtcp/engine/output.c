@@ -277,6 +277,8 @@ void vtcp_send_syn(struct vtcp_tcb *tcb, u64 now)
 		seg->xmits++;
 		seg->flags |= VTCP_TXSEG_EVER_RETRANS;
 		tcb->stats.retrans_segs++;
+		tcb->stats.retrans_by[VTCP_RETRANS_RTO]++;
+		out.retrans = VTCP_RETRANS_RTO;
 	} else if (!vtcp_txseg_add(&tcb->sndq, tcb->iss, tcb->iss + 1,
 				   VTCP_TXSEG_SYN, now)) {
 		/* Without its record the SYN is never resent: retry later. */
@@ -296,8 +298,9 @@ static u32 vtcp_seg_max(const struct vtcp_tcb *tcb)
 	return rounddown(tcb->gso_max, tcb->mss);
 }
 
+/* @why: VTCP_RETRANS_*, or VTCP_RETRANS_NONE for new data. */
 static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
-			    bool retrans, u64 now)
+			    u8 why, u64 now)
 {
 	u32 end = vtcp_sndq_end(&tcb->sndq);
 	struct vtcp_out out;
@@ -311,6 +314,7 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	vtcp_out_init(tcb, &out, seq, flags, now);
 	out.data_seq = seq;
 	out.len = len;
+	out.retrans = why;
 	/* SACK blocks take their room from the data (RFC 6691). */
 	if (out.opt.nsack)
 		mss -= VTCP_OPTLEN_SACK_BASE_ALIGNED +
@@ -321,7 +325,7 @@ static void vtcp_send_range(struct vtcp_tcb *tcb, u32 seq, u32 len, bool fin,
 	 * RFC 3168 6.1.2, 6.1.5: new data is ECN-capable, a retransmission
 	 * is not; CWR rides on the first new data after a reduction.
 	 */
-	if (tcb->ecn_ok && len && !retrans) {
+	if (tcb->ecn_ok && len && !why) {
 		out.ecn = VTCP_ECN_ECT_0;
 		if (tcb->ecn_cwr) {
 			out.flags |= VTCP_TH_CWR;
@@ -382,7 +386,7 @@ static void vtcp_arm_rto(struct vtcp_tcb *tcb, u64 now)
  * and the queue allow.
  */
 static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
-			    u32 room, u64 now)
+			    u32 room, u8 why, u64 now)
 {
 	u32 max = min(vtcp_seg_max(tcb), max(room, (u32)tcb->mss));
 	struct vtcp_txseg *first = vtcp_txseg_first(&tcb->sndq);
@@ -409,8 +413,9 @@ static bool vtcp_retransmit(struct vtcp_tcb *tcb, struct vtcp_txseg *seg,
 	seg->flags |= VTCP_TXSEG_EVER_RETRANS;
 	vtcp_txseg_mark(&tcb->sndq, seg, VTCP_TXSEG_RETRANS);
 	tcb->stats.retrans_segs++;
+	tcb->stats.retrans_by[why]++;
 	tcb->stats.bytes_retrans += len;
-	vtcp_send_range(tcb, seg->seq, len, fin, true, now);
+	vtcp_send_range(tcb, seg->seq, len, fin, why, now);
 	vtcp_arm_rto(tcb, now);
 	return true;
 }
@@ -426,7 +431,19 @@ void vtcp_retransmit_head(struct vtcp_tcb *tcb, u64 now)
 
 	if (seg && (seg->flags & (VTCP_TXSEG_LOST | VTCP_TXSEG_RETRANS |
 				  VTCP_TXSEG_SACKED)) == VTCP_TXSEG_LOST)
-		vtcp_retransmit(tcb, seg, tcb->mss, now);
+		vtcp_retransmit(tcb, seg, tcb->mss, VTCP_RETRANS_RTO, now);
+}
+
+/*
+ * Why what is marked lost goes again: after an RTO, the RTO's doing (it
+ * marked it, RFC 8985 6.3 or RFC 5681 3.1); else the detector that runs
+ * (recovery.c): RACK with SACK, else duplicate ACKs or RFC 6675.
+ */
+static u8 vtcp_lost_why(const struct vtcp_tcb *tcb)
+{
+	if (tcb->ca_state == VTCP_CA_LOSS)
+		return VTCP_RETRANS_RTO;
+	return vtcp_rack_enabled(tcb) ? VTCP_RETRANS_RACK : VTCP_RETRANS_FAST;
 }
 
 /*
@@ -447,7 +464,8 @@ static void vtcp_output_lost(struct vtcp_tcb *tcb, u64 now)
 		      seg->seq == tcb->snd_una))
 			break;
 		if (!vtcp_retransmit(tcb, seg, tcb->cwnd > flight ?
-				     tcb->cwnd - flight : 0, now))
+				     tcb->cwnd - flight : 0, vtcp_lost_why(tcb),
+				     now))
 			break;
 	}
 }
@@ -523,7 +541,8 @@ static void vtcp_output_new(struct vtcp_tcb *tcb, u64 now)
 			vtcp_arm_rto(tcb, now);
 			break;
 		}
-		vtcp_send_range(tcb, tcb->snd_nxt, len, fin, false, now);
+		vtcp_send_range(tcb, tcb->snd_nxt, len, fin,
+				VTCP_RETRANS_NONE, now);
 		tcb->snd_nxt += len + fin;
 		tcb->stats.bytes_sent += len;
 		if (fin) {
@@ -568,7 +587,7 @@ bool vtcp_send_loss_probe(struct vtcp_tcb *tcb, bool *retrans, u64 now)
 			return false;
 	}
 	*retrans = true;
-	return vtcp_retransmit(tcb, seg, tcb->mss, now);
+	return vtcp_retransmit(tcb, seg, tcb->mss, VTCP_RETRANS_TLP, now);
 }
 
 /*

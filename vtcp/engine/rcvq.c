@@ -18,6 +18,7 @@
 #include <kunit/visibility.h>
 #include <linux/skbuff.h>
 
+#include "compat.h"
 #include "engine/rcvq.h"
 #include "engine/tcb.h"
 #include "engine/seq.h"
@@ -32,12 +33,14 @@ void vtcp_rcvq_init(struct vtcp_rcvq *q)
 	q->ooo = RB_ROOT;
 }
 
-static void vtcp_rcvq_ooo_free(struct vtcp_rcvq *q, struct sk_buff *skb)
+/* Data given up is dropped under the core's reason for it (drop.h). */
+static void vtcp_rcvq_ooo_free(struct vtcp_rcvq *q, struct sk_buff *skb,
+			       enum skb_drop_reason why)
 {
 	rb_erase(&skb->rbnode, &q->ooo);
 	q->ooo_bytes -= VTCP_SKB_CB(skb)->len;
 	q->mem -= skb->truesize;
-	kfree_skb(skb);
+	kfree_skb_reason(skb, why);
 }
 
 /* Drop every out-of-order skb: nothing can fill the hole before them. */
@@ -46,12 +49,12 @@ void vtcp_rcvq_purge_ooo(struct vtcp_rcvq *q)
 	struct sk_buff *skb;
 
 	while ((skb = skb_rb_first(&q->ooo)))
-		vtcp_rcvq_ooo_free(q, skb);
+		vtcp_rcvq_ooo_free(q, skb, SKB_DROP_REASON_TCP_CLOSE);
 }
 
 void vtcp_rcvq_purge(struct vtcp_rcvq *q)
 {
-	__skb_queue_purge(&q->ready);
+	__skb_queue_purge_reason(&q->ready, SKB_DROP_REASON_TCP_CLOSE);
 	vtcp_rcvq_purge_ooo(q);
 	q->ready_bytes = 0;
 	q->ooo_bytes = 0;
@@ -119,7 +122,7 @@ static bool vtcp_rcvq_prune(struct vtcp_tcb *tcb, u32 need, u32 keep_below)
 
 		if (!vtcp_seq_geq(VTCP_SKB_CB(skb)->seq, keep_below))
 			break;
-		vtcp_rcvq_ooo_free(q, skb);
+		vtcp_rcvq_ooo_free(q, skb, SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE);
 		pruned = true;
 	}
 	/* Blocks for what went are not reported; a D-SACK block stays. */
@@ -272,7 +275,7 @@ int vtcp_rcvq_ooo_add(struct vtcp_tcb *tcb, struct vtcp_seg *seg, u32 seq,
 	while (next && vtcp_seq_lt(VTCP_SKB_CB(next)->seq, end)) {
 		struct sk_buff *tmp = skb_rb_next(next);
 
-		vtcp_rcvq_ooo_free(q, next);
+		vtcp_rcvq_ooo_free(q, next, SKB_DROP_REASON_TCP_OFOMERGE);
 		next = tmp;
 	}
 
@@ -310,7 +313,7 @@ u32 vtcp_rcvq_ooo_advance(struct vtcp_tcb *tcb, u32 rcv_nxt)
 		u32 skip;
 
 		if (vtcp_seq_leq(cb->end_seq, rcv_nxt)) {
-			vtcp_rcvq_ooo_free(q, skb);
+			vtcp_rcvq_ooo_free(q, skb, SKB_DROP_REASON_TCP_OFO_DROP);
 			continue;
 		}
 		rb_erase(&skb->rbnode, &q->ooo);
@@ -467,7 +470,7 @@ void vtcp_rcvq_attach(struct vtcp_rcvq *q, struct vtcp_rcvq_reader *r)
 {
 	if (r->gen != q->gen) {
 		/* Purged (reset, abort) while the reader copied. */
-		__skb_queue_purge(&r->skbs);
+		__skb_queue_purge_reason(&r->skbs, SKB_DROP_REASON_TCP_CLOSE);
 		return;
 	}
 	q->ready_bytes -= r->consumed;

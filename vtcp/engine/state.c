@@ -16,6 +16,20 @@ static void vtcp_stop_timers(struct vtcp_tcb *tcb)
 		vtcp_disarm(tcb, t);
 }
 
+/* Note the change for the datapath's tracepoint (tcb.h). */
+static void vtcp_state_note(struct vtcp_tcb *tcb, u8 state)
+{
+	struct vtcp_state_log *log = &tcb->state_log;
+
+	if (state == tcb->state)
+		return;
+	if (!log->n)
+		log->from = tcb->state;
+	if (log->n < VTCP_STATE_LOG)
+		log->n++;
+	log->to[log->n - 1] = state;
+}
+
 void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
 {
 	/* A FIN asked for before the handshake ended leaves now. */
@@ -23,6 +37,7 @@ void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
 		state = VTCP_FIN_WAIT_1;
 	if (state == VTCP_ESTABLISHED || state == VTCP_FIN_WAIT_1)
 		tcb->events |= VTCP_EV_WRITABLE;
+	vtcp_state_note(tcb, state);
 	tcb->state = state;
 	tcb->events |= VTCP_EV_STATE;
 }
@@ -33,6 +48,7 @@ void vtcp_set_state(struct vtcp_tcb *tcb, u8 state)
  */
 void vtcp_tcb_done(struct vtcp_tcb *tcb)
 {
+	vtcp_state_note(tcb, VTCP_CLOSED);
 	tcb->state = VTCP_CLOSED;
 	vtcp_stop_timers(tcb);
 	vtcp_sndq_purge(&tcb->sndq);

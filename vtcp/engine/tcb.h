@@ -51,7 +51,21 @@ struct vtcp_out {
 	u16 gso_size;		/* split into segments of this size; 0: one */
 	u8 flags;		/* VTCP_TH_* */
 	u8 ecn;			/* ECN codepoint for the IP header */
+	u8 retrans;		/* VTCP_RETRANS_*: why it is sent again */
 	struct vtcp_opts opt;
+};
+
+/*
+ * Why a segment is sent again (vtcp_out.retrans, tcb->stats.retrans_by[]),
+ * for the datapath's tracepoint: the cause of the episode it belongs to.
+ */
+enum vtcp_retrans_reason {
+	VTCP_RETRANS_NONE = 0,	/* a first transmission */
+	VTCP_RETRANS_RTO,	/* the RTO fired (RFC 6298 5.4), or after it */
+	VTCP_RETRANS_FAST,	/* duplicate ACKs or RFC 6675's IsLost() */
+	VTCP_RETRANS_RACK,	/* RACK's time-based loss detection (RFC 8985) */
+	VTCP_RETRANS_TLP,	/* the tail loss probe resent old data */
+	VTCP_RETRANS_MAX
 };
 
 struct vtcp_engine_ops {
@@ -156,6 +170,21 @@ struct vtcp_stats {
 	u32 zero_window_probes;
 	u32 keepalive_probes;
 	u32 sack_splits_refused;	/* blocks left unmarked: record cap */
+	u32 retrans_by[VTCP_RETRANS_MAX];	/* segments resent, by reason */
+};
+
+/*
+ * The states entered since the datapath last looked (at the connection's
+ * unlock), for its tracepoint: from @from through @to[0] .. @to[n - 1].
+ * Past VTCP_STATE_LOG changes the last entry is overwritten, so the log
+ * always ends at the current state.
+ */
+#define VTCP_STATE_LOG	4
+
+struct vtcp_state_log {
+	u8 from;
+	u8 n;
+	u8 to[VTCP_STATE_LOG];
 };
 
 /*
@@ -194,6 +223,7 @@ struct vtcp_tcb {
 	u8 tlp_push:1,		/* the loss probe: one segment, any cwnd */
 	   ack_pushed:1;	/* a PSH or short segment awaits its ACK */
 	u8 events;		/* VTCP_EV_*, cleared by the datapath */
+	struct vtcp_state_log state_log;	/* cleared by the datapath */
 	s16 err;		/* -errno for the user, or 0 */
 	u16 gso_max;		/* largest segment the datapath takes, bytes */
 

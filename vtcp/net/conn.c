@@ -25,6 +25,7 @@
 #include "net/limits.h"
 #include "net/listen.h"
 #include "net/timers.h"
+#include "net/trace.h"
 #include "net/tw.h"
 #include "net/tx.h"
 
@@ -302,6 +303,7 @@ void vtcp_conn_unlock(struct vtcp_conn *conn) __releases(&conn->tcb.lock)
 	if (!conn->dead) {
 		if (conn->listener && vtcp_state_synchronized(tcb->state))
 			lsn = vtcp_listen_child_ready(conn);
+		vtcp_trace_unlock(conn);
 		/* An orphan in TIME-WAIT shrinks to an entry of tw.c. */
 		if (tcb->state == VTCP_CLOSED ||
 		    (tcb->state == VTCP_TIME_WAIT && tcb->orphan &&

@@ -68,6 +68,12 @@ struct vtcp_conn {
 	u16 snap;			/* VTCP_SNAP_*, for lockless readers */
 	u8 dead:1,
 	   timer_ref:1;
+	struct {			/* what trace.c last saw */
+		u32 cwnd;
+		u32 ssthresh;
+		u32 rtos;
+		u8 ca_state;
+	} seen;
 	struct rcu_head rcu;
 };
 

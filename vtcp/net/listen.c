@@ -28,6 +28,7 @@
 #include "net/limits.h"
 #include "net/listen.h"
 #include "engine/proto.h"
+#include "net/trace.h"
 #include "net/tx.h"
 
 /* The least SYN queue (children in the handshake), else twice the backlog. */
@@ -378,6 +379,7 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 			   now, &out);
 	WRITE_ONCE(lsn->cookie_ns, now);
 	vtcp_dev_count(vd, VTCP_CNT_COOKIES_SENT);
+	trace_vtcp_syncookie(vd->dev, &pkt->tuple, VTCP_TRACE_COOKIE_SENT, mss);
 	vtcp_tx_reply(vd, &pkt->tuple, &out);
 	return VTCP_DROP_NONE;
 }
@@ -409,6 +411,8 @@ static enum vtcp_drop_reason vtcp_listen_ack(struct vtcp_listener *lsn,
 	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
 	vtcp_dev_count(vd, VTCP_CNT_COOKIES_VALID);
+	trace_vtcp_syncookie(vd->dev, &pkt->tuple, VTCP_TRACE_COOKIE_VALID,
+			     cookie.mss);
 	if (seg->opt.present & VTCP_TCPOPT_TS)
 		vtcp_cookie_ts_decode(seg->opt.tsecr, &cookie.wscale,
 				      &cookie.sack);

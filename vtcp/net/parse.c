@@ -185,6 +185,9 @@ enum vtcp_drop_reason vtcp_parse(struct sk_buff *skb, struct vtcp_pkt *pkt)
 		return VTCP_DROP_BAD_TCP_HEADER;
 	if (!th->source || !th->dest)
 		return VTCP_DROP_BAD_ADDRESS;
+	/* Known from here on, for a drop's tracepoint too. */
+	pkt->tuple.lport = th->dest;
+	pkt->tuple.rport = th->source;
 	if (!vtcp_parse_csum_ok(skb, pkt, thoff, len))
 		return VTCP_DROP_BAD_CHECKSUM;
 
@@ -208,8 +211,6 @@ enum vtcp_drop_reason vtcp_parse(struct sk_buff *skb, struct vtcp_pkt *pkt)
 			return VTCP_DROP_BAD_OPTIONS;
 	}
 
-	pkt->tuple.lport = th->dest;
-	pkt->tuple.rport = th->source;
 	pkt->seg.seq = ntohl(th->seq);
 	pkt->seg.ack = ntohl(th->ack_seq);
 	pkt->seg.wnd = ntohs(th->window);

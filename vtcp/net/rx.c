@@ -20,7 +20,9 @@
 #include <net/dst.h>
 
 #include "net/conn.h"
+#include "compat.h"
 #include "net/device.h"
+#include "net/discard.h"
 #include "engine/input.h"
 #include "net/limits.h"
 #include "net/listen.h"
@@ -106,8 +108,7 @@ static void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
 	 * likes: release what ties it to the host, as tun does.
 	 */
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC))) {
-		vtcp_dev_drop(vd, VTCP_DROP_MEMORY);
-		kfree_skb(skb);
+		vtcp_discard(vd, skb, VTCP_DROP_MEMORY, NULL);
 		return;
 	}
 	skb_orphan(skb);
@@ -116,8 +117,7 @@ static void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
 
 	drop = vtcp_parse(skb, &pkt);
 	if (drop) {
-		vtcp_dev_drop(vd, drop);
-		kfree_skb(skb);
+		vtcp_discard(vd, skb, drop, &pkt.tuple);
 		return;
 	}
 	if (pkt.seg.opt.present & VTCP_TCPOPT_WSCALE_CLAMPED)
@@ -126,14 +126,14 @@ static void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
 	rcu_read_lock();
 	drop = vtcp_rx_segment(vd, &pkt, vtcp_now());
 	rcu_read_unlock();
-	if (drop)
-		vtcp_dev_drop(vd, drop);
 	/* The engine took the skb if it kept the payload by reference. */
-	if (pkt.seg.skb) {
+	if (!pkt.seg.skb) {
 		if (drop)
-			kfree_skb(skb);
-		else
-			consume_skb(skb);
+			vtcp_dev_drop(vd, drop);
+	} else if (drop) {
+		vtcp_discard(vd, skb, drop, &pkt.tuple);
+	} else {
+		consume_skb(skb);
 	}
 }
 
@@ -147,8 +147,7 @@ void vtcp_rx_enqueue(struct vtcp_device *vd, struct sk_buff *skb)
 	spin_lock(&rx->queue.lock);
 	if (unlikely(skb_queue_len(&rx->queue) >= VTCP_RX_QUEUE_MAX)) {
 		spin_unlock(&rx->queue.lock);
-		vtcp_dev_drop(vd, VTCP_DROP_BACKLOG);
-		kfree_skb(skb);
+		vtcp_discard(vd, skb, VTCP_DROP_BACKLOG, NULL);
 		return;
 	}
 	__skb_queue_tail(&rx->queue, skb);
@@ -207,7 +206,7 @@ void vtcp_rx_uninit(struct vtcp_device *vd)
 		struct vtcp_rx_cpu *rx = per_cpu_ptr(vd->rx, cpu);
 
 		netif_napi_del(&rx->napi);
-		skb_queue_purge(&rx->queue);
+		skb_queue_purge_reason(&rx->queue, SKB_DROP_REASON_DEV_READY);
 	}
 	free_percpu(vd->rx);
 }
@@ -229,6 +228,6 @@ void vtcp_rx_stop(struct vtcp_device *vd)
 		struct vtcp_rx_cpu *rx = per_cpu_ptr(vd->rx, cpu);
 
 		napi_disable(&rx->napi);
-		skb_queue_purge(&rx->queue);
+		skb_queue_purge_reason(&rx->queue, SKB_DROP_REASON_DEV_READY);
 	}
 }

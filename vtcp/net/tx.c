@@ -26,6 +26,7 @@
 #include "net/device.h"
 #include "engine/proto.h"
 #include "engine/sndq.h"
+#include "net/trace.h"
 #include "net/tx.h"
 
 /* Payloads this small are copied into the skb: cheaper than page refs. */
@@ -106,7 +107,7 @@ static struct sk_buff *vtcp_tx_alloc(const struct vtcp_out *out,
 	return skb;
 
 err_free_skb:
-	kfree_skb(skb);
+	kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
 	return NULL;
 }
 
@@ -246,7 +247,7 @@ static int vtcp_tx_inject(struct vtcp_device *vd, struct sk_buff *skb)
 	unsigned int len = skb->len;
 
 	if (unlikely(!netif_running(vd->dev))) {
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_DEV_READY);
 		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
 		return -ENETDOWN;
 	}
@@ -276,6 +277,8 @@ int vtcp_tx_xmit(struct vtcp_tcb *tcb, const struct vtcp_out *out)
 	}
 	if (out->flags & VTCP_TH_RST)
 		vtcp_dev_count(vd, VTCP_CNT_RESETS_SENT);
+	if (out->retrans)
+		trace_vtcp_retransmit(conn, out);
 	return vtcp_tx_inject(vd, skb);
 }
 
