@@ -54,5 +54,8 @@ VTCP_DROP_REASON(OOO_LIMIT,		"drop_ooo_limit")
 VTCP_DROP_REASON(STATE,			"drop_state")
 VTCP_DROP_REASON(DUPLICATE,		"drop_duplicate")
 VTCP_DROP_REASON(BACKLOG,		"drop_backlog")
+VTCP_DROP_REASON(PKT_QUEUE_FULL,	"drop_pkt_queue_full")
+VTCP_DROP_REASON(PKT_GSO,		"drop_pkt_gso")
+VTCP_DROP_REASON(PKT_CHECKSUM,		"drop_pkt_checksum")
 
 #endif /* VTCP_DROP_REASON */

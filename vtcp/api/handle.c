@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/vtcp handles: binding one as a listener or a connection, accepting.
+ * /dev/vtcp handles: binding one as a listener, a connection or a packet
+ * channel; accepting.
  */
 
 #include <linux/nsproxy.h>
@@ -15,6 +16,7 @@
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/pktchan.h"
 #include "api/stream.h"
 
 /* Ports vtcp picks for its own end of a connection (as Linux's default). */
@@ -22,6 +24,9 @@
 #define VTCP_PORT_HIGH		60999
 #define VTCP_BACKLOG_DEFAULT	128
 #define VTCP_BACKLOG_MAX	65535
+/* Packets a packet channel holds for its reader. */
+#define VTCP_PKT_QUEUE_DEFAULT	512
+#define VTCP_PKT_QUEUE_MAX	4096
 
 struct vtcp_handle *vtcp_handle_new(void)
 {
@@ -41,6 +46,8 @@ void vtcp_handle_release(struct vtcp_handle *h)
 		vtcp_listener_close(h->lsn);
 	if (h->conn)
 		vtcp_stream_release(h->conn);
+	if (h->pkt)
+		vtcp_pktchan_close(h->pkt);
 	if (h->net)
 		put_net(h->net);
 	mutex_destroy(&h->lock);
@@ -119,7 +126,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 
 	mutex_lock(&h->lock);
 	ret = -EISCONN;
-	if (h->lsn || h->conn)
+	if (h->lsn || h->conn || h->pkt)
 		goto unlock;
 	ret = -ENODEV;
 	vd = vtcp_device_get(h->net, req->ifindex);
@@ -230,7 +237,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 				  vtcp_stream_wait_connected(conn, false);
 	}
 	ret = -EISCONN;
-	if (h->lsn)
+	if (h->lsn || h->pkt)
 		goto unlock;
 	ret = -ENODEV;
 	vd = vtcp_device_get(h->net, req->ifindex);
@@ -267,4 +274,37 @@ unlock:
 	if (ret)
 		return ret;
 	return vtcp_stream_wait_connected(conn, nonblock);
+}
+
+/* Make the handle its device's packet channel. */
+int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req)
+{
+	struct vtcp_pktchan *chan;
+	struct vtcp_device *vd;
+	u32 queue_len;
+	int ret;
+
+	if (req->flags || req->__reserved || req->queue_len > VTCP_PKT_QUEUE_MAX)
+		return -EINVAL;
+	queue_len = req->queue_len ?: VTCP_PKT_QUEUE_DEFAULT;
+
+	mutex_lock(&h->lock);
+	ret = -EISCONN;
+	if (h->lsn || h->conn || h->pkt)
+		goto unlock;
+	ret = -ENODEV;
+	vd = vtcp_device_get(h->net, req->ifindex);
+	if (!vd)
+		goto unlock;
+	chan = vtcp_pktchan_create(vd, queue_len);
+	vtcp_device_put(vd);
+	ret = PTR_ERR_OR_ZERO(chan);
+	if (!ret) {
+		/* Publish it set up: pairs with vtcp_handle_pkt()'s acquire. */
+		smp_store_release(&h->pkt, chan);
+		vtcp_handle_bound(h);
+	}
+unlock:
+	mutex_unlock(&h->lock);
+	return ret;
 }

@@ -10,10 +10,11 @@
 struct net;
 struct vtcp_conn;
 struct vtcp_listener;
+struct vtcp_pktchan;
 
 /*
- * What an open /dev/vtcp file is: unbound, then a listener or a connection
- * (published once with release semantics, never changed again), and the
+ * What an open /dev/vtcp file is: unbound, then a listener, a connection
+ * or a device's packet channel (published once with release semantics, never changed again), and the
  * options set so far. Accepted connections have files of their own that
  * point at the connection directly.
  */
@@ -23,6 +24,7 @@ struct vtcp_handle {
 	struct vtcp_cfg cfg;
 	struct vtcp_listener *lsn;
 	struct vtcp_conn *conn;
+	struct vtcp_pktchan *pkt;
 };
 
 struct vtcp_handle *vtcp_handle_new(void);
@@ -32,6 +34,7 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock);
 int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock);
+int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req);
 
 /*
  * The binding is read without h->lock: the acquire pairs with the release
@@ -47,6 +50,12 @@ static inline struct vtcp_listener *vtcp_handle_lsn(struct vtcp_handle *h)
 {
 	/* Pairs with the release in vtcp_handle_listen(). */
 	return smp_load_acquire(&h->lsn);
+}
+
+static inline struct vtcp_pktchan *vtcp_handle_pkt(struct vtcp_handle *h)
+{
+	/* Pairs with the release in vtcp_handle_packet(). */
+	return smp_load_acquire(&h->pkt);
 }
 
 void vtcp_endpoint_from(struct vtcp_endpoint *ep, u8 family,

@@ -11,6 +11,8 @@
 
 #include "drop.h"
 
+struct vtcp_pktchan;
+
 /*
  * Events worth counting that are not drops (ethtool -S, after the drops).
  * Like the drop reasons (drop.h), they are one list, at the end of this
@@ -52,7 +54,8 @@ struct vtcp_device {
 	struct rhashtable conns;	/* struct vtcp_conn, by tuple */
 	struct rhashtable tws;		/* struct vtcp_tw, by tuple */
 	struct hlist_head listeners;	/* struct vtcp_listener, RCU */
-	spinlock_t lock;		/* listeners (writers), dead */
+	struct vtcp_pktchan __rcu *pktchan;	/* the packet channel, if any */
+	spinlock_t lock;		/* listeners and pktchan (writers), dead */
 	bool dead;			/* being unregistered */
 };
 
@@ -109,5 +112,8 @@ VTCP_COUNTER(COOKIES_SENT,	"syncookies_sent")
 VTCP_COUNTER(COOKIES_VALID,	"syncookies_valid")
 VTCP_COUNTER(WSCALE_CLAMPED,	"wscale_clamped")
 VTCP_COUNTER(TX_DROPPED,	"tx_dropped")
+VTCP_COUNTER(PKT_READ,		"pkt_read")
+VTCP_COUNTER(PKT_WRITTEN,	"pkt_written")
+VTCP_COUNTER(PKT_MALFORMED,	"pkt_write_malformed")
 
 #endif /* VTCP_COUNTER */
