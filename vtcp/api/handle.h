@@ -14,9 +14,9 @@ struct vtcp_pktchan;
 
 /*
  * What an open /dev/vtcp file is: unbound, then a listener, a connection
- * or a device's packet channel (published once with release semantics, never changed again), and the
- * options set so far. Accepted connections have files of their own that
- * point at the connection directly.
+ * or a device's packet channel (published once with release semantics,
+ * never changed again), and the options set so far. Accepted connections
+ * have files of their own that point at the connection directly.
  */
 struct vtcp_handle {
 	struct mutex lock;		/* serialises binding and options */

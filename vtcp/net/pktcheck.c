@@ -79,7 +79,7 @@ static int vtcp_pktcheck_l4(const struct sk_buff *skb, u8 proto,
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		/* Each is the other family's unknown protocol. */
-		if ((proto == IPPROTO_ICMP) != (ip->family == AF_INET))
+		if (ip->family != (proto == IPPROTO_ICMP ? AF_INET : AF_INET6))
 			return 0;
 		/* Both headers are 8 bytes: type, code, sum, 4 more. */
 		if (len < sizeof(struct icmphdr))
