@@ -27,6 +27,12 @@ VTCP_SIZE(vtcp_accept, 56);
 VTCP_SIZE(vtcp_connect, 56);
 VTCP_SIZE(vtcp_opt, 24);
 VTCP_SIZE(vtcp_info, 248);
+VTCP_SIZE(vtcp_packet, 16);
+
+VTCP_FIELD(vtcp_packet, ifindex, 0, 4);
+VTCP_FIELD(vtcp_packet, flags, 4, 4);
+VTCP_FIELD(vtcp_packet, queue_len, 8, 4);
+VTCP_FIELD(vtcp_packet, __reserved, 12, 4);
 
 VTCP_FIELD(vtcp_endpoint, family, 0, 2);
 VTCP_FIELD(vtcp_endpoint, port, 2, 2);
@@ -113,6 +119,7 @@ _Static_assert(_IOC_SIZE(VTCP_IOC_ABORT) == 0, "ABORT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_SETOPT) == 24, "SETOPT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_GETOPT) == 24, "GETOPT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_INFO) == 248, "INFO");
+_Static_assert(_IOC_SIZE(VTCP_IOC_PACKET) == 16, "PACKET");
 _Static_assert(VTCP_IOC_LISTEN == 0x4028d701, "LISTEN number");
 _Static_assert(VTCP_IOC_ACCEPT == 0xc038d702, "ACCEPT number");
 _Static_assert(VTCP_IOC_CONNECT == 0x4038d703, "CONNECT number");
@@ -121,5 +128,6 @@ _Static_assert(VTCP_IOC_ABORT == 0x0000d705, "ABORT number");
 _Static_assert(VTCP_IOC_SETOPT == 0x4018d706, "SETOPT number");
 _Static_assert(VTCP_IOC_GETOPT == 0xc018d707, "GETOPT number");
 _Static_assert(VTCP_IOC_INFO == 0x80f8d708, "INFO number");
+_Static_assert(VTCP_IOC_PACKET == 0x4010d709, "PACKET number");
 
 #endif /* _VTCP_SELFTEST_LAYOUT_H */

@@ -84,4 +84,13 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 }
 #endif
 
+/*
+ * skb_gso_segment() moved from netdevice.h to net/gso.h, which the engine
+ * may not include: a file that segments defines VTCP_COMPAT_GSO before its
+ * first include.
+ */
+#if defined(VTCP_COMPAT_GSO) && defined(VTCP_HAVE_NET_GSO_H)
+#include <net/gso.h>
+#endif
+
 #endif /* _VTCP_COMPAT_H */

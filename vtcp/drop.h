@@ -58,5 +58,8 @@ VTCP_DROP_REASON(BACKLOG,		"drop_backlog")
 VTCP_DROP_REASON(CONN_LIMIT,		"drop_conn_limit")
 /* Receive queues past their budget: payload trimmed, header acted on. */
 VTCP_DROP_REASON(RCV_BUDGET,		"drop_rcv_budget")
+VTCP_DROP_REASON(PKT_QUEUE_FULL,	"drop_pkt_queue_full")
+VTCP_DROP_REASON(PKT_GSO,		"drop_pkt_gso")
+VTCP_DROP_REASON(PKT_CHECKSUM,		"drop_pkt_checksum")
 
 #endif /* VTCP_DROP_REASON */

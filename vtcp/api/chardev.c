@@ -4,7 +4,7 @@
  * ioctl interface (include/uapi/linux/vtcp.h).
  *
  * Two kinds of file: those opened on /dev/vtcp carry a struct vtcp_handle
- * (unbound, listener or connection); those VTCP_IOC_ACCEPT returns point
+ * (unbound, listener, connection or packet channel); those VTCP_IOC_ACCEPT returns point
  * at their connection directly, so an idle accepted connection costs its
  * struct file and nothing more.
  *
@@ -31,6 +31,7 @@
 #include "api/handle.h"
 #include "api/info.h"
 #include "net/listen.h"
+#include "api/packet.h"
 #include "api/sockopt.h"
 #include "api/splice.h"
 #include "api/stream.h"
@@ -41,6 +42,7 @@
 #define VTCP_CONNECT_SIZE_VER0	sizeof(struct vtcp_connect)
 #define VTCP_OPT_SIZE_VER0	sizeof(struct vtcp_opt)
 /* VTCP_INFO_SIZE_VER0 is the UAPI's: struct vtcp_info has grown. */
+#define VTCP_PACKET_SIZE_VER0	sizeof(struct vtcp_packet)
 
 /* An ioctl number without its size: which command, of whatever version. */
 #define VTCP_IOC_BASE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
@@ -60,6 +62,14 @@ static struct vtcp_conn *vtcp_file_conn(struct file *file)
 	return vtcp_handle_conn(file->private_data);
 }
 
+/* The packet channel behind @file, or NULL if it is not one. */
+static struct vtcp_pktchan *vtcp_file_pkt(struct file *file)
+{
+	if (vtcp_file_is_conn(file))
+		return NULL;
+	return vtcp_handle_pkt(file->private_data);
+}
+
 static bool vtcp_file_nonblock(const struct file *file, int iocb_flags)
 {
 	return (file->f_flags & O_NONBLOCK) || (iocb_flags & IOCB_NOWAIT);
@@ -69,9 +79,16 @@ static ssize_t vtcp_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
 	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_pktchan *pkt;
 
-	if (!conn)
-		return -ENOTCONN;
+	if (!conn) {
+		pkt = vtcp_file_pkt(file);
+		if (!pkt)
+			return -ENOTCONN;
+		return vtcp_packet_read(pkt, to,
+					vtcp_file_nonblock(file,
+							   iocb->ki_flags));
+	}
 	return vtcp_stream_read(conn, to,
 				vtcp_file_nonblock(file, iocb->ki_flags));
 }
@@ -80,9 +97,12 @@ static ssize_t vtcp_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = iocb->ki_filp;
 	struct vtcp_conn *conn = vtcp_file_conn(file);
+	struct vtcp_pktchan *pkt;
 
-	if (!conn)
-		return -ENOTCONN;
+	if (!conn) {
+		pkt = vtcp_file_pkt(file);
+		return pkt ? vtcp_packet_write(pkt, from) : -ENOTCONN;
+	}
 	return vtcp_stream_write(conn, from,
 				 vtcp_file_nonblock(file, iocb->ki_flags));
 }
@@ -118,6 +138,7 @@ static __poll_t vtcp_file_poll(struct file *file, poll_table *wait)
 	struct vtcp_listener *lsn;
 	struct vtcp_handle *h;
 	struct vtcp_conn *conn;
+	struct vtcp_pktchan *pkt;
 
 	if (vtcp_file_is_conn(file))
 		return vtcp_stream_poll(file->private_data, file, wait);
@@ -130,6 +151,9 @@ static __poll_t vtcp_file_poll(struct file *file, poll_table *wait)
 	lsn = vtcp_handle_lsn(h);
 	if (lsn)
 		return vtcp_listener_poll(lsn, file, wait);
+	pkt = vtcp_file_pkt(file);
+	if (pkt)
+		return vtcp_packet_poll(pkt, file, wait);
 	/* Unbound: nothing will ever happen, as for an unconnected socket. */
 	return EPOLLOUT | EPOLLHUP;
 }
@@ -281,6 +305,7 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		struct vtcp_listen listen;
 		struct vtcp_connect connect;
 		struct vtcp_opt opt;
+		struct vtcp_packet packet;
 		u32 how;
 	} u;
 	long ret;
@@ -328,6 +353,13 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 
 	case VTCP_IOC_BASE(VTCP_IOC_INFO):
 		return vtcp_ioctl_info(file, argp, size);
+
+	case VTCP_IOC_BASE(VTCP_IOC_PACKET):
+		if (!h)
+			return -EISCONN;
+		ret = vtcp_copy_in(&u.packet, sizeof(u.packet), argp, size,
+				   VTCP_PACKET_SIZE_VER0);
+		return ret ?: vtcp_handle_packet(h, &u.packet);
 	}
 
 	/* The rest take no versioned structure: their numbers are exact. */
@@ -360,7 +392,8 @@ static void vtcp_file_show_fdinfo(struct seq_file *m, struct file *file)
 		return;
 	}
 	lsn = vtcp_handle_lsn(file->private_data);
-	seq_printf(m, "vtcp-kind:\t%s\n", lsn ? "listener" : "unbound");
+	seq_printf(m, "vtcp-kind:\t%s\n", lsn ? "listener" :
+		   vtcp_file_pkt(file) ? "packet" : "unbound");
 }
 
 static int vtcp_chardev_open(struct inode *inode, struct file *file)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/vtcp handles: binding one as a listener or a connection, accepting.
+ * /dev/vtcp handles: binding one as a listener, a connection or a packet
+ * channel; accepting.
  */
 
 #include <kunit/visibility.h>
@@ -20,6 +21,7 @@
 #include "net/limits.h"
 #include "net/listen.h"
 #include "net/perm.h"
+#include "net/pktchan.h"
 #include "api/stream.h"
 #include "net/testhook.h"
 
@@ -28,6 +30,9 @@
 #define VTCP_PORT_HIGH		60999
 #define VTCP_BACKLOG_DEFAULT	128
 #define VTCP_BACKLOG_MAX	65535
+/* Packets a packet channel holds for its reader. */
+#define VTCP_PKT_QUEUE_DEFAULT	512
+#define VTCP_PKT_QUEUE_MAX	4096
 
 struct vtcp_handle *vtcp_handle_new(void)
 {
@@ -53,6 +58,10 @@ void vtcp_handle_release(struct vtcp_handle *h)
 	if (h->conn) {
 		RCU_INIT_POINTER(h->conn->hwq, NULL);
 		vtcp_stream_release(h->conn);
+	}
+	if (h->pkt) {
+		RCU_INIT_POINTER(h->pkt->hwq, NULL);
+		vtcp_pktchan_close(h->pkt);
 	}
 	if (h->net)
 		put_net(h->net);
@@ -159,7 +168,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 
 	mutex_lock(&h->lock);
 	ret = -EISCONN;
-	if (h->lsn || h->conn)
+	if (h->lsn || h->conn || h->pkt)
 		goto unlock;
 	vd = vtcp_handle_device(h, req->ifindex);
 	ret = PTR_ERR_OR_ZERO(vd);
@@ -294,7 +303,7 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 				  vtcp_stream_wait_connected(conn, false);
 	}
 	ret = -EISCONN;
-	if (h->lsn)
+	if (h->lsn || h->pkt)
 		goto unlock;
 	vd = vtcp_handle_device(h, req->ifindex);
 	ret = PTR_ERR_OR_ZERO(vd);
@@ -352,3 +361,40 @@ unlock:
 	return vtcp_stream_wait_connected(conn, nonblock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_connect);
+
+/* Make the handle its device's packet channel. */
+int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req)
+{
+	struct mem_cgroup *memcg_old;
+	struct vtcp_pktchan *chan;
+	struct vtcp_device *vd;
+	u32 queue_len;
+	int ret;
+
+	if (req->flags || req->__reserved || req->queue_len > VTCP_PKT_QUEUE_MAX)
+		return -EINVAL;
+	queue_len = req->queue_len ?: VTCP_PKT_QUEUE_DEFAULT;
+
+	mutex_lock(&h->lock);
+	ret = -EISCONN;
+	if (h->lsn || h->conn || h->pkt)
+		goto unlock;
+	vd = vtcp_handle_device(h, req->ifindex);
+	ret = PTR_ERR_OR_ZERO(vd);
+	if (ret)
+		goto unlock;
+	memcg_old = set_active_memcg(h->memcg);
+	chan = vtcp_pktchan_create(vd, queue_len);
+	set_active_memcg(memcg_old);
+	vtcp_device_put(vd);
+	ret = PTR_ERR_OR_ZERO(chan);
+	if (!ret) {
+		rcu_assign_pointer(chan->hwq, &h->wq);
+		/* Publish it set up: pairs with vtcp_handle_pkt()'s acquire. */
+		smp_store_release(&h->pkt, chan);
+		vtcp_handle_bound(h);
+	}
+unlock:
+	mutex_unlock(&h->lock);
+	return ret;
+}

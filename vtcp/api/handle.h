@@ -12,12 +12,13 @@ struct mem_cgroup;
 struct net;
 struct vtcp_conn;
 struct vtcp_listener;
+struct vtcp_pktchan;
 
 /*
- * What an open /dev/vtcp file is: unbound, then a listener or a connection
- * (published once with release semantics, never changed again), and the
- * options set so far. Accepted connections have files of their own that
- * point at the connection directly.
+ * What an open /dev/vtcp file is: unbound, then a listener, a connection
+ * or a device's packet channel (published once with release semantics,
+ * never changed again), and the options set so far. Accepted connections
+ * have files of their own that point at the connection directly.
  */
 struct vtcp_handle {
 	struct mutex lock;		/* serialises binding and options */
@@ -35,6 +36,7 @@ struct vtcp_handle {
 	 */
 	wait_queue_head_t wq;
 	struct rcu_head rcu;
+	struct vtcp_pktchan *pkt;
 };
 
 struct vtcp_handle *vtcp_handle_new(void);
@@ -44,6 +46,7 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock);
 int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock);
+int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req);
 
 /*
  * The binding is read without h->lock: the acquire pairs with the release
@@ -59,6 +62,12 @@ static inline struct vtcp_listener *vtcp_handle_lsn(struct vtcp_handle *h)
 {
 	/* Pairs with the release in vtcp_handle_listen(). */
 	return smp_load_acquire(&h->lsn);
+}
+
+static inline struct vtcp_pktchan *vtcp_handle_pkt(struct vtcp_handle *h)
+{
+	/* Pairs with the release in vtcp_handle_packet(). */
+	return smp_load_acquire(&h->pkt);
 }
 
 void vtcp_endpoint_from(struct vtcp_endpoint *ep, u8 family,

@@ -21,6 +21,7 @@
 #include "net/device.h"
 #include "net/listen.h"
 #include "net/perm.h"
+#include "net/pktchan.h"
 #include "net/rx.h"
 #include "net/testhook.h"
 #include "net/tw.h"
@@ -199,6 +200,8 @@ static void vtcp_dev_uninit(struct net_device *dev)
 	vtcp_listen_table_uninit(vd);
 	vtcp_testhook_at(VTCP_HOOK_DEV_LISTENERS_DONE, vd);
 	vtcp_conn_table_uninit(vd);
+	/* After vd->dead is set (above): no channel can be bound after it. */
+	vtcp_pktchan_uninit(vd);
 	vtcp_tw_table_uninit(vd);
 	vtcp_rx_uninit(vd);
 	free_percpu(vd->stats);

@@ -11,6 +11,8 @@
 
 #include "drop.h"
 
+struct vtcp_pktchan;
+
 /*
  * Events worth counting that are not drops (ethtool -S, after the drops).
  * Like the drop reasons (drop.h), they are one list, at the end of this
@@ -52,7 +54,8 @@ struct vtcp_device {
 	struct rhashtable conns;	/* struct vtcp_conn, by tuple */
 	struct rhashtable tws;		/* struct vtcp_tw, by tuple */
 	struct hlist_head listeners;	/* struct vtcp_listener, RCU */
-	spinlock_t lock;		/* listeners (writers), dead */
+	struct vtcp_pktchan __rcu *pktchan;	/* the packet channel, if any */
+	spinlock_t lock;		/* listeners and pktchan (writers), dead */
 	bool dead;			/* being unregistered */
 };
 
@@ -113,5 +116,8 @@ VTCP_COUNTER(SPLICE_LENT,	"splice_pages_lent")
 VTCP_COUNTER(SPLICE_COPIED,	"splice_pages_copied")
 /* An orphan reached TIME-WAIT past max_time_wait(_per_netns): closed. */
 VTCP_COUNTER(TW_OVERFLOW,	"tw_overflow")
+VTCP_COUNTER(PKT_READ,		"pkt_read")
+VTCP_COUNTER(PKT_WRITTEN,	"pkt_written")
+VTCP_COUNTER(PKT_MALFORMED,	"pkt_write_malformed")
 
 #endif /* VTCP_COUNTER */

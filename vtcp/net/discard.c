@@ -61,6 +61,10 @@ static const struct vtcp_discard_map vtcp_discard_map[] = {
 	[VTCP_DROP_CONN_LIMIT]		= VTCP_NEAR(SOCKET_BACKLOG),
 	/* Payload trimmed past the receive budget: a memory limit. */
 	[VTCP_DROP_RCV_BUDGET]		= VTCP_NEAR(PROTO_MEM),
+	/* The packet channel's queue is full: as a socket's receive buffer. */
+	[VTCP_DROP_PKT_QUEUE_FULL]	= VTCP_NEAR(SOCKET_RCVBUFF),
+	[VTCP_DROP_PKT_GSO]		= VTCP_SAME(SKB_GSO_SEG),
+	[VTCP_DROP_PKT_CHECKSUM]	= VTCP_NEAR(SKB_CSUM),
 };
 
 static_assert(ARRAY_SIZE(vtcp_discard_map) == VTCP_DROP_MAX);

@@ -11,8 +11,10 @@
  *
  * A segment goes to its connection; else to its TIME-WAIT entry (tw.c);
  * else to the most specific listener; else it is answered with a RST
- * (RFC 9293 3.10.7.1). Whatever is
- * discarded on the way is counted under its reason.
+ * (RFC 9293 3.10.7.1). What is not TCP for vtcp (other protocols, IPv4
+ * fragments) goes to the device's packet channel if one is bound
+ * (pktchan.c). Whatever is discarded on the way is counted under its
+ * reason.
  */
 
 #include <linux/netdevice.h>
@@ -27,6 +29,7 @@
 #include "net/limits.h"
 #include "net/listen.h"
 #include "net/parse.h"
+#include "net/pktchan.h"
 #include "engine/proto.h"
 #include "net/rx.h"
 #include "net/tw.h"
@@ -116,6 +119,10 @@ static void vtcp_rx(struct vtcp_device *vd, struct sk_buff *skb)
 	nf_reset_ct(skb);
 
 	drop = vtcp_parse(skb, &pkt);
+	/* Not for vtcp's TCP: for the device's packet channel, if bound. */
+	if ((drop == VTCP_DROP_NOT_TCP || drop == VTCP_DROP_FRAGMENT) &&
+	    vtcp_pktchan_rx(vd, skb))
+		return;
 	if (drop) {
 		vtcp_discard(vd, skb, drop, &pkt.tuple);
 		return;

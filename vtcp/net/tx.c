@@ -242,7 +242,8 @@ static struct sk_buff *vtcp_tx_build(struct net_device *dev,
 	return skb;
 }
 
-static int vtcp_tx_inject(struct vtcp_device *vd, struct sk_buff *skb)
+/* Hand @skb to the host as received on the device; consumes it. */
+int vtcp_tx_inject(struct vtcp_device *vd, struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
 

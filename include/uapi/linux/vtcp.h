@@ -6,7 +6,10 @@
  * One open file of /dev/vtcp is one handle: unbound at first, then a
  * listener (VTCP_IOC_LISTEN) or a connection (VTCP_IOC_CONNECT). Accepted
  * connections are new descriptors (VTCP_IOC_ACCEPT). A connection handle
- * is read and written like a stream socket.
+ * is read and written like a stream socket. A handle may instead become
+ * its device's packet channel (VTCP_IOC_PACKET): each read() gives one
+ * whole IPv4 or IPv6 packet that vtcp does not take, each write() injects
+ * one as received on the device.
  *
  * Every structure has fixed-width fields and no implicit padding, so 32-
  * and 64-bit callers share one layout. Each ioctl number encodes its
@@ -192,6 +195,19 @@ struct vtcp_info {
 };
 
 #define VTCP_INFO_SIZE_VER0	232	/* up to and with @remote */
+/*
+ * Make the handle its device's packet channel: read() returns, one whole
+ * packet per call, what the host routes into the device that vtcp does not
+ * terminate (every protocol but TCP, and IPv4 fragments), segmented and
+ * with its checksums complete as on a wire; write() injects one whole,
+ * checked packet as received on the device. One per device.
+ */
+struct vtcp_packet {
+	__u32 ifindex;
+	__u32 flags;		/* none defined yet */
+	__u32 queue_len;	/* packets waiting for read(); 0: 512, max 4096 */
+	__u32 __reserved;	/* must be 0 */
+};
 
 #define VTCP_IOC_MAGIC		0xD7
 
@@ -203,5 +219,6 @@ struct vtcp_info {
 #define VTCP_IOC_SETOPT		_IOW(VTCP_IOC_MAGIC, 6, struct vtcp_opt)
 #define VTCP_IOC_GETOPT		_IOWR(VTCP_IOC_MAGIC, 7, struct vtcp_opt)
 #define VTCP_IOC_INFO		_IOR(VTCP_IOC_MAGIC, 8, struct vtcp_info)
+#define VTCP_IOC_PACKET		_IOW(VTCP_IOC_MAGIC, 9, struct vtcp_packet)
 
 #endif /* _UAPI_LINUX_VTCP_H */
