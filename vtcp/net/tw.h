@@ -6,6 +6,7 @@
 
 struct vtcp_conn;
 struct vtcp_device;
+struct vtcp_walk;
 
 extern atomic_t vtcp_ntws;
 
@@ -20,5 +21,8 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 void vtcp_tw_for_each(struct vtcp_device *vd,
 		      void (*fn)(void *arg, const struct vtcp_tuple *tuple),
 		      void *arg);
+int vtcp_tw_walk(struct vtcp_device *vd, struct vtcp_walk *w,
+		 int (*fn)(void *arg, const struct vtcp_tuple *tuple),
+		 void *arg);
 
 #endif /* _VTCP_TW_H */
