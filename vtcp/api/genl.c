@@ -44,13 +44,15 @@
 #define VTCP_GENL_DUMP_VISITS	256
 
 static const char *const vtcp_genl_drop_names[VTCP_DROP_MAX] = {
-#define VTCP_DROP_REASON(reason, name)	[VTCP_DROP_##reason] = name,
+#define VTCP_DROP_REASON(reason, name)	\
+	[VTCP_DROP_##reason] = name,
 #include "drop.h"
 #undef VTCP_DROP_REASON
 };
 
 static const char *const vtcp_genl_counter_names[VTCP_CNT_MAX] = {
-#define VTCP_COUNTER(counter, name)	[VTCP_CNT_##counter] = name,
+#define VTCP_COUNTER(counter, name)	\
+	[VTCP_CNT_##counter] = name,
 #include "net/device.h"
 #undef VTCP_COUNTER
 };
