@@ -11,6 +11,7 @@
  * left within each step.
  */
 
+#include <kunit/visibility.h>
 #include <linux/err.h>
 #include <linux/rhashtable.h>
 
@@ -68,6 +69,7 @@ int vtcp_walk_table(struct rhashtable *ht, struct vtcp_walk *w,
 	rhashtable_walk_exit(&iter);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtcp_walk_table);
 
 void vtcp_walk_note_visits(unsigned int visits)
 {
