@@ -107,6 +107,21 @@ static inline int vtcp_compat_genl_register(struct genl_family *family)
 #endif
 #endif
 
+/*
+ * Variable-width unsigned attributes (NLA_UINT, 6.8): 4 bytes while the
+ * value fits, else 8, and no pad attribute (which YNL cannot decode).
+ */
+#if !defined(VTCP_HAVE_NLA_PUT_UINT) && defined(__NET_NETLINK_H)
+static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
+{
+	u32 v32 = value;
+
+	if (v32 == value)
+		return nla_put_u32(skb, attrtype, v32);
+	return nla_put(skb, attrtype, sizeof(value), &value);
+}
+#endif
+
 /* The request's attributes in a dump: genl_info_dump() came with 6.2's. */
 #ifdef VTCP_HAVE_GENL_INFO_DUMP
 #define vtcp_compat_dump_attrs(cb)	(genl_info_dump(cb)->attrs)

@@ -91,8 +91,7 @@ static int vtcp_genl_put_stats(struct sk_buff *skb, int type,
 		nest = nla_nest_start(skb, type);
 		if (!nest ||
 		    nla_put_string(skb, VTCP_A_STAT_NAME, names[i]) ||
-		    nla_put_u64_64bit(skb, VTCP_A_STAT_VALUE, values[i],
-				      VTCP_A_STAT_PAD))
+		    nla_put_uint(skb, VTCP_A_STAT_VALUE, values[i]))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
@@ -107,14 +106,10 @@ static int vtcp_genl_put_dev(struct sk_buff *skb, struct net_device *dev)
 	vtcp_dev_sum(vd, &sum);
 	if (nla_put_u32(skb, VTCP_A_DEV_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, VTCP_A_DEV_NAME, dev->name) ||
-	    nla_put_u64_64bit(skb, VTCP_A_DEV_RX_PACKETS, sum.rx_packets,
-			      VTCP_A_DEV_PAD) ||
-	    nla_put_u64_64bit(skb, VTCP_A_DEV_RX_BYTES, sum.rx_bytes,
-			      VTCP_A_DEV_PAD) ||
-	    nla_put_u64_64bit(skb, VTCP_A_DEV_TX_PACKETS, sum.tx_packets,
-			      VTCP_A_DEV_PAD) ||
-	    nla_put_u64_64bit(skb, VTCP_A_DEV_TX_BYTES, sum.tx_bytes,
-			      VTCP_A_DEV_PAD) ||
+	    nla_put_uint(skb, VTCP_A_DEV_RX_PACKETS, sum.rx_packets) ||
+	    nla_put_uint(skb, VTCP_A_DEV_RX_BYTES, sum.rx_bytes) ||
+	    nla_put_uint(skb, VTCP_A_DEV_TX_PACKETS, sum.tx_packets) ||
+	    nla_put_uint(skb, VTCP_A_DEV_TX_BYTES, sum.tx_bytes) ||
 	    nla_put_u32(skb, VTCP_A_DEV_CONNS,
 			atomic_read(&vd->conns.nelems)) ||
 	    nla_put_u32(skb, VTCP_A_DEV_TIME_WAIT,

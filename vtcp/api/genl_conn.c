@@ -155,14 +155,10 @@ static int vtcp_genl_put_conn_info(struct sk_buff *skb,
 	    nla_put_u32(skb, VTCP_A_CONN_REORDERING, i->reordering) ||
 	    nla_put_u32(skb, VTCP_A_CONN_NOTSENT, i->notsent) ||
 	    nla_put_s32(skb, VTCP_A_CONN_ERROR, i->error) ||
-	    nla_put_u64_64bit(skb, VTCP_A_CONN_BYTES_SENT, i->bytes_sent,
-			      VTCP_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, VTCP_A_CONN_BYTES_RETRANS,
-			      i->bytes_retrans, VTCP_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, VTCP_A_CONN_BYTES_ACKED, i->bytes_acked,
-			      VTCP_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, VTCP_A_CONN_BYTES_RECEIVED,
-			      i->bytes_received, VTCP_A_CONN_PAD) ||
+	    nla_put_uint(skb, VTCP_A_CONN_BYTES_SENT, i->bytes_sent) ||
+	    nla_put_uint(skb, VTCP_A_CONN_BYTES_RETRANS, i->bytes_retrans) ||
+	    nla_put_uint(skb, VTCP_A_CONN_BYTES_ACKED, i->bytes_acked) ||
+	    nla_put_uint(skb, VTCP_A_CONN_BYTES_RECEIVED, i->bytes_received) ||
 	    nla_put_u32(skb, VTCP_A_CONN_SEGS_OUT, i->segs_out) ||
 	    nla_put_u32(skb, VTCP_A_CONN_SEGS_IN, i->segs_in) ||
 	    nla_put_u32(skb, VTCP_A_CONN_DATA_SEGS_OUT, i->data_segs_out) ||
