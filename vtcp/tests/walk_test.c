@@ -21,6 +21,8 @@ static const struct rhashtable_params vtcp_t_walk_params = {
 	.key_len = sizeof(u32),
 	.key_offset = offsetof(struct vtcp_t_obj, key),
 	.head_offset = offsetof(struct vtcp_t_obj, node),
+	/* Sized for them all: no resize, which would restart the walk. */
+	.nelem_hint = VTCP_T_WALK_N,
 };
 
 struct vtcp_t_walk {
@@ -49,18 +51,20 @@ static void vtcp_walk_steps_see_every_object_once(struct kunit *test)
 	struct vtcp_t_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	struct vtcp_t_obj *objs;
 	struct vtcp_walk pos = { };
-	struct rhashtable ht;
+	struct rhashtable *ht;
 	unsigned int i, steps = 0;
 	int ret = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	objs = kunit_kcalloc(test, VTCP_T_WALK_N, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
-	KUNIT_ASSERT_EQ(test, 0, rhashtable_init(&ht, &vtcp_t_walk_params));
+	ht = kunit_kzalloc(test, sizeof(*ht), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ht);
+	KUNIT_ASSERT_EQ(test, 0, rhashtable_init(ht, &vtcp_t_walk_params));
 	for (i = 0; i < VTCP_T_WALK_N; i++) {
 		objs[i].key = i;
 		KUNIT_ASSERT_EQ(test, 0,
-				rhashtable_insert_fast(&ht, &objs[i].node,
+				rhashtable_insert_fast(ht, &objs[i].node,
 						       vtcp_t_walk_params));
 	}
 
@@ -70,7 +74,7 @@ static void vtcp_walk_steps_see_every_object_once(struct kunit *test)
 
 		w->budget = 7;
 		rcu_read_lock();
-		ret = vtcp_walk_table(&ht, &pos, vtcp_t_walk_fn, w);
+		ret = vtcp_walk_table(ht, &pos, vtcp_t_walk_fn, w);
 		rcu_read_unlock();
 		steps++;
 		/* The object refused last time is taken now. */
@@ -88,10 +92,11 @@ static void vtcp_walk_steps_see_every_object_once(struct kunit *test)
 	/* A finished walk stays finished. */
 	w->budget = 7;
 	rcu_read_lock();
-	KUNIT_EXPECT_EQ(test, 0, vtcp_walk_table(&ht, &pos, vtcp_t_walk_fn, w));
+	ret = vtcp_walk_table(ht, &pos, vtcp_t_walk_fn, w);
 	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, 0, ret);
 	KUNIT_EXPECT_EQ(test, 7U, w->budget);
-	rhashtable_destroy(&ht);
+	rhashtable_destroy(ht);
 }
 
 static struct kunit_case vtcp_walk_cases[] = {
