@@ -10,6 +10,8 @@ pkgs=(
 	linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 busybox-static
 	iproute2 ethtool iperf3 netcat-openbsd curl sparse
+	# tools/net/ynl/cli.py of the kernel tree (genl_test)
+	python3-yaml python3-jsonschema
 	slirp4netns passt
 )
 

@@ -13,7 +13,11 @@
 #               with, every symbol it calls) against both builds; then the
 #               same checks on a copy with a forbidden include and a
 #               forbidden call put in, which must fail, so the rule is
-#               known to bite.
+#               known to bite;
+#   generated   the netlink code generated from vtcp.yaml (genl-gen.sh)
+#               generated again must be the committed files, byte for
+#               byte: it is the kernel's generator's, never edited (and so
+#               left out of checkpatch, as the kernel's generated files).
 #
 # Prints every finding as file:line: what, and exits 1 if there was any.
 set -uo pipefail
@@ -34,7 +38,7 @@ ignores=(
 )
 files=(vtcp/*.[ch] vtcp/*/*.[ch] include/uapi/linux/vtcp.h)
 # An in-tree "make" leaves kbuild's generated *.mod.c behind: not ours.
-files=($(printf '%s\n' "${files[@]}" | grep -v '\.mod\.c$'))
+files=($(printf '%s\n' "${files[@]}" | grep -v '\.mod\.c$' | grep -v 'genl-gen\.[ch]$'))
 
 echo "== checkpatch.pl --strict (${#files[@]} files)"
 # --no-tree: there is no kernel tree around the sources for the checks
@@ -157,6 +161,23 @@ for check in sizes includes; do
 	fi
 done
 house_bites "/lib/modules/$DEB_KVER/build" x86_64
+
+echo "== generated netlink code (scripts/genl-gen.sh)"
+gen=$VTCP_BUILD/style-genl
+rm -rf "$gen"
+if ! "$VTCP_ROOT/scripts/genl-gen.sh" "$gen"; then
+	echo "genl-gen.sh: failed"
+	findings=$((findings + 1))
+else
+	for f in vtcp/api/genl-gen.c vtcp/api/genl-gen.h \
+		 include/uapi/linux/vtcp_netlink.h; do
+		if ! diff -u "$VTCP_ROOT/$f" "$gen/$f"; then
+			echo "$f: not what vtcp.yaml generates (run scripts/genl-gen.sh)"
+			findings=$((findings + 1))
+		fi
+	done
+	echo "generated: checked"
+fi
 
 if [ "$findings" -ne 0 ]; then
 	echo "make style: $findings findings"

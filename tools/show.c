@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What vtcp has: ls (every listener and connection, from /proc/net/vtcp),
- * stat (each vtcp device's traffic, ethtool counters and drop reasons
- * through SIOCETHTOOL, and its connections by state) and, for -v, one
+ * What vtcp has: ls (every listener, connection and TIME-WAIT entry) and
+ * stat (each vtcp device's traffic, counters and drop reasons, and its
+ * connections by state), both from vtcp's generic netlink family
+ * (genl.c; /proc/net/vtcp shows the same for people), and, for -v, one
  * connection's VTCP_IOC_INFO in the manner of ss -ti.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -13,14 +15,10 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 
 #include "vtcpctl.h"
 
-#define PROC_NET_VTCP	"/proc/net/vtcp"
-
-/* A line of /proc/net/vtcp (see vtcp/proc.c): */
+/* The columns of ls, those of /proc/net/vtcp (see vtcp/net/proc.c): */
 enum {
 	F_DEV, F_STATE, F_LOCAL, F_REMOTE, F_SENDQ, F_RECVQ, F_RTO, F_SRTT,
 	F_CWND, F_RETRANS, NR_FIELDS
@@ -59,42 +57,78 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
-/* Every row of /proc/net/vtcp (of @dev, if given); NULL after an error. */
+/* a.b.c.d:port, [v6]:port, * for any address or port, as proc.c. */
+static void format_ep(const struct vtcp_endpoint *ep, char *buf, size_t len)
+{
+	static const unsigned char zero[16];
+	char a[INET6_ADDRSTRLEN] = "*";
+	bool any = !memcmp(ep->addr6, zero, sizeof(zero));
+
+	if (ep->family == AF_INET && !any)
+		inet_ntop(AF_INET, &ep->addr4, a, sizeof(a));
+	else if (ep->family == AF_INET6 && !any)
+		inet_ntop(AF_INET6, ep->addr6, a, sizeof(a));
+	if (ep->port)
+		snprintf(buf, len, ep->family == AF_INET6 && !any ?
+			 "[%s]:%u" : "%s:%u", a, ntohs(ep->port));
+	else
+		snprintf(buf, len, "%s:*", a);
+}
+
+struct rows {
+	struct row *rows;
+	unsigned int nr;
+};
+
+static int add_row(const struct vtcp_info *i, bool has_remote, void *arg)
+{
+	struct rows *rs = arg;
+	struct row *r;
+
+	r = realloc(rs->rows, (rs->nr + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	rs->rows = r;
+	r = &rs->rows[rs->nr++];
+	if (!if_indextoname(i->ifindex, r->f[F_DEV]))
+		snprintf(r->f[F_DEV], sizeof(r->f[F_DEV]), "%u", i->ifindex);
+	snprintf(r->f[F_STATE], sizeof(r->f[F_STATE]), "%s",
+		 vtcpctl_state_name(i->state));
+	format_ep(&i->local, r->f[F_LOCAL], sizeof(r->f[F_LOCAL]));
+	if (has_remote)
+		format_ep(&i->remote, r->f[F_REMOTE], sizeof(r->f[F_REMOTE]));
+	else
+		strcpy(r->f[F_REMOTE], "*");
+	snprintf(r->f[F_SENDQ], sizeof(r->f[0]), "%u", i->unacked);
+	snprintf(r->f[F_RECVQ], sizeof(r->f[0]), "%u", i->rcv_queued);
+	snprintf(r->f[F_RTO], sizeof(r->f[0]), "%u", i->rto / 1000);
+	snprintf(r->f[F_SRTT], sizeof(r->f[0]), "%u", i->srtt);
+	snprintf(r->f[F_CWND], sizeof(r->f[0]), "%u", i->snd_cwnd);
+	snprintf(r->f[F_RETRANS], sizeof(r->f[0]), "%u", i->total_retrans);
+	return 0;
+}
+
+/* Every entry (of @dev, if given) over netlink; NULL after an error. */
 static struct row *read_rows(const char *dev, unsigned int *nr)
 {
-	struct row *rows = NULL, *r;
-	char line[512];
-	FILE *f;
+	struct rows rs = { NULL, 0 };
+	unsigned int ifindex = 0;
 
 	*nr = 0;
-	f = fopen(PROC_NET_VTCP, "r");
-	if (!f) {
-		vtcpctl_err(errno, "%s", PROC_NET_VTCP);
-		if (errno == ENOENT)
-			vtcpctl_warn("(is vtcp loaded?)");
+	if (dev) {
+		ifindex = if_nametoindex(dev);
+		if (!ifindex) {
+			vtcpctl_err(ENODEV, "device %s", dev);
+			return NULL;
+		}
+	}
+	if (vtcpctl_nl_conns(ifindex, add_row, &rs)) {
+		free(rs.rows);
 		return NULL;
 	}
-	rows = malloc(sizeof(*rows));
-	while (rows && fgets(line, sizeof(line), f)) {
-		r = &rows[*nr];
-		if (sscanf(line, "%63s %63s %63s %63s %63s %63s %63s %63s %63s %63s",
-			   r->f[0], r->f[1], r->f[2], r->f[3], r->f[4], r->f[5],
-			   r->f[6], r->f[7], r->f[8], r->f[9]) != NR_FIELDS ||
-		    !strcmp(r->f[F_DEV], "dev"))
-			continue;	/* the header */
-		if (dev && strcmp(r->f[F_DEV], dev))
-			continue;
-		r = realloc(rows, (++*nr + 1) * sizeof(*rows));
-		if (!r) {
-			free(rows);
-			rows = NULL;
-		}
-		rows = r;
-	}
-	fclose(f);
-	if (!rows)
-		vtcpctl_err(ENOMEM, "reading " PROC_NET_VTCP);
-	return rows;
+	*nr = rs.nr;
+	/* Callers free what they get, even when there is nothing. */
+	return rs.rows ?: calloc(1, sizeof(struct row));
 }
 
 /* ls: like ss -tan, with vtcp's RTO, RTT, cwnd and retransmissions. */
@@ -155,82 +189,15 @@ int vtcpctl_ls(const struct vtcpctl_opts *o)
 	return EXIT_OK;
 }
 
-/* One ethtool request on @dev through @sock; 0 or -1 with errno. */
-static int ethtool(int sock, const char *dev, void *cmd)
-{
-	struct ifreq ifr = { .ifr_data = cmd };
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	return ioctl(sock, SIOCETHTOOL, &ifr);
-}
-
-static bool is_vtcp(int sock, const char *dev)
-{
-	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
-
-	return !ethtool(sock, dev, &di) && !strcmp(di.driver, "vtcp");
-}
-
-static unsigned long long sysfs_num(const char *dev, const char *what)
-{
-	unsigned long long v = 0;
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", dev, what);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
-struct ethstats {
-	unsigned int n;
-	struct ethtool_gstrings *names;
-	struct ethtool_stats *vals;
-};
-
-static int get_ethstats(int sock, const char *dev, struct ethstats *es)
-{
-	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
-
-	memset(es, 0, sizeof(*es));
-	if (ethtool(sock, dev, &di))
-		return -1;
-	es->n = di.n_stats;
-	es->names = calloc(1, sizeof(*es->names) + es->n * ETH_GSTRING_LEN);
-	es->vals = calloc(1, sizeof(*es->vals) + es->n * sizeof(__u64));
-	if (!es->names || !es->vals) {
-		errno = ENOMEM;
-		return -1;
-	}
-	es->names->cmd = ETHTOOL_GSTRINGS;
-	es->names->string_set = ETH_SS_STATS;
-	es->names->len = es->n;
-	es->vals->cmd = ETHTOOL_GSTATS;
-	es->vals->n_stats = es->n;
-	if (ethtool(sock, dev, es->names) || ethtool(sock, dev, es->vals))
-		return -1;
-	return 0;
-}
-
-static const char *stat_name(const struct ethstats *es, unsigned int i)
-{
-	return (const char *)es->names->data + i * ETH_GSTRING_LEN;
-}
-
 static bool is_drop(const char *name)
 {
 	return !strncmp(name, "drop_", 5);
 }
 
 static void print_device(int sock, const struct vtcpctl_opts *o,
-			 const char *dev, const struct ethstats *es,
-			 bool first)
+			 const struct vtcpctl_dev *es, bool first)
 {
+	const char *dev = es->name;
 	struct ifreq ifr = { 0 };
 	unsigned int i, nr, states[VTCP_NR_STATES] = { 0 }, conns = 0;
 	unsigned long long drops = 0;
@@ -254,19 +221,19 @@ static void print_device(int sock, const struct vtcpctl_opts *o,
 	for (i = 0; i < VTCP_NR_STATES; i++)
 		conns += i == VTCP_LISTEN ? 0 : states[i];
 	for (i = 0; i < es->n; i++)
-		if (is_drop(stat_name(es, i)))
-			drops += es->vals->data[i];
+		if (is_drop(es->names[i]))
+			drops += es->vals[i];
 
 	if (o->json) {
 		printf("%s\n  {\"name\": ", first ? "" : ",");
 		json_str(dev);
 		printf(", \"ifindex\": %u, \"up\": %s, \"mtu\": %d,\n",
-		       if_nametoindex(dev), up ? "true" : "false", mtu);
-		/* The host's tx is what vtcp received. */
+		       es->ifindex, up ? "true" : "false", mtu);
+		/* What vtcp received is what the host sent it. */
 		printf("   \"host_to_vtcp\": {\"packets\": %llu, \"bytes\": %llu},\n",
-		       sysfs_num(dev, "tx_packets"), sysfs_num(dev, "tx_bytes"));
+		       es->rx_packets, es->rx_bytes);
 		printf("   \"vtcp_to_host\": {\"packets\": %llu, \"bytes\": %llu},\n",
-		       sysfs_num(dev, "rx_packets"), sysfs_num(dev, "rx_bytes"));
+		       es->tx_packets, es->tx_bytes);
 		printf("   \"listeners\": %u, \"connections\": {\"total\": %u",
 		       states[VTCP_LISTEN], conns);
 		for (i = 0; i < VTCP_NR_STATES; i++)
@@ -281,10 +248,10 @@ static void print_device(int sock, const struct vtcpctl_opts *o,
 				sep = ", ";
 			}
 			for (i = 0; i < es->n; i++) {
-				if (is_drop(stat_name(es, i)) != pass)
+				if (is_drop(es->names[i]) != pass)
 					continue;
-				printf("%s\"%s\": %llu", sep, stat_name(es, i),
-				       (unsigned long long)es->vals->data[i]);
+				printf("%s\"%s\": %llu", sep, es->names[i],
+				       es->vals[i]);
 				sep = ", ";
 			}
 		}
@@ -293,11 +260,11 @@ static void print_device(int sock, const struct vtcpctl_opts *o,
 	}
 
 	printf("%s%s: %s, mtu %d, ifindex %u\n", first ? "" : "\n", dev,
-	       up ? "up" : "down", mtu, if_nametoindex(dev));
+	       up ? "up" : "down", mtu, es->ifindex);
 	printf("  host -> vtcp: %llu packets, %llu bytes\n",
-	       sysfs_num(dev, "tx_packets"), sysfs_num(dev, "tx_bytes"));
+	       es->rx_packets, es->rx_bytes);
 	printf("  vtcp -> host: %llu packets, %llu bytes\n",
-	       sysfs_num(dev, "rx_packets"), sysfs_num(dev, "rx_bytes"));
+	       es->tx_packets, es->tx_bytes);
 	printf("  listeners: %u, connections: %u", states[VTCP_LISTEN], conns);
 	for (i = 0, pass = 0; i < VTCP_NR_STATES; i++)
 		if (i != VTCP_LISTEN && states[i])
@@ -311,10 +278,10 @@ static void print_device(int sock, const struct vtcpctl_opts *o,
 		else
 			printf("  counters:\n");
 		for (i = 0; i < es->n; i++)
-			if (is_drop(stat_name(es, i)) == pass &&
-			    (o->all || es->vals->data[i]))
-				printf("    %-24s %llu\n", stat_name(es, i),
-				       (unsigned long long)es->vals->data[i]);
+			if (is_drop(es->names[i]) == pass &&
+			    (o->all || es->vals[i]))
+				printf("    %-24s %llu\n", es->names[i],
+				       es->vals[i]);
 	}
 }
 
@@ -359,64 +326,62 @@ static void print_limits(const struct vtcpctl_opts *o)
 	fclose(f);
 }
 
+struct stat_walk {
+	const struct vtcpctl_opts *o;
+	int sock;
+	bool first;
+};
+
+static int stat_dev(const struct vtcpctl_dev *d, void *arg)
+{
+	struct stat_walk *w = arg;
+
+	print_device(w->sock, w->o, d, w->first);
+	w->first = false;
+	return 0;
+}
+
 /* stat: every vtcp device of the namespace (or -d DEV), and the limits. */
 int vtcpctl_stat(const struct vtcpctl_opts *o)
 {
-	struct if_nameindex *ifs, *it;
-	int sock, ret = EXIT_OK;
-	bool first = true;
+	struct stat_walk w = { .o = o, .first = true };
+	unsigned int ifindex = 0;
+	int ret;
 
-	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sock < 0)
-		sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sock < 0) {
-		vtcpctl_err(errno, "socket");
-		return EXIT_FAIL;
-	}
-	if (o->dev && !is_vtcp(sock, o->dev)) {
-		if (!if_nametoindex(o->dev))
+	if (o->dev) {
+		ifindex = if_nametoindex(o->dev);
+		if (!ifindex) {
 			vtcpctl_err(ENODEV, "device %s", o->dev);
-		else
-			vtcpctl_warn("%s is not a vtcp device", o->dev);
-		close(sock);
-		return EXIT_FAIL;
+			return EXIT_FAIL;
+		}
 	}
-	ifs = if_nameindex();
-	if (!ifs) {
-		vtcpctl_err(errno, "listing network devices");
-		close(sock);
+	w.sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (w.sock < 0)
+		w.sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (w.sock < 0) {
+		vtcpctl_err(errno, "socket");
 		return EXIT_FAIL;
 	}
 	if (o->json)
 		printf("{\"devices\": [");
-	for (it = ifs; it->if_index; it++) {
-		struct ethstats es;
-
-		if ((o->dev && strcmp(o->dev, it->if_name)) ||
-		    !is_vtcp(sock, it->if_name))
-			continue;
-		if (get_ethstats(sock, it->if_name, &es)) {
-			vtcpctl_err(errno, "ethtool statistics of %s", it->if_name);
-			ret = EXIT_FAIL;
-		} else {
-			print_device(sock, o, it->if_name, &es, first);
-			first = false;
-		}
-		free(es.names);
-		free(es.vals);
+	ret = vtcpctl_nl_devs(ifindex, stat_dev, &w);
+	close(w.sock);
+	if (ret)
+		return EXIT_FAIL;
+	if (w.first && o->dev) {
+		vtcpctl_warn("%s is not a vtcp device", o->dev);
+		return EXIT_FAIL;
 	}
 	if (o->json) {
 		printf("\n]");
 		print_limits(o);
 		printf("}\n");
-	} else {
-		if (first)
-			printf("no vtcp device in this network namespace\n");
-		print_limits(o);
+		return EXIT_OK;
 	}
-	if_freenameindex(ifs);
-	close(sock);
-	return ret;
+	if (w.first)
+		printf("no vtcp device in this network namespace\n");
+	print_limits(o);
+	return EXIT_OK;
 }
 
 /* -v: one connection's VTCP_IOC_INFO as it closes, on stderr. */

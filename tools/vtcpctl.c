@@ -2,7 +2,7 @@
 /*
  * vtcpctl: listen, connect and serve on /dev/vtcp, and show vtcp's
  * connections and device counters. Commands and options; the work is in
- * serve.c (listen, connect) and show.c (ls, stat).
+ * serve.c (listen, connect) and show.c (ls, stat, over netlink: genl.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,9 +41,11 @@ static const char usage_text[] =
 "  -v, --verbose              report each connection, with its\n"
 "                             VTCP_IOC_INFO at close (like ss -ti), on stderr\n"
 "\n"
-"ls: every listener and connection of this namespace (/proc/net/vtcp).\n"
+"ls: every listener and connection of this namespace.\n"
 "stat: each vtcp device's traffic, counters, drop reasons and connections,\n"
 "      and the namespace's and module's limits with their use.\n"
+"Both read vtcp's generic netlink family \"vtcp\" (CAP_NET_ADMIN needed);\n"
+"the limits come from /proc/net/vtcp_limits.\n"
 "  -j, --json   JSON output          -a, --all   zero counters too\n"
 "\n"
 "Exit status: 0 done, 1 failed, 2 bad usage.\n";
@@ -84,8 +86,10 @@ void vtcpctl_err(int err, const char *fmt, ...)
 	fprintf(stderr, ": %s (%s)\n", strerror(err), vtcpctl_errname(err));
 	switch (err) {
 	case EACCES:
-	case EPERM:
 		hint = "/dev/vtcp is for root only";
+		break;
+	case EPERM:
+		hint = "/dev/vtcp is for root only; ls and stat need CAP_NET_ADMIN";
 		break;
 	case ECONNREFUSED:
 		hint = "nothing listens at that address and port";

@@ -54,6 +54,25 @@ int vtcpctl_listen(const struct vtcpctl_opts *o, const char *addr);
 int vtcpctl_connect(const struct vtcpctl_opts *o, const char *local,
 		    const char *remote);
 
+/* genl.c: the vtcp generic netlink family (see vtcp.yaml) */
+#define VTCPCTL_MAX_STATS	64
+struct vtcpctl_dev {
+	char name[16];
+	unsigned int ifindex;
+	unsigned long long rx_packets, rx_bytes;	/* vtcp's view */
+	unsigned long long tx_packets, tx_bytes;
+	unsigned int n;			/* drop reasons, then counters */
+	char names[VTCPCTL_MAX_STATS][32];
+	unsigned long long vals[VTCPCTL_MAX_STATS];
+};
+/* @i has what ls shows; a listener has no remote end. */
+typedef int (*vtcpctl_conn_fn)(const struct vtcp_info *i, bool has_remote,
+			       void *arg);
+typedef int (*vtcpctl_dev_fn)(const struct vtcpctl_dev *d, void *arg);
+/* Every entry (of @ifindex, if not 0); 0 or -errno, said on stderr. */
+int vtcpctl_nl_conns(unsigned int ifindex, vtcpctl_conn_fn fn, void *arg);
+int vtcpctl_nl_devs(unsigned int ifindex, vtcpctl_dev_fn fn, void *arg);
+
 /* show.c */
 int vtcpctl_ls(const struct vtcpctl_opts *o);
 int vtcpctl_stat(const struct vtcpctl_opts *o);

@@ -93,4 +93,79 @@ static inline void skb_frag_fill_page_desc(skb_frag_t *frag, struct page *page,
 #include <net/gso.h>
 #endif
 
+/*
+ * Generic netlink: until split ops (6.2), a command was one genl_ops with
+ * one policy for its do and its dump. The generated ops table
+ * (api/genl-gen.c, which Kbuild makes include this file) then declares
+ * genl_ops, twice per command (flagged GENL_CMD_CAP_DO and _DUMP, which
+ * the genl core of then sets itself); vtcp_compat_genl_register() merges
+ * each pair into one before registering, refusing pairs whose policies
+ * differ (vtcp.yaml gives each command's do and dump the same request).
+ */
+#ifdef VTCP_HAVE_GENL_SPLIT_OPS
+#define vtcp_compat_genl_register(family)	genl_register_family(family)
+#else
+#define genl_split_ops		genl_ops
+#define split_ops		ops
+#define n_split_ops		n_ops
+#ifdef __NET_GENERIC_NETLINK_H
+static inline int vtcp_compat_genl_register(struct genl_family *family)
+{
+	static struct genl_ops merged[8];
+	const struct genl_ops *op, *end = family->ops + family->n_ops;
+	unsigned int i, n = 0;
+
+	for (op = family->ops; op < end; op++) {
+		for (i = 0; i < n && merged[i].cmd != op->cmd; i++)
+			;
+		if (i == n) {
+			if (n == ARRAY_SIZE(merged))
+				return -E2BIG;
+			merged[n] = *op;
+			merged[n++].flags &= ~(GENL_CMD_CAP_DO |
+					       GENL_CMD_CAP_DUMP);
+			continue;
+		}
+		if (merged[i].maxattr != op->maxattr ||
+		    !merged[i].policy != !op->policy ||
+		    (op->policy &&
+		     memcmp(merged[i].policy, op->policy,
+			    (op->maxattr + 1) * sizeof(*op->policy))))
+			return -EINVAL;
+		merged[i].doit = merged[i].doit ?: op->doit;
+		merged[i].start = merged[i].start ?: op->start;
+		merged[i].dumpit = merged[i].dumpit ?: op->dumpit;
+		merged[i].done = merged[i].done ?: op->done;
+		merged[i].flags |= op->flags & ~(GENL_CMD_CAP_DO |
+						 GENL_CMD_CAP_DUMP);
+	}
+	family->ops = merged;
+	family->n_ops = n;
+	return genl_register_family(family);
+}
+#endif
+#endif
+
+/*
+ * Variable-width unsigned attributes (NLA_UINT, 6.8): 4 bytes while the
+ * value fits, else 8, and no pad attribute (which YNL cannot decode).
+ */
+#if !defined(VTCP_HAVE_NLA_PUT_UINT) && defined(__NET_NETLINK_H)
+static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
+{
+	u32 v32 = value;
+
+	if (v32 == value)
+		return nla_put_u32(skb, attrtype, v32);
+	return nla_put(skb, attrtype, sizeof(value), &value);
+}
+#endif
+
+/* The request's attributes in a dump: genl_info_dump() came with 6.2's. */
+#ifdef VTCP_HAVE_GENL_INFO_DUMP
+#define vtcp_compat_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define vtcp_compat_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 #endif /* _VTCP_COMPAT_H */

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 
 #include "api/chardev.h"
+#include "api/genl.h"
 #include "net/conn.h"
 #include "net/debug.h"
 #include "net/limits.h"
@@ -47,13 +48,19 @@ static int __init vtcp_init(void)
 	if (ret)
 		goto err_uninit_proc;
 
-	ret = vtcp_chardev_init();
+	ret = vtcp_genl_init();
 	if (ret)
 		goto err_uninit_device;
+
+	ret = vtcp_chardev_init();
+	if (ret)
+		goto err_uninit_genl;
 
 	vtcp_debug_init();
 	return 0;
 
+err_uninit_genl:
+	vtcp_genl_uninit();
 err_uninit_device:
 	vtcp_device_uninit();
 err_uninit_proc:
@@ -73,6 +80,7 @@ static void __exit vtcp_exit(void)
 {
 	vtcp_debug_uninit();
 	vtcp_chardev_uninit();
+	vtcp_genl_uninit();
 	vtcp_device_uninit();
 	vtcp_proc_uninit();
 	vtcp_limits_uninit();

@@ -23,6 +23,7 @@
 #include "net/limits.h"
 #include "net/proc.h"
 #include "net/tw.h"
+#include "net/walk.h"
 
 static struct dentry *vtcp_debug_dir;
 
@@ -48,6 +49,9 @@ void vtcp_debug_init(void)
 	vtcp_debug_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("objects", 0444, vtcp_debug_dir, NULL,
 			    &vtcp_debug_objects_fops);
+	/* The most one netlink dump message looked at; write 0 to reset. */
+	debugfs_create_atomic_t("dump_visits_max", 0600, vtcp_debug_dir,
+				&vtcp_walk_visits_max);
 }
 
 void vtcp_debug_uninit(void)

@@ -61,16 +61,6 @@ static const char vtcp_stat_names[][ETH_GSTRING_LEN] = {
 
 static_assert(ARRAY_SIZE(vtcp_stat_names) == VTCP_DROP_MAX - 1 + VTCP_CNT_MAX);
 
-/* What the per-CPU counters add up to, on every CPU. */
-struct vtcp_dev_sums {
-	u64 rx_packets;		/* vtcp's view: what the host sent it */
-	u64 rx_bytes;
-	u64 tx_packets;		/* what vtcp injected into the host */
-	u64 tx_bytes;
-	u64 drops[VTCP_DROP_MAX];
-	u64 counters[VTCP_CNT_MAX];
-};
-
 static netdev_tx_t vtcp_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct vtcp_device *vd = netdev_priv(dev);
@@ -117,7 +107,7 @@ static void vtcp_dev_read(const struct vtcp_pcpu_stats *s,
 }
 
 /* Sum every per-CPU counter: rx/tx packets and bytes, drops, counters. */
-static void vtcp_dev_sum(struct vtcp_device *vd, struct vtcp_dev_sums *sum)
+void vtcp_dev_sum(struct vtcp_device *vd, struct vtcp_dev_sums *sum)
 {
 	struct vtcp_dev_sums one;
 	int cpu, i;

@@ -41,6 +41,16 @@ struct vtcp_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* What the per-CPU counters add up to, on every CPU (vtcp_dev_sum). */
+struct vtcp_dev_sums {
+	u64 rx_packets;		/* vtcp's view: what the host sent it */
+	u64 rx_bytes;
+	u64 tx_packets;		/* what vtcp injected into the host */
+	u64 tx_bytes;
+	u64 drops[VTCP_DROP_MAX];
+	u64 counters[VTCP_CNT_MAX];
+};
+
 /*
  * vd->lock serialises the writers of the listener list, and vd->dead
  * against every insert into the device's tables (connections, TIME-WAIT
@@ -64,6 +74,7 @@ void vtcp_device_uninit(void);
 bool vtcp_is_device(const struct net_device *dev);
 struct vtcp_device *vtcp_device_get(struct net *net, int ifindex);
 void vtcp_device_put(struct vtcp_device *vd);
+void vtcp_dev_sum(struct vtcp_device *vd, struct vtcp_dev_sums *sum);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 struct net_device *vtcp_device_add(const char *name);

@@ -33,6 +33,7 @@
 #include "net/rht.h"
 #include "engine/timewait.h"
 #include "net/tw.h"
+#include "net/walk.h"
 #include "net/tx.h"
 
 enum {
@@ -278,4 +279,32 @@ bool vtcp_tw_next(struct vtcp_device *vd, u32 *slot, u32 *skip,
 	if (tw)
 		*tuple = tw->tuple;
 	return tw;
+}
+
+struct vtcp_tw_walk {
+	int (*fn)(void *arg, const struct vtcp_tuple *tuple);
+	void *arg;
+};
+
+static int vtcp_tw_walk_one(void *obj, void *arg)
+{
+	struct vtcp_tw *tw = obj;
+	struct vtcp_tw_walk *p = arg;
+
+	if (test_bit(VTCP_TW_DEAD, &tw->flags))
+		return 0;
+	return p->fn(p->arg, &tw->tuple);
+}
+
+/*
+ * One step of a walk of @vd's live TIME-WAIT entries (net/walk.h): @fn
+ * gets each one's tuple, and stops the walk there by returning non-zero.
+ */
+int vtcp_tw_walk(struct vtcp_device *vd, struct vtcp_walk *w,
+		 int (*fn)(void *arg, const struct vtcp_tuple *tuple),
+		 void *arg)
+{
+	struct vtcp_tw_walk p = { fn, arg };
+
+	return vtcp_walk_table(&vd->tws, w, vtcp_tw_walk_one, &p);
 }

@@ -6,6 +6,7 @@
 
 struct vtcp_conn;
 struct vtcp_device;
+struct vtcp_walk;
 
 extern atomic_t vtcp_ntws;
 
@@ -19,5 +20,8 @@ enum vtcp_drop_reason vtcp_tw_rx(struct vtcp_device *vd,
 				 bool *handled, bool *reopen);
 bool vtcp_tw_next(struct vtcp_device *vd, u32 *slot, u32 *skip,
 		  struct vtcp_tuple *tuple);
+int vtcp_tw_walk(struct vtcp_device *vd, struct vtcp_walk *w,
+		 int (*fn)(void *arg, const struct vtcp_tuple *tuple),
+		 void *arg);
 
 #endif /* _VTCP_TW_H */
