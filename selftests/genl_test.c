@@ -65,11 +65,15 @@ static void put_info(FILE *f, const struct vtcp_info *i)
 		"\"rto-expirations\": %u, \"fast-retrans\": %u, "
 		"\"dsacks\": %u, \"ooo-segs\": %u, \"challenge-acks\": %u, "
 		"\"zero-window-probes\": %u, \"keepalive-probes\": %u, "
-		"\"congestion\": \"%.16s\"",
+		"\"congestion\": \"%.16s\", \"snd-records\": %u, "
+		"\"snd-records-max\": %u, \"records-walked-max\": %u, "
+		"\"sack-splits-refused\": %u",
 		i->segs_out, i->segs_in, i->data_segs_out, i->data_segs_in,
 		i->total_retrans, i->rto_expirations, i->fast_retrans,
 		i->dsacks, i->ooo_segs, i->challenge_acks,
-		i->zero_window_probes, i->keepalive_probes, i->congestion);
+		i->zero_window_probes, i->keepalive_probes, i->congestion,
+		i->snd_records, i->snd_records_max, i->records_walked_max,
+		i->sack_splits_refused);
 	put_ep(f, "local", &i->local);
 	put_ep(f, "remote", &i->remote);
 	fprintf(f, "}\n");

@@ -173,7 +173,13 @@ static int vtcp_genl_put_conn_info(struct sk_buff *skb,
 	    nla_put_u32(skb, VTCP_A_CONN_ZERO_WINDOW_PROBES,
 			i->zero_window_probes) ||
 	    nla_put_u32(skb, VTCP_A_CONN_KEEPALIVE_PROBES,
-			i->keepalive_probes))
+			i->keepalive_probes) ||
+	    nla_put_u32(skb, VTCP_A_CONN_SND_RECORDS, i->snd_records) ||
+	    nla_put_u32(skb, VTCP_A_CONN_SND_RECORDS_MAX, i->snd_records_max) ||
+	    nla_put_u32(skb, VTCP_A_CONN_RECORDS_WALKED_MAX,
+			i->records_walked_max) ||
+	    nla_put_u32(skb, VTCP_A_CONN_SACK_SPLITS_REFUSED,
+			i->sack_splits_refused))
 		return -EMSGSIZE;
 	return 0;
 }
