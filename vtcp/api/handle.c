@@ -193,31 +193,79 @@ static int vtcp_handle_bind_ephemeral(struct vtcp_conn *conn)
 	return -EADDRNOTAVAIL;
 }
 
-int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
-			bool nonblock)
+/* The 4-tuple a CONNECT asks for, checked. */
+static int vtcp_handle_connect_tuple(const struct vtcp_connect *req,
+				     struct vtcp_tuple *tuple)
 {
-	struct vtcp_tuple tuple = {};
-	struct vtcp_device *vd;
-	struct vtcp_conn *conn;
 	u8 rfamily;
-	u64 now;
 	int ret;
 
 	if (req->flags)
 		return -EINVAL;
-	ret = vtcp_endpoint_to(&req->local, false, &tuple.family,
-			       &tuple.local);
+	memset(tuple, 0, sizeof(*tuple));
+	ret = vtcp_endpoint_to(&req->local, false, &tuple->family,
+			       &tuple->local);
 	if (!ret)
 		ret = vtcp_endpoint_to(&req->remote, false, &rfamily,
-				       &tuple.remote);
+				       &tuple->remote);
 	if (ret)
 		return ret;
-	if (rfamily != tuple.family || !req->remote.port ||
-	    !memchr_inv(&tuple.local, 0, sizeof(tuple.local)) ||
-	    !memchr_inv(&tuple.remote, 0, sizeof(tuple.remote)))
+	if (rfamily != tuple->family || !req->remote.port ||
+	    !memchr_inv(&tuple->local, 0, sizeof(tuple->local)) ||
+	    !memchr_inv(&tuple->remote, 0, sizeof(tuple->remote)))
 		return -EINVAL;
-	tuple.lport = req->local.port;
-	tuple.rport = req->remote.port;
+	tuple->lport = req->local.port;
+	tuple->rport = req->remote.port;
+	return 0;
+}
+
+/*
+ * The core of both CONNECTs: a connection on @vd for @tuple, in the table
+ * and its SYN sent, with a reference for the caller.
+ */
+static struct vtcp_conn *vtcp_handle_connect_open(struct vtcp_device *vd,
+						  const struct vtcp_tuple *tuple,
+						  const struct vtcp_cfg *cfg)
+{
+	struct vtcp_conn *conn;
+	u64 now;
+	int ret;
+
+	conn = vtcp_over_limits() ? NULL :
+	       vtcp_conn_alloc(vd, tuple, cfg, GFP_KERNEL_ACCOUNT);
+	if (!conn)
+		return ERR_PTR(-ENOBUFS);
+	if (tuple->lport) {
+		ret = vtcp_conn_insert(conn);
+		if (ret == -EEXIST)
+			ret = -EADDRINUSE;
+	} else {
+		ret = vtcp_handle_bind_ephemeral(conn);
+	}
+	if (ret) {
+		vtcp_conn_discard(conn);
+		return ERR_PTR(ret);
+	}
+	now = vtcp_now();
+	vtcp_conn_lock(conn);
+	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now),
+		     vtcp_isn_ts_offset(&vtcp_secret, &conn->tuple), now);
+	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
+	vtcp_conn_unlock(conn);
+	return conn;
+}
+
+int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
+			bool nonblock)
+{
+	struct vtcp_tuple tuple;
+	struct vtcp_device *vd;
+	struct vtcp_conn *conn;
+	int ret;
+
+	ret = vtcp_handle_connect_tuple(req, &tuple);
+	if (ret)
+		return ret;
 
 	mutex_lock(&h->lock);
 	if (h->conn) {
@@ -236,29 +284,11 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	vd = vtcp_device_get(h->net, req->ifindex);
 	if (!vd)
 		goto unlock;
-	ret = -ENOBUFS;
-	conn = vtcp_over_limits() ? NULL :
-	       vtcp_conn_alloc(vd, &tuple, &h->cfg, GFP_KERNEL_ACCOUNT);
+	conn = vtcp_handle_connect_open(vd, &tuple, &h->cfg);
 	vtcp_device_put(vd);
-	if (!conn)
+	ret = PTR_ERR_OR_ZERO(conn);
+	if (ret)
 		goto unlock;
-	if (tuple.lport) {
-		ret = vtcp_conn_insert(conn);
-		if (ret == -EEXIST)
-			ret = -EADDRINUSE;
-	} else {
-		ret = vtcp_handle_bind_ephemeral(conn);
-	}
-	if (ret) {
-		vtcp_conn_discard(conn);
-		goto unlock;
-	}
-	now = vtcp_now();
-	vtcp_conn_lock(conn);
-	vtcp_connect(&conn->tcb, vtcp_isn(&vtcp_secret, &conn->tuple, now),
-		     vtcp_isn_ts_offset(&vtcp_secret, &conn->tuple), now);
-	vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
-	vtcp_conn_unlock(conn);
 	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */
 	smp_store_release(&h->conn, conn);
 	vtcp_handle_bound(h);
@@ -267,4 +297,51 @@ unlock:
 	if (ret)
 		return ret;
 	return vtcp_stream_wait_connected(conn, nonblock);
+}
+
+/*
+ * CONNECT from a listener's handle: a connection of its own on the
+ * listener's device, with the listener's options, and a reference for the
+ * caller. Established before it returns unless @nonblock; on failure it is
+ * closed and the error returned.
+ */
+struct vtcp_conn *vtcp_handle_connect_fd(struct vtcp_handle *h,
+					 const struct vtcp_connect *req,
+					 bool nonblock)
+{
+	struct vtcp_listener *lsn = vtcp_handle_lsn(h);
+	struct vtcp_device *vd;
+	struct vtcp_tuple tuple;
+	struct vtcp_conn *conn;
+	struct vtcp_cfg cfg;
+	int ret;
+
+	if (!lsn)
+		return ERR_PTR(-EINVAL);
+	ret = vtcp_handle_connect_tuple(req, &tuple);
+	if (ret)
+		return ERR_PTR(ret);
+	/* The listener's device, held: it lets it go when unlinked. */
+	spin_lock_bh(&lsn->lock);
+	vd = lsn->vd;
+	if (vd && req->ifindex && req->ifindex != vd->dev->ifindex)
+		ret = -EINVAL;
+	else if (vd)
+		dev_hold(vd->dev);
+	cfg = lsn->cfg;
+	spin_unlock_bh(&lsn->lock);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!vd)
+		return ERR_PTR(-ENODEV);
+	conn = vtcp_handle_connect_open(vd, &tuple, &cfg);
+	vtcp_device_put(vd);
+	if (IS_ERR(conn) || nonblock)
+		return conn;
+	ret = vtcp_stream_wait_connected(conn, false);
+	if (ret) {
+		vtcp_stream_release(conn);
+		return ERR_PTR(ret);
+	}
+	return conn;
 }

@@ -32,6 +32,9 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock);
 int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock);
+struct vtcp_conn *vtcp_handle_connect_fd(struct vtcp_handle *h,
+					 const struct vtcp_connect *req,
+					 bool nonblock);
 
 /*
  * The binding is read without h->lock: the acquire pairs with the release

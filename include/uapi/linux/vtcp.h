@@ -5,8 +5,9 @@
  *
  * One open file of /dev/vtcp is one handle: unbound at first, then a
  * listener (VTCP_IOC_LISTEN) or a connection (VTCP_IOC_CONNECT). Accepted
- * connections are new descriptors (VTCP_IOC_ACCEPT). A connection handle
- * is read and written like a stream socket.
+ * connections are new descriptors (VTCP_IOC_ACCEPT), and so are those a
+ * listener opens (VTCP_IOC_CONNECT_FD). A connection handle is read and
+ * written like a stream socket.
  *
  * Every structure has fixed-width fields and no implicit padding, so 32-
  * and 64-bit callers share one layout. Each ioctl number encodes its
@@ -84,6 +85,23 @@ struct vtcp_connect {
 	__u32 flags;		/* none defined yet */
 	struct vtcp_endpoint local;
 	struct vtcp_endpoint remote;
+};
+
+/*
+ * VTCP_IOC_CONNECT from a listener's handle: the connection is a new
+ * descriptor, returned (and filled in @fd) as VTCP_IOC_ACCEPT does, on the
+ * listener's device (@connect.ifindex 0 or that device's index) and with
+ * the options set on the listener. No /dev/vtcp open per connection, and
+ * no unbound handle pinning a namespace. @fd_flags (VTCP_ACCEPT_*) are the
+ * new descriptor's: with VTCP_ACCEPT_NONBLOCK the call returns it at once,
+ * the handshake under way (EPOLLOUT or EPOLLERR on it when done, then
+ * VTCP_OPT_ERROR); without, it returns once the connection is established
+ * and fails, with no descriptor, if it is not.
+ */
+struct vtcp_connect_fd {
+	struct vtcp_connect connect;
+	__u32 fd_flags;		/* VTCP_ACCEPT_* */
+	__s32 fd;		/* out */
 };
 
 #define VTCP_SHUT_RD		0
@@ -196,5 +214,7 @@ struct vtcp_info {
 #define VTCP_IOC_SETOPT		_IOW(VTCP_IOC_MAGIC, 6, struct vtcp_opt)
 #define VTCP_IOC_GETOPT		_IOWR(VTCP_IOC_MAGIC, 7, struct vtcp_opt)
 #define VTCP_IOC_INFO		_IOR(VTCP_IOC_MAGIC, 8, struct vtcp_info)
+/* 9 is the packet channel's. */
+#define VTCP_IOC_CONNECT_FD	_IOWR(VTCP_IOC_MAGIC, 12, struct vtcp_connect_fd)
 
 #endif /* _UAPI_LINUX_VTCP_H */
