@@ -54,5 +54,9 @@ VTCP_DROP_REASON(OOO_LIMIT,		"drop_ooo_limit")
 VTCP_DROP_REASON(STATE,			"drop_state")
 VTCP_DROP_REASON(DUPLICATE,		"drop_duplicate")
 VTCP_DROP_REASON(BACKLOG,		"drop_backlog")
+/* A SYN at a deferred listener whose SYN queue is full (no cookies). */
+VTCP_DROP_REASON(DEFER_OVERFLOW,	"drop_defer_overflow")
+/* For a request the helper has not answered: a resent SYN joins it. */
+VTCP_DROP_REASON(DEFER_PENDING,		"drop_defer_pending")
 
 #endif /* VTCP_DROP_REASON */

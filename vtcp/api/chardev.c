@@ -31,14 +31,16 @@
 #include "api/handle.h"
 #include "api/info.h"
 #include "net/listen.h"
+#include "net/request.h"
 #include "api/sockopt.h"
 #include "api/stream.h"
 
 /* The first version of each structure: callers may not pass less. */
 #define VTCP_LISTEN_SIZE_VER0	sizeof(struct vtcp_listen)
-#define VTCP_ACCEPT_SIZE_VER0	sizeof(struct vtcp_accept)
+#define VTCP_ACCEPT_SIZE_VER0	offsetofend(struct vtcp_accept, remote)
 #define VTCP_CONNECT_SIZE_VER0	sizeof(struct vtcp_connect)
 #define VTCP_CONNECT_FD_SIZE_VER0	sizeof(struct vtcp_connect_fd)
+#define VTCP_REFUSE_SIZE_VER0	sizeof(struct vtcp_refuse)
 #define VTCP_OPT_SIZE_VER0	sizeof(struct vtcp_opt)
 #define VTCP_INFO_SIZE_VER0	sizeof(struct vtcp_info)
 
@@ -93,7 +95,7 @@ static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
 	__poll_t mask = 0;
 
 	poll_wait(file, &lsn->wq, wait);
-	if (!list_empty_careful(&lsn->acceptq))
+	if (!list_empty_careful(&lsn->acceptq) || !list_empty_careful(&lsn->reqq))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(lsn->dead))
 		mask |= EPOLLERR | EPOLLHUP;
@@ -191,7 +193,8 @@ static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
 	ret = copy_struct_from_user(&req, sizeof(req), argp, size);
 	if (ret)
 		return ret;
-	if (req.flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK))
+	if (req.flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK |
+			  VTCP_ACCEPT_REQUEST))
 		return -EINVAL;
 	/*
 	 * Prove the structure writable before a connection leaves the queue:
@@ -303,6 +306,7 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		struct vtcp_listen listen;
 		struct vtcp_connect connect;
 		struct vtcp_opt opt;
+		struct vtcp_refuse refuse;
 		u32 how;
 	} u;
 	long ret;
@@ -353,6 +357,15 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 
 	case VTCP_IOC_BASE(VTCP_IOC_INFO):
 		return vtcp_ioctl_info(file, argp, size);
+
+	case VTCP_IOC_BASE(VTCP_IOC_REFUSE):
+		ret = vtcp_copy_in(&u.refuse, sizeof(u.refuse), argp, size,
+				   VTCP_REFUSE_SIZE_VER0);
+		if (ret)
+			return ret;
+		if (!vtcp_file_is_conn(file))
+			return -EINVAL;
+		return vtcp_request_refuse(file->private_data, &u.refuse);
 	}
 
 	/* The rest take no versioned structure: their numbers are exact. */
@@ -365,6 +378,11 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 	case VTCP_IOC_ABORT:
 		conn = vtcp_file_conn(file);
 		return conn ? vtcp_stream_abort(conn) : -ENOTCONN;
+	case VTCP_IOC_COMPLETE:
+		/* Requests are accepted files, never /dev/vtcp handles. */
+		if (!vtcp_file_is_conn(file))
+			return -EINVAL;
+		return vtcp_request_complete(file->private_data);
 	}
 	return -ENOTTY;
 }

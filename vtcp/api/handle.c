@@ -15,6 +15,7 @@
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/request.h"
 #include "api/stream.h"
 
 /* Ports vtcp picks for its own end of a connection (as Linux's default). */
@@ -109,7 +110,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	u8 family;
 	int ret;
 
-	if (req->flags || req->__reserved)
+	if ((req->flags & ~VTCP_LISTEN_DEFER) || req->__reserved)
 		return -EINVAL;
 	ret = vtcp_endpoint_to(&req->local, true, &family, &addr);
 	if (ret)
@@ -126,7 +127,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	if (!vd)
 		goto unlock;
 	lsn = vtcp_listener_create(vd, family, &addr, req->local.port, backlog,
-				   &h->cfg);
+				   req->flags & VTCP_LISTEN_DEFER, &h->cfg);
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
 	if (!ret) {
@@ -141,23 +142,27 @@ unlock:
 
 static bool vtcp_handle_accept_waits(struct vtcp_listener *lsn)
 {
-	return list_empty_careful(&lsn->acceptq) && !READ_ONCE(lsn->dead);
+	return list_empty_careful(lsn->defer ? &lsn->reqq : &lsn->acceptq) &&
+	       !READ_ONCE(lsn->dead);
 }
 
 /*
- * The next established connection, with a reference for the caller, and
- * its endpoints in @req (whose flags the caller checked). Waits for one
- * unless @nonblock.
+ * The next established connection, or with VTCP_ACCEPT_REQUEST the next
+ * request of a deferred listener (and nothing else from either), with a
+ * reference for the caller, and its endpoints (and a request's SYN) in
+ * @req, whose flags the caller checked. Waits for one unless @nonblock.
  */
 struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock)
 {
 	struct vtcp_listener *lsn = vtcp_handle_lsn(h);
+	bool request = req->flags & VTCP_ACCEPT_REQUEST;
 	struct vtcp_conn *conn;
 
-	if (!lsn)
+	if (!lsn || request != lsn->defer)
 		return ERR_PTR(-EINVAL);
-	while (!(conn = vtcp_listen_accept(lsn))) {
+	while (!(conn = request ? vtcp_listen_take_request(lsn) :
+				  vtcp_listen_accept(lsn))) {
 		if (READ_ONCE(lsn->dead))
 			return ERR_PTR(-ENODEV);
 		if (nonblock)
@@ -170,6 +175,10 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 			   conn->tuple.lport);
 	vtcp_endpoint_from(&req->remote, conn->tuple.family,
 			   &conn->tuple.remote, conn->tuple.rport);
+	if (request)
+		vtcp_request_syn_options(conn, &req->syn);
+	else
+		memset(&req->syn, 0, sizeof(req->syn));
 	return conn;
 }
 

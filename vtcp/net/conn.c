@@ -22,6 +22,7 @@
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/request.h"
 #include "net/timers.h"
 #include "net/tw.h"
 #include "net/tx.h"
@@ -155,6 +156,7 @@ void vtcp_conn_put(struct vtcp_conn *conn)
 		return;
 	WARN_ON_ONCE(!conn->dead && conn->vd);
 	vtcp_tcb_destroy(&conn->tcb);
+	vtcp_request_free(conn);
 	atomic_long_sub(conn->mem, &vtcp_mem);
 	mutex_destroy(&conn->ulock);
 	call_rcu(&conn->rcu, vtcp_conn_free_rcu);
@@ -179,8 +181,11 @@ static int vtcp_conn_kill(struct vtcp_conn *conn, struct vtcp_listener **lsn)
 	lockdep_assert_held(&conn->tcb.lock);
 	conn->dead = 1;
 	rhashtable_remove_fast(&vd->conns, &conn->node, vtcp_conn_params);
-	if (conn->listener)
+	if (conn->listener) {
+		/* A request nobody took leaves the queue, and its reference. */
+		puts += vtcp_listen_request_unqueue(conn);
 		*lsn = vtcp_listen_child_gone(conn);
+	}
 	puts += vtcp_timer_stop(conn);
 	netdev_put(vd->dev, &conn->dev_tracker);
 	conn->vd = NULL;
@@ -217,6 +222,7 @@ static u16 vtcp_conn_snapshot(const struct vtcp_conn *conn)
 	    tcb->cfg.sndbuf / 3)
 		snap |= VTCP_SNAP_WRITEABLE;
 	switch (tcb->state) {
+	case VTCP_LISTEN:	/* a request, not answered yet */
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
 		snap |= VTCP_SNAP_OPENING;

@@ -14,6 +14,7 @@
 
 struct vtcp_device;
 struct vtcp_listener;
+struct vtcp_request;
 
 /*
  * Locking, outermost first:
@@ -49,7 +50,8 @@ struct vtcp_conn {
 	struct vtcp_device *vd;		/* NULL once dead */
 	netdevice_tracker dev_tracker;
 	struct vtcp_listener *listener;	/* until the handshake ends */
-	struct list_head accept_node;	/* in listener->acceptq */
+	struct list_head accept_node;	/* in listener->acceptq or reqq */
+	struct vtcp_request *req;	/* a deferred SYN not answered yet */
 	wait_queue_head_t wq;
 	struct mutex ulock;		/* serialises readers and writers */
 	struct hrtimer timer;
@@ -58,7 +60,8 @@ struct vtcp_conn {
 	u32 mem;			/* bytes counted in vtcp_mem */
 	u16 snap;			/* VTCP_SNAP_*, for lockless readers */
 	u8 dead:1,
-	   timer_ref:1;
+	   timer_ref:1,
+	   deferred:1;			/* a deferred listener's child */
 	struct rcu_head rcu;
 };
 

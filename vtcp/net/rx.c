@@ -25,6 +25,7 @@
 #include "net/limits.h"
 #include "net/listen.h"
 #include "net/parse.h"
+#include "net/request.h"
 #include "engine/proto.h"
 #include "net/rx.h"
 #include "net/tw.h"
@@ -36,8 +37,11 @@ static enum vtcp_drop_reason vtcp_rx_conn(struct vtcp_conn *conn,
 {
 	struct vtcp_listener *lsn = conn->listener;
 
+	/* A request of a deferred listener, not answered yet. */
+	if (conn->req)
+		return vtcp_request_rx(conn, pkt);
 	/* No room to accept it: the peer retries the handshake's ACK. */
-	if (lsn && conn->tcb.state == VTCP_SYN_RECEIVED &&
+	if (lsn && !conn->deferred && conn->tcb.state == VTCP_SYN_RECEIVED &&
 	    (pkt->seg.flags & VTCP_TH_ACK) &&
 	    READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;

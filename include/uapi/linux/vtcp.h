@@ -53,24 +53,67 @@ struct vtcp_endpoint {
 	};
 };
 
+/*
+ * Deferred accept: vtcp answers no SYN itself. Each is a request, taken
+ * with VTCP_IOC_ACCEPT and VTCP_ACCEPT_REQUEST, then completed
+ * (VTCP_IOC_COMPLETE) or refused (VTCP_IOC_REFUSE) on its descriptor. No
+ * SYN cookies: past the SYN queue's bound a SYN is dropped and counted.
+ */
+#define VTCP_LISTEN_DEFER	(1U << 0)
+
 /* Listen on a device: every field of @local may be a wildcard. */
 struct vtcp_listen {
 	__u32 ifindex;		/* a vtcp device in the caller's namespace */
 	__u32 backlog;		/* accept queue length; 0: 128 */
-	__u32 flags;		/* none defined yet */
+	__u32 flags;		/* VTCP_LISTEN_* */
 	__u32 __reserved;	/* must be 0 */
 	struct vtcp_endpoint local;
 };
 
 #define VTCP_ACCEPT_CLOEXEC	(1U << 0)
 #define VTCP_ACCEPT_NONBLOCK	(1U << 1)
+/* A deferred listener's next request, not an established connection. */
+#define VTCP_ACCEPT_REQUEST	(1U << 2)
 
-/* Take the next established connection: returns (and fills in) its fd. */
+#define VTCP_SYN_WSCALE		(1U << 0)	/* window scale offered */
+#define VTCP_SYN_SACK_OK	(1U << 1)	/* SACK permitted */
+#define VTCP_SYN_TS		(1U << 2)	/* timestamps: tsval */
+#define VTCP_SYN_ECN		(1U << 3)	/* ECN-setup SYN (ECE and CWR) */
+
+/* The options of a request's SYN, as the peer sent them. */
+struct vtcp_syn_options {
+	__u16 mss;		/* 0: none offered */
+	__u8 wscale;		/* with VTCP_SYN_WSCALE */
+	__u8 flags;		/* VTCP_SYN_* */
+	__u32 tsval;		/* with VTCP_SYN_TS */
+};
+
+/*
+ * Take the next established connection, or with VTCP_ACCEPT_REQUEST the
+ * next request: returns (and fills in) its fd.
+ */
 struct vtcp_accept {
 	__u32 flags;		/* VTCP_ACCEPT_* */
 	__s32 fd;		/* out */
 	struct vtcp_endpoint local;	/* out: vtcp's end */
 	struct vtcp_endpoint remote;	/* out: the host's end */
+	/* Version 1: */
+	struct vtcp_syn_options syn;	/* out: a request's SYN; else 0 */
+};
+
+#define VTCP_REFUSE_RST		0	/* as a closed port: RST */
+#define VTCP_REFUSE_ICMP	1	/* ICMP(v6) destination unreachable */
+
+/*
+ * Refuse a request. VTCP_REFUSE_ICMP: @type and @code of an ICMP (IPv4:
+ * type 3, code 0-15 but 4) or ICMPv6 (type 1, code 0-6) destination
+ * unreachable, which vtcp builds quoting the SYN.
+ */
+struct vtcp_refuse {
+	__u32 how;		/* VTCP_REFUSE_* */
+	__u8 type;
+	__u8 code;
+	__u16 __reserved;	/* must be 0 */
 };
 
 /*
@@ -129,6 +172,7 @@ enum vtcp_opt_name {
 	VTCP_OPT_NOSIGPIPE,	/* 0 or 1: write() gets -EPIPE, no SIGPIPE */
 	VTCP_OPT_ECN,		/* 0 or 1 (default): ECN, before the connection opens */
 	VTCP_OPT_RACK,		/* 0 or 1 (default): RACK-TLP loss detection */
+	VTCP_OPT_DEFER_TIMEOUT,	/* ms a deferred listener's request waits */
 	VTCP_OPT_MAX
 };
 
@@ -215,6 +259,8 @@ struct vtcp_info {
 #define VTCP_IOC_GETOPT		_IOWR(VTCP_IOC_MAGIC, 7, struct vtcp_opt)
 #define VTCP_IOC_INFO		_IOR(VTCP_IOC_MAGIC, 8, struct vtcp_info)
 /* 9 is the packet channel's. */
+#define VTCP_IOC_COMPLETE	_IO(VTCP_IOC_MAGIC, 10)
+#define VTCP_IOC_REFUSE		_IOW(VTCP_IOC_MAGIC, 11, struct vtcp_refuse)
 #define VTCP_IOC_CONNECT_FD	_IOWR(VTCP_IOC_MAGIC, 12, struct vtcp_connect_fd)
 
 #endif /* _UAPI_LINUX_VTCP_H */
