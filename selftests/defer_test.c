@@ -180,7 +180,7 @@ TEST_F(defer, a_completed_request_carries_data_both_ways)
 	EXPECT_EQ(0, vtcp_poll1(r, POLLOUT, 100));
 	ASSERT_EQ(0, def_complete(r));
 	EXPECT_EQ(0, def_host_result(h, 5000));
-	EXPECT_EQ(0, vtcp_wait_state(r, VTCP_ESTABLISHED, 5000));
+	EXPECT_EQ(VTCP_ESTABLISHED, vtcp_wait_state(r, VTCP_ESTABLISHED, 5000));
 	EXPECT_EQ(POLLOUT, vtcp_poll1(r, POLLOUT, 5000) & POLLOUT);
 	ASSERT_EQ(0, vtcp_write_all(r, "to-host", 7));
 	ASSERT_EQ(0, vtcp_read_all(h, buf, 7));

@@ -5,8 +5,8 @@
  *
  * Two kinds of file: those opened on /dev/vtcp carry a struct vtcp_handle
  * (unbound, listener or connection); those VTCP_IOC_ACCEPT and
- * VTCP_IOC_CONNECT_FD return point at their connection directly, so an idle accepted connection costs its
- * struct file and nothing more.
+ * VTCP_IOC_CONNECT_FD return point at their connection directly, so an
+ * idle accepted connection costs its struct file and nothing more.
  *
  * ioctl structures are versioned by size: the number encodes the size the
  * caller was built with, and copy_struct_from_user() reconciles it with
