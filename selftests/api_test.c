@@ -8,6 +8,7 @@
  * vtcp's or not in the opener's namespace; addresses in use.
  */
 #include <sched.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include "kselftest_harness.h"
@@ -135,7 +136,7 @@ TEST_F(api, listen_with_unknown_flags_is_einval)
 
 	ASSERT_LE(0, fd);
 	vtcp_listen_req(&req, VTCP_ADDR4, 5001);
-	req.flags = 1;
+	req.flags = 1U << 1;	/* the first after VTCP_LISTEN_DEFER */
 	EXPECT_EQ(-EINVAL, vtcp_ioctl_err(fd, VTCP_IOC_LISTEN, &req));
 	req.flags = 1U << 31;
 	EXPECT_EQ(-EINVAL, vtcp_ioctl_err(fd, VTCP_IOC_LISTEN, &req));
@@ -218,7 +219,9 @@ TEST_F(api, structure_smaller_than_its_first_version_is_einval)
 	} c[] = {
 		{ VTCP_IOC_LISTEN, sizeof(struct vtcp_listen), -1 },
 		{ VTCP_IOC_CONNECT, sizeof(struct vtcp_connect), -1 },
-		{ VTCP_IOC_ACCEPT, sizeof(struct vtcp_accept), self->pair.lfd },
+		/* Version 0 ends before the SYN's options. */
+		{ VTCP_IOC_ACCEPT, offsetof(struct vtcp_accept, syn),
+		  self->pair.lfd },
 		{ VTCP_IOC_SETOPT, sizeof(struct vtcp_opt), self->pair.vfd },
 		{ VTCP_IOC_GETOPT, sizeof(struct vtcp_opt), self->pair.vfd },
 		{ VTCP_IOC_INFO, VTCP_INFO_SIZE_VER0, self->pair.vfd },

@@ -23,7 +23,10 @@
 
 VTCP_SIZE(vtcp_endpoint, 24);
 VTCP_SIZE(vtcp_listen, 40);
-VTCP_SIZE(vtcp_accept, 56);
+VTCP_SIZE(vtcp_accept, 64);
+VTCP_SIZE(vtcp_syn_options, 8);
+VTCP_SIZE(vtcp_refuse, 8);
+VTCP_SIZE(vtcp_connect_fd, 64);
 VTCP_SIZE(vtcp_connect, 56);
 VTCP_SIZE(vtcp_opt, 24);
 VTCP_SIZE(vtcp_info, 248);
@@ -48,6 +51,18 @@ VTCP_FIELD(vtcp_accept, flags, 0, 4);
 VTCP_FIELD(vtcp_accept, fd, 4, 4);
 VTCP_FIELD(vtcp_accept, local, 8, 24);
 VTCP_FIELD(vtcp_accept, remote, 32, 24);
+VTCP_FIELD(vtcp_accept, syn, 56, 8);
+VTCP_FIELD(vtcp_syn_options, mss, 0, 2);
+VTCP_FIELD(vtcp_syn_options, wscale, 2, 1);
+VTCP_FIELD(vtcp_syn_options, flags, 3, 1);
+VTCP_FIELD(vtcp_syn_options, tsval, 4, 4);
+VTCP_FIELD(vtcp_refuse, how, 0, 4);
+VTCP_FIELD(vtcp_refuse, type, 4, 1);
+VTCP_FIELD(vtcp_refuse, code, 5, 1);
+VTCP_FIELD(vtcp_refuse, __reserved, 6, 2);
+VTCP_FIELD(vtcp_connect_fd, connect, 0, 56);
+VTCP_FIELD(vtcp_connect_fd, fd_flags, 56, 4);
+VTCP_FIELD(vtcp_connect_fd, fd, 60, 4);
 VTCP_FIELD(vtcp_connect, ifindex, 0, 4);
 VTCP_FIELD(vtcp_connect, flags, 4, 4);
 VTCP_FIELD(vtcp_connect, local, 8, 24);
@@ -112,7 +127,8 @@ _Static_assert(VTCP_INFO_SIZE_VER0 == 232, "INFO's first version");
 
 /* The ioctl numbers carry those sizes: the same numbers for both ABIs. */
 _Static_assert(_IOC_SIZE(VTCP_IOC_LISTEN) == 40, "LISTEN");
-_Static_assert(_IOC_SIZE(VTCP_IOC_ACCEPT) == 56, "ACCEPT");
+/* ACCEPT is at version 1; version 0 (56, 0xc038d702) is still taken. */
+_Static_assert(_IOC_SIZE(VTCP_IOC_ACCEPT) == 64, "ACCEPT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_CONNECT) == 56, "CONNECT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_SHUTDOWN) == 4, "SHUTDOWN");
 _Static_assert(_IOC_SIZE(VTCP_IOC_ABORT) == 0, "ABORT");
@@ -120,8 +136,11 @@ _Static_assert(_IOC_SIZE(VTCP_IOC_SETOPT) == 24, "SETOPT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_GETOPT) == 24, "GETOPT");
 _Static_assert(_IOC_SIZE(VTCP_IOC_INFO) == 248, "INFO");
 _Static_assert(_IOC_SIZE(VTCP_IOC_PACKET) == 16, "PACKET");
+_Static_assert(_IOC_SIZE(VTCP_IOC_COMPLETE) == 0, "COMPLETE");
+_Static_assert(_IOC_SIZE(VTCP_IOC_REFUSE) == 8, "REFUSE");
+_Static_assert(_IOC_SIZE(VTCP_IOC_CONNECT_FD) == 64, "CONNECT_FD");
 _Static_assert(VTCP_IOC_LISTEN == 0x4028d701, "LISTEN number");
-_Static_assert(VTCP_IOC_ACCEPT == 0xc038d702, "ACCEPT number");
+_Static_assert(VTCP_IOC_ACCEPT == 0xc040d702, "ACCEPT number");
 _Static_assert(VTCP_IOC_CONNECT == 0x4038d703, "CONNECT number");
 _Static_assert(VTCP_IOC_SHUTDOWN == 0x4004d704, "SHUTDOWN number");
 _Static_assert(VTCP_IOC_ABORT == 0x0000d705, "ABORT number");
@@ -129,5 +148,8 @@ _Static_assert(VTCP_IOC_SETOPT == 0x4018d706, "SETOPT number");
 _Static_assert(VTCP_IOC_GETOPT == 0xc018d707, "GETOPT number");
 _Static_assert(VTCP_IOC_INFO == 0x80f8d708, "INFO number");
 _Static_assert(VTCP_IOC_PACKET == 0x4010d709, "PACKET number");
+_Static_assert(VTCP_IOC_COMPLETE == 0x0000d70a, "COMPLETE number");
+_Static_assert(VTCP_IOC_REFUSE == 0x4008d70b, "REFUSE number");
+_Static_assert(VTCP_IOC_CONNECT_FD == 0xc040d70c, "CONNECT_FD number");
 
 #endif /* _VTCP_SELFTEST_LAYOUT_H */

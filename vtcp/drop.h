@@ -61,5 +61,9 @@ VTCP_DROP_REASON(RCV_BUDGET,		"drop_rcv_budget")
 VTCP_DROP_REASON(PKT_QUEUE_FULL,	"drop_pkt_queue_full")
 VTCP_DROP_REASON(PKT_GSO,		"drop_pkt_gso")
 VTCP_DROP_REASON(PKT_CHECKSUM,		"drop_pkt_checksum")
+/* A SYN at a deferred listener whose SYN queue is full (no cookies). */
+VTCP_DROP_REASON(DEFER_OVERFLOW,	"drop_defer_overflow")
+/* For a request the helper has not answered: a resent SYN joins it. */
+VTCP_DROP_REASON(DEFER_PENDING,		"drop_defer_pending")
 
 #endif /* VTCP_DROP_REASON */

@@ -49,6 +49,7 @@ RR_MTU = 65520
 HOST4 = "192.0.2.1"      # the host's address on vtcp0
 VTCP4 = "192.0.2.2"      # an address vtcp answers
 ROTATE = 4096            # connections per address in CRR runs
+CONNECT_FD_LPORT = 9     # V-vc's listener: a port nobody connects to
 
 _port = 20000
 
@@ -331,7 +332,7 @@ class Path:
     """Where the two ends live, and what they are."""
 
     def __init__(self, name, skind="host", ckind="host", dest="127.0.0.1",
-                 laddr=None, prefix=None, rotate=None):
+                 laddr=None, prefix=None, rotate=None, cextra=None):
         self.name = name
         self.skind = skind
         self.ckind = ckind
@@ -339,11 +340,12 @@ class Path:
         self.laddr = laddr
         self.prefix = prefix or []
         self.rotate = rotate     # (base address, every) for CRR
+        self.cextra = cextra or []
 
     def cmds(self, port, smode, cmode, extra):
         s = [SERVER, "-k", self.skind, "-p", str(port), "-m", smode] + extra
         c = self.prefix + [CLIENT, "-k", self.ckind, "-p", str(port),
-                           "-m", cmode] + extra
+                           "-m", cmode] + extra + self.cextra
         if self.skind == "vtcp":
             s.append("-i")
         if self.ckind == "vtcp":
@@ -497,8 +499,15 @@ def rr_paths(terms, crr):
     paths = [Path("L", rotate=("127.0.0.64", ROTATE) if crr else None),
              Path("V", skind="vtcp", dest=VTCP4,
                   rotate=("192.0.2.64", ROTATE) if crr else None),
+             # vtcp's connections come from one listener handle
+             # (VTCP_IOC_CONNECT_FD), as a helper opens them.
              Path("V-vc", ckind="vtcp", dest=HOST4, laddr=VTCP4,
-                  rotate=("192.0.2.64", ROTATE) if crr else None)]
+                  rotate=("192.0.2.64", ROTATE) if crr else None,
+                  cextra=["-L", str(CONNECT_FD_LPORT)])]
+    if crr:
+        # The same from a /dev/vtcp handle opened for each (CONNECT).
+        paths.append(Path("V-vc-open", ckind="vtcp", dest=HOST4, laddr=VTCP4,
+                          rotate=("192.0.2.64", ROTATE)))
     for t in terms:
         if t.ok():
             paths.append(Path("U-" + t.name, dest=t.dest, prefix=t.prefix))
@@ -873,7 +882,9 @@ def table(out):
             continue
         title = "1-byte request/response" if kind == "rr" else "connect, 1-byte exchange, close"
         lines.append(f"{title} (MTU {r['mtu']}); V: host client, vtcp server; "
-                     "V-vc: vtcp client, host server")
+                     "V-vc: vtcp client (VTCP_IOC_CONNECT_FD), host server"
+                     + ("; V-vc-open: the same, a /dev/vtcp open per connection"
+                        if kind == "crr" else ""))
         lines.append(f"{'path':<16}{unit:>24}{'median us':>22}{'p99 us':>24}{'CPU us/op':>20}")
         for name, sm in r["summary"].items():
             lines.append(f"{name:<16}{fmt_s(sm[key], 0):>24}{fmt_s(sm['p50_us']):>22}"

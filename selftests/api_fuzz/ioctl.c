@@ -294,12 +294,12 @@ void fz_op_bad_ioctl(int s)
 	unsigned long cmd;
 
 	if (fz_chance(50))
-		cmd = _IOC(fz_rnd_below(4), VTCP_IOC_MAGIC, 10 + fz_rnd_below(246),
+		cmd = _IOC(fz_rnd_below(4), VTCP_IOC_MAGIC, 13 + fz_rnd_below(243),
 			   fz_rnd_below(512));
 	else
 		cmd = _IOC(fz_rnd_below(4), fz_rnd_below(256), fz_rnd_below(256),
 			   fz_rnd_below(512));
-	if (_IOC_TYPE(cmd) == VTCP_IOC_MAGIC && _IOC_NR(cmd) <= 9)
+	if (_IOC_TYPE(cmd) == VTCP_IOC_MAGIC && _IOC_NR(cmd) <= 12)
 		return;
 	/* Types the VFS answers itself (FIONBIO, FIGETBSZ, FICLONE...). */
 	switch (_IOC_TYPE(cmd)) {

@@ -215,6 +215,61 @@ err_close:
 	return err;
 }
 
+/*
+ * A vtcp listener on @dev at @laddr:@port that the connections of
+ * bench_connect_fd() come from (it accepts nothing: nobody connects to
+ * that port), with the TIME-WAIT length its connections start with.
+ * Returns its fd or -errno.
+ */
+static inline int bench_connect_fd_listener(const char *dev, in_addr_t laddr,
+					    unsigned short port)
+{
+	struct vtcp_listen req = { .ifindex = if_nametoindex(dev) };
+	int fd, err;
+
+	req.local.family = AF_INET;
+	req.local.addr4 = laddr;
+	req.local.port = htons(port);
+	fd = open(BENCH_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (bench_vtcp_time_wait_ms) {
+		struct vtcp_opt opt = { .name = VTCP_OPT_TIME_WAIT,
+					.value = bench_vtcp_time_wait_ms };
+
+		if (ioctl(fd, VTCP_IOC_SETOPT, &opt))
+			goto err_close;
+	}
+	if (ioctl(fd, VTCP_IOC_LISTEN, &req))
+		goto err_close;
+	return fd;
+
+err_close:
+	err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * A vtcp connection from listener @lfd (VTCP_IOC_CONNECT_FD: no open() of
+ * /dev/vtcp) at @laddr to @raddr:@port. Returns the fd or -errno.
+ */
+static inline int bench_connect_fd(int lfd, in_addr_t laddr, in_addr_t raddr,
+				   unsigned short port)
+{
+	struct vtcp_connect_fd req = { .fd_flags = VTCP_ACCEPT_CLOEXEC };
+	int fd;
+
+	req.connect.local.family = AF_INET;
+	req.connect.local.addr4 = laddr;
+	req.connect.remote.family = AF_INET;
+	req.connect.remote.addr4 = raddr;
+	req.connect.remote.port = htons(port);
+	bench_connect_mid_ns = bench_now_ns();
+	fd = ioctl(lfd, VTCP_IOC_CONNECT_FD, &req);
+	return fd < 0 ? -errno : fd;
+}
+
 /* VTCP_IOC_INFO of a vtcp fd as one JSON object; nothing for a socket. */
 static inline void bench_print_info(FILE *f, const char *key, int fd)
 {

@@ -5,9 +5,11 @@
  *
  *   vtcp-bench-client -k host|vtcp [-d DEV] [-l LADDR] -c ADDR -p PORT
  *                     -m send|recv|rr|crr [-n STREAMS] [-w MS] [-t MS]
- *                     [-B BYTES] [-r EVERY] [-T MS] [-i]
+ *                     [-B BYTES] [-r EVERY] [-T MS] [-L LPORT] [-i]
  *
- * A vtcp handle needs its own address LADDR. send/recv: open STREAMS
+ * A vtcp handle needs its own address LADDR. With -L, vtcp connections
+ * come from one listener on LADDR:LPORT (VTCP_IOC_CONNECT_FD), not from a
+ * /dev/vtcp handle opened for each. send/recv: open STREAMS
  * connections and send, or receive (and measure), the bulk stream. rr:
  * 1-byte transactions on one connection. crr: connect, one transaction,
  * close, again and again; every EVERY connections the address that picks
@@ -26,7 +28,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: vtcp-bench-client -k host|vtcp [-d DEV] [-l LADDR] -c ADDR -p PORT\n"
 		"       -m send|recv|rr|crr [-n STREAMS] [-w MS] [-t MS] [-B BYTES]\n"
-		"       [-r EVERY] [-T MS] [-i]\n");
+		"       [-r EVERY] [-T MS] [-L LPORT] [-i]\n");
 	exit(2);
 }
 
@@ -34,6 +36,7 @@ struct crr {
 	enum bench_kind kind;
 	const char *dev, *laddr, *raddr;
 	int port;
+	int lfd;		/* -L: the listener connections come from */
 	unsigned int every;
 	unsigned long count;
 	/* Where each connection's time goes, while measuring. */
@@ -55,7 +58,10 @@ static int crr_once(struct crr *c, char req)
 		r = bench_addr4(c->raddr, step);
 	}
 	t0 = bench_now_ns();
-	fd = bench_connect(c->kind, c->dev, l, r, c->port);
+	if (c->lfd >= 0)
+		fd = bench_connect_fd(c->lfd, l, r, c->port);
+	else
+		fd = bench_connect(c->kind, c->dev, l, r, c->port);
 	if (fd < 0)
 		bench_die("connection %lu: %s", c->count, strerror(-fd));
 	c->count++;
@@ -134,11 +140,11 @@ static int crr_run(struct crr *c, const struct bench_opts *o)
 int main(int argc, char **argv)
 {
 	struct bench_args a = BENCH_ARGS_INIT;
-	struct crr c = {};
-	int streams, i, opt;
+	struct crr c = { .lfd = -1 };
+	int streams, i, opt, lport = 0;
 	int fds[64];
 
-	while ((opt = getopt(argc, argv, BENCH_COMMON_OPTS "l:c:r:T:")) != -1) {
+	while ((opt = getopt(argc, argv, BENCH_COMMON_OPTS "l:c:r:T:L:")) != -1) {
 		if (bench_common_opt(&a, opt, optarg))
 			continue;
 		switch (opt) {
@@ -154,18 +160,29 @@ int main(int argc, char **argv)
 		case 'T':
 			bench_vtcp_time_wait_ms = atoi(optarg);
 			break;
+		case 'L':
+			lport = atoi(optarg);
+			break;
 		default:
 			usage();
 		}
 	}
 	if (!bench_args_ok(&a, 64) || !c.raddr ||
-	    (a.kind == BENCH_VTCP && !c.laddr))
+	    (a.kind == BENCH_VTCP && !c.laddr) ||
+	    (lport && (a.kind != BENCH_VTCP || lport > 65535)))
 		usage();
 	c.kind = a.kind;
 	c.dev = a.dev;
 	c.port = a.port;
 	streams = a.streams;
 	signal(SIGPIPE, SIG_IGN);
+	if (lport) {
+		c.lfd = bench_connect_fd_listener(c.dev, bench_addr4(c.laddr, 0),
+						  lport);
+		if (c.lfd < 0)
+			bench_die("listen %s:%d: %s", c.laddr, lport,
+				  strerror(-c.lfd));
+	}
 
 	if (!strcmp(a.mode, "crr"))
 		return crr_run(&c, &a.o);
@@ -174,7 +191,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < streams; i++) {
 		in_addr_t l = c.laddr ? bench_addr4(c.laddr, 0) : 0;
 
-		fds[i] = bench_connect(c.kind, c.dev, l, bench_addr4(c.raddr, 0),
+		fds[i] = c.lfd >= 0 ?
+			 bench_connect_fd(c.lfd, l, bench_addr4(c.raddr, 0),
+					  c.port) :
+			 bench_connect(c.kind, c.dev, l, bench_addr4(c.raddr, 0),
 				       c.port);
 		if (fds[i] < 0)
 			bench_die("connect %s:%d: %s", c.raddr, c.port,

@@ -4,9 +4,10 @@
  * ioctl interface (include/uapi/linux/vtcp.h).
  *
  * Two kinds of file: those opened on /dev/vtcp carry a struct vtcp_handle
- * (unbound, listener, connection or packet channel); those VTCP_IOC_ACCEPT returns point
- * at their connection directly, so an idle accepted connection costs its
- * struct file and nothing more.
+ * (unbound, listener, connection or packet channel); those
+ * VTCP_IOC_ACCEPT and VTCP_IOC_CONNECT_FD return point at their connection
+ * directly, so an idle accepted connection costs its struct file and
+ * nothing more.
  *
  * ioctl structures are versioned by size: the number encodes the size the
  * caller was built with, and copy_struct_from_user() reconciles it with
@@ -32,14 +33,17 @@
 #include "api/info.h"
 #include "net/listen.h"
 #include "api/packet.h"
+#include "net/request.h"
 #include "api/sockopt.h"
 #include "api/splice.h"
 #include "api/stream.h"
 
 /* The first version of each structure: callers may not pass less. */
 #define VTCP_LISTEN_SIZE_VER0	sizeof(struct vtcp_listen)
-#define VTCP_ACCEPT_SIZE_VER0	sizeof(struct vtcp_accept)
+#define VTCP_ACCEPT_SIZE_VER0	offsetofend(struct vtcp_accept, remote)
 #define VTCP_CONNECT_SIZE_VER0	sizeof(struct vtcp_connect)
+#define VTCP_CONNECT_FD_SIZE_VER0	sizeof(struct vtcp_connect_fd)
+#define VTCP_REFUSE_SIZE_VER0	sizeof(struct vtcp_refuse)
 #define VTCP_OPT_SIZE_VER0	sizeof(struct vtcp_opt)
 /* VTCP_INFO_SIZE_VER0 is the UAPI's: struct vtcp_info has grown. */
 #define VTCP_PACKET_SIZE_VER0	sizeof(struct vtcp_packet)
@@ -126,7 +130,7 @@ static __poll_t vtcp_listener_poll(struct vtcp_listener *lsn, struct file *file,
 	__poll_t mask = 0;
 
 	poll_wait(file, &lsn->wq, wait);
-	if (!list_empty_careful(&lsn->acceptq))
+	if (!list_empty_careful(&lsn->acceptq) || !list_empty_careful(&lsn->reqq))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(lsn->dead))
 		mask |= EPOLLERR | EPOLLHUP;
@@ -171,44 +175,39 @@ static struct file *vtcp_conn_file(struct vtcp_conn *conn, bool nonblock)
 				  O_RDWR | (nonblock ? O_NONBLOCK : 0));
 }
 
-static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
+/* Copy in a versioned structure of at least @min bytes. */
+static int vtcp_copy_in(void *dst, size_t ksize, const void __user *argp,
+			size_t usize, size_t min)
 {
-	struct vtcp_handle *h = file->private_data;
-	struct vtcp_accept req;
-	struct vtcp_conn *conn;
+	if (usize < min)
+		return -EINVAL;
+	return copy_struct_from_user(dst, ksize, argp, usize);
+}
+
+/*
+ * Give @conn a descriptor with VTCP_ACCEPT_* @flags, taking over the
+ * caller's reference: the descriptor's number goes in *@fdp, then the
+ * @size bytes of @req to @argp, and only once that copy is done is the
+ * descriptor installed. Returns it, or -errno with the connection closed.
+ */
+static int vtcp_conn_fd(struct vtcp_conn *conn, u32 flags, s32 *fdp,
+			void __user *argp, const void *req, size_t size)
+{
 	struct file *cfile;
 	int fd, ret;
 
-	if (vtcp_file_is_conn(file) || !vtcp_handle_lsn(h))
-		return -EINVAL;
-	ret = copy_struct_from_user(&req, sizeof(req), argp, size);
-	if (ret)
-		return ret;
-	if (req.flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK))
-		return -EINVAL;
-	/*
-	 * Prove the structure writable before a connection leaves the queue:
-	 * a fault after that could only close the connection.
-	 */
-	req.fd = -1;
-	if (copy_to_user(argp, &req, min(size, sizeof(req))))
-		return -EFAULT;
-	conn = vtcp_handle_accept(h, &req, vtcp_file_nonblock(file, 0));
-	if (IS_ERR(conn))
-		return PTR_ERR(conn);
-	fd = get_unused_fd_flags(req.flags & VTCP_ACCEPT_CLOEXEC ?
-				 O_CLOEXEC : 0);
+	fd = get_unused_fd_flags(flags & VTCP_ACCEPT_CLOEXEC ? O_CLOEXEC : 0);
 	if (fd < 0) {
 		ret = fd;
 		goto err_release_conn;
 	}
-	cfile = vtcp_conn_file(conn, req.flags & VTCP_ACCEPT_NONBLOCK);
+	cfile = vtcp_conn_file(conn, flags & VTCP_ACCEPT_NONBLOCK);
 	if (IS_ERR(cfile)) {
 		ret = PTR_ERR(cfile);
 		goto err_put_fd;
 	}
-	req.fd = fd;
-	if (copy_to_user(argp, &req, min(size, sizeof(req)))) {
+	*fdp = fd;
+	if (copy_to_user(argp, req, size)) {
 		/*
 		 * Unmapped meanwhile. The file owns the connection now:
 		 * closing it closes that, as accept() does on this fault.
@@ -226,6 +225,65 @@ err_release_conn:
 	/* No descriptor for it: it ends as if closed at once. */
 	vtcp_stream_release(conn);
 	return ret;
+}
+
+static long vtcp_ioctl_accept(struct file *file, void __user *argp, size_t size)
+{
+	struct vtcp_handle *h = file->private_data;
+	struct vtcp_accept req;
+	struct vtcp_conn *conn;
+	int ret;
+
+	if (vtcp_file_is_conn(file) || !vtcp_handle_lsn(h))
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), argp, size);
+	if (ret)
+		return ret;
+	if (req.flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK |
+			  VTCP_ACCEPT_REQUEST))
+		return -EINVAL;
+	/*
+	 * Prove the structure writable before a connection leaves the queue:
+	 * a fault after that could only close the connection.
+	 */
+	req.fd = -1;
+	if (copy_to_user(argp, &req, min(size, sizeof(req))))
+		return -EFAULT;
+	conn = vtcp_handle_accept(h, &req, vtcp_file_nonblock(file, 0));
+	if (IS_ERR(conn))
+		return PTR_ERR(conn);
+	return vtcp_conn_fd(conn, req.flags, &req.fd, argp, &req,
+			    min(size, sizeof(req)));
+}
+
+static long vtcp_ioctl_connect_fd(struct file *file, void __user *argp,
+				  size_t size)
+{
+	struct vtcp_handle *h = file->private_data;
+	struct vtcp_connect_fd req;
+	struct vtcp_conn *conn;
+	int ret;
+
+	/* From a handle bound to a device: a listener or a packet channel. */
+	if (vtcp_file_is_conn(file) ||
+	    (!vtcp_handle_lsn(h) && !vtcp_handle_pkt(h)))
+		return -EINVAL;
+	ret = vtcp_copy_in(&req, sizeof(req), argp, size,
+			   VTCP_CONNECT_FD_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (req.fd_flags & ~(VTCP_ACCEPT_CLOEXEC | VTCP_ACCEPT_NONBLOCK))
+		return -EINVAL;
+	/* As for ACCEPT: fault now, not once the connection is open. */
+	req.fd = -1;
+	if (copy_to_user(argp, &req, min(size, sizeof(req))))
+		return -EFAULT;
+	conn = vtcp_handle_connect_fd(h, &req.connect,
+				      req.fd_flags & VTCP_ACCEPT_NONBLOCK);
+	if (IS_ERR(conn))
+		return PTR_ERR(conn);
+	return vtcp_conn_fd(conn, req.fd_flags, &req.fd, argp, &req,
+			    min(size, sizeof(req)));
 }
 
 static int vtcp_cfg_opt(struct vtcp_cfg *cfg, struct vtcp_opt *opt, bool set)
@@ -285,15 +343,6 @@ static long vtcp_ioctl_info(struct file *file, void __user *argp, size_t size)
 	return 0;
 }
 
-/* Copy in a versioned structure of at least @min bytes. */
-static int vtcp_copy_in(void *dst, size_t ksize, const void __user *argp,
-			size_t usize, size_t min)
-{
-	if (usize < min)
-		return -EINVAL;
-	return copy_struct_from_user(dst, ksize, argp, usize);
-}
-
 static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -306,6 +355,7 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		struct vtcp_connect connect;
 		struct vtcp_opt opt;
 		struct vtcp_packet packet;
+		struct vtcp_refuse refuse;
 		u32 how;
 	} u;
 	long ret;
@@ -337,6 +387,9 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		return ret ?: vtcp_handle_connect(h, &u.connect,
 						  vtcp_file_nonblock(file, 0));
 
+	case VTCP_IOC_BASE(VTCP_IOC_CONNECT_FD):
+		return vtcp_ioctl_connect_fd(file, argp, size);
+
 	case VTCP_IOC_BASE(VTCP_IOC_SETOPT):
 		ret = vtcp_copy_in(&u.opt, sizeof(u.opt), argp, size,
 				   VTCP_OPT_SIZE_VER0);
@@ -360,6 +413,14 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 		ret = vtcp_copy_in(&u.packet, sizeof(u.packet), argp, size,
 				   VTCP_PACKET_SIZE_VER0);
 		return ret ?: vtcp_handle_packet(h, &u.packet);
+	case VTCP_IOC_BASE(VTCP_IOC_REFUSE):
+		ret = vtcp_copy_in(&u.refuse, sizeof(u.refuse), argp, size,
+				   VTCP_REFUSE_SIZE_VER0);
+		if (ret)
+			return ret;
+		if (!vtcp_file_is_conn(file))
+			return -EINVAL;
+		return vtcp_request_refuse(file->private_data, &u.refuse);
 	}
 
 	/* The rest take no versioned structure: their numbers are exact. */
@@ -372,6 +433,11 @@ static long vtcp_file_ioctl(struct file *file, unsigned int cmd,
 	case VTCP_IOC_ABORT:
 		conn = vtcp_file_conn(file);
 		return conn ? vtcp_stream_abort(conn) : -ENOTCONN;
+	case VTCP_IOC_COMPLETE:
+		/* Requests are accepted files, never /dev/vtcp handles. */
+		if (!vtcp_file_is_conn(file))
+			return -EINVAL;
+		return vtcp_request_complete(file->private_data);
 	}
 	return -ENOTTY;
 }

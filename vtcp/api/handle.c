@@ -22,6 +22,7 @@
 #include "net/listen.h"
 #include "net/perm.h"
 #include "net/pktchan.h"
+#include "net/request.h"
 #include "api/stream.h"
 #include "net/testhook.h"
 
@@ -158,7 +159,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	u8 family;
 	int ret;
 
-	if (req->flags || req->__reserved)
+	if ((req->flags & ~VTCP_LISTEN_DEFER) || req->__reserved)
 		return -EINVAL;
 	ret = vtcp_endpoint_to(&req->local, true, &family, &addr);
 	if (ret)
@@ -177,7 +178,7 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 	/* The listener and its children are charged to the opener. */
 	memcg_old = set_active_memcg(h->memcg);
 	lsn = vtcp_listener_create(vd, family, &addr, req->local.port, backlog,
-				   &h->cfg);
+				   req->flags & VTCP_LISTEN_DEFER, &h->cfg);
 	set_active_memcg(memcg_old);
 	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(lsn);
@@ -197,23 +198,27 @@ unlock:
 
 static bool vtcp_handle_accept_waits(struct vtcp_listener *lsn)
 {
-	return list_empty_careful(&lsn->acceptq) && !READ_ONCE(lsn->dead);
+	return list_empty_careful(lsn->defer ? &lsn->reqq : &lsn->acceptq) &&
+	       !READ_ONCE(lsn->dead);
 }
 
 /*
- * The next established connection, with a reference for the caller, and
- * its endpoints in @req (whose flags the caller checked). Waits for one
- * unless @nonblock.
+ * The next established connection, or with VTCP_ACCEPT_REQUEST the next
+ * request of a deferred listener (and nothing else from either), with a
+ * reference for the caller, and its endpoints (and a request's SYN) in
+ * @req, whose flags the caller checked. Waits for one unless @nonblock.
  */
 struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 				     struct vtcp_accept *req, bool nonblock)
 {
 	struct vtcp_listener *lsn = vtcp_handle_lsn(h);
+	bool request = req->flags & VTCP_ACCEPT_REQUEST;
 	struct vtcp_conn *conn;
 
-	if (!lsn)
+	if (!lsn || request != lsn->defer)
 		return ERR_PTR(-EINVAL);
-	while (!(conn = vtcp_listen_accept(lsn))) {
+	while (!(conn = request ? vtcp_listen_take_request(lsn) :
+				  vtcp_listen_accept(lsn))) {
 		if (READ_ONCE(lsn->dead))
 			return ERR_PTR(-ENODEV);
 		if (nonblock)
@@ -226,6 +231,10 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 			   conn->tuple.lport);
 	vtcp_endpoint_from(&req->remote, conn->tuple.family,
 			   &conn->tuple.remote, conn->tuple.rport);
+	if (request)
+		vtcp_request_syn_options(conn, &req->syn);
+	else
+		memset(&req->syn, 0, sizeof(req->syn));
 	return conn;
 }
 
@@ -264,33 +273,103 @@ static int vtcp_handle_bind_ephemeral(struct vtcp_conn *conn, u64 now)
 	return -EADDRNOTAVAIL;
 }
 
-int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
-			bool nonblock)
+/* The 4-tuple a CONNECT asks for, checked. */
+static int vtcp_handle_connect_tuple(const struct vtcp_connect *req,
+				     struct vtcp_tuple *tuple)
 {
-	struct vtcp_tuple tuple = {};
-	struct mem_cgroup *memcg_old;
-	struct vtcp_budget *budget;
-	struct vtcp_device *vd;
-	struct vtcp_conn *conn;
 	u8 rfamily;
-	u64 now;
 	int ret;
 
 	if (req->flags)
 		return -EINVAL;
-	ret = vtcp_endpoint_to(&req->local, false, &tuple.family,
-			       &tuple.local);
+	memset(tuple, 0, sizeof(*tuple));
+	ret = vtcp_endpoint_to(&req->local, false, &tuple->family,
+			       &tuple->local);
 	if (!ret)
 		ret = vtcp_endpoint_to(&req->remote, false, &rfamily,
-				       &tuple.remote);
+				       &tuple->remote);
 	if (ret)
 		return ret;
-	if (rfamily != tuple.family || !req->remote.port ||
-	    !memchr_inv(&tuple.local, 0, sizeof(tuple.local)) ||
-	    !memchr_inv(&tuple.remote, 0, sizeof(tuple.remote)))
+	if (rfamily != tuple->family || !req->remote.port ||
+	    !memchr_inv(&tuple->local, 0, sizeof(tuple->local)) ||
+	    !memchr_inv(&tuple->remote, 0, sizeof(tuple->remote)))
 		return -EINVAL;
-	tuple.lport = req->local.port;
-	tuple.rport = req->remote.port;
+	tuple->lport = req->local.port;
+	tuple->rport = req->remote.port;
+	return 0;
+}
+
+/*
+ * The core of both CONNECTs: a connection on @vd for @tuple, charged to
+ * @memcg and waking @hwq (if any) as well as its own waiters, in the
+ * table and its SYN sent, with a reference for the caller.
+ */
+static struct vtcp_conn *vtcp_handle_connect_open(struct vtcp_device *vd,
+						  const struct vtcp_tuple *tuple,
+						  const struct vtcp_cfg *cfg,
+						  struct mem_cgroup *memcg,
+						  wait_queue_head_t *hwq)
+{
+	struct vtcp_conn *conn = NULL;
+	struct mem_cgroup *memcg_old;
+	struct vtcp_budget *budget;
+	u64 now;
+	int ret;
+
+	/* Past max_conns(_per_netns): ENOBUFS, as sockets. */
+	budget = vtcp_budget_of(dev_net(vd->dev));
+	if (vtcp_budget_conn_charge(budget)) {
+		memcg_old = set_active_memcg(memcg);
+		conn = vtcp_conn_alloc(vd, tuple, cfg, GFP_KERNEL_ACCOUNT);
+		set_active_memcg(memcg_old);
+		if (conn)
+			conn->budget = budget;
+		else
+			vtcp_budget_conn_uncharge(budget);
+	}
+	if (!conn)
+		return ERR_PTR(-ENOBUFS);
+	/* Not yet visible: set before anything can wake it. */
+	RCU_INIT_POINTER(conn->hwq, hwq);
+	now = vtcp_now();
+	if (tuple->lport) {
+		ret = vtcp_handle_insert(conn, now);
+		if (ret == -EEXIST)
+			ret = -EADDRINUSE;
+	} else {
+		ret = vtcp_handle_bind_ephemeral(conn, now);
+	}
+	if (ret) {
+		vtcp_conn_discard(conn);
+		return ERR_PTR(ret);
+	}
+	vtcp_testhook_at(VTCP_HOOK_CONNECT_INSERTED, conn);
+	vtcp_conn_lock(conn);
+	/* The device may have gone meanwhile, and the connection with it. */
+	ret = conn->dead ? -ENETDOWN : 0;
+	if (!ret) {
+		vtcp_connect_start(&conn->tcb, vtcp_now());
+		vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
+	}
+	vtcp_conn_unlock(conn);
+	if (ret) {
+		vtcp_conn_put(conn);
+		return ERR_PTR(ret);
+	}
+	return conn;
+}
+
+int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
+			bool nonblock)
+{
+	struct vtcp_tuple tuple;
+	struct vtcp_device *vd;
+	struct vtcp_conn *conn;
+	int ret;
+
+	ret = vtcp_handle_connect_tuple(req, &tuple);
+	if (ret)
+		return ret;
 
 	mutex_lock(&h->lock);
 	if (h->conn) {
@@ -309,48 +388,11 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	ret = PTR_ERR_OR_ZERO(vd);
 	if (ret)
 		goto unlock;
-	conn = NULL;
-	ret = -ENOBUFS;		/* past max_conns(_per_netns), as sockets */
-	budget = vtcp_budget_of(dev_net(vd->dev));
-	if (vtcp_budget_conn_charge(budget)) {
-		memcg_old = set_active_memcg(h->memcg);
-		conn = vtcp_conn_alloc(vd, &tuple, &h->cfg, GFP_KERNEL_ACCOUNT);
-		set_active_memcg(memcg_old);
-		if (conn)
-			conn->budget = budget;
-		else
-			vtcp_budget_conn_uncharge(budget);
-	}
+	conn = vtcp_handle_connect_open(vd, &tuple, &h->cfg, h->memcg, &h->wq);
 	vtcp_device_put(vd);
-	if (!conn)
+	ret = PTR_ERR_OR_ZERO(conn);
+	if (ret)
 		goto unlock;
-	/* Not yet visible: set before anything can wake it. */
-	RCU_INIT_POINTER(conn->hwq, &h->wq);
-	now = vtcp_now();
-	if (tuple.lport) {
-		ret = vtcp_handle_insert(conn, now);
-		if (ret == -EEXIST)
-			ret = -EADDRINUSE;
-	} else {
-		ret = vtcp_handle_bind_ephemeral(conn, now);
-	}
-	if (ret) {
-		vtcp_conn_discard(conn);
-		goto unlock;
-	}
-	vtcp_testhook_at(VTCP_HOOK_CONNECT_INSERTED, conn);
-	vtcp_conn_lock(conn);
-	/* The device may have gone meanwhile, and the connection with it. */
-	ret = conn->dead ? -ENETDOWN : 0;
-	if (!ret) {
-		vtcp_connect_start(&conn->tcb, vtcp_now());
-		vtcp_dev_count(conn->vd, VTCP_CNT_ACTIVE_OPENS);
-	}
-	vtcp_conn_unlock(conn);
-	if (ret) {
-		vtcp_conn_put(conn);
-		goto unlock;
-	}
 	/* Publish it set up: pairs with vtcp_handle_conn()'s acquire. */
 	smp_store_release(&h->conn, conn);
 	vtcp_handle_bound(h);
@@ -397,4 +439,67 @@ int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req)
 unlock:
 	mutex_unlock(&h->lock);
 	return ret;
+}
+
+/*
+ * The device a bound handle (a listener or a packet channel) is on, held,
+ * and the options its connections start with; checks @ifindex (0: that
+ * device).
+ */
+static struct vtcp_device *vtcp_handle_bound_device(struct vtcp_handle *h,
+						    int ifindex,
+						    struct vtcp_cfg *cfg)
+{
+	struct vtcp_listener *lsn = vtcp_handle_lsn(h);
+	struct vtcp_pktchan *chan = vtcp_handle_pkt(h);
+	struct vtcp_device *vd = NULL;
+	spinlock_t *lock;
+
+	if (!lsn && !chan)
+		return ERR_PTR(-EINVAL);
+	/* The device, held: the listener or channel lets go of it unlinked. */
+	lock = lsn ? &lsn->lock : &chan->queue.lock;
+	spin_lock_bh(lock);
+	vd = lsn ? lsn->vd : chan->vd;
+	if (vd && ifindex && ifindex != vd->dev->ifindex)
+		vd = ERR_PTR(-EINVAL);
+	else if (vd)
+		dev_hold(vd->dev);
+	*cfg = lsn ? lsn->cfg : h->cfg;
+	spin_unlock_bh(lock);
+	return vd ?: ERR_PTR(-ENODEV);
+}
+
+/*
+ * CONNECT from a listener's or a packet channel's handle: a connection of
+ * its own on that device, with the listener's (or the handle's) options,
+ * and a reference for the caller. Established before it returns unless
+ * @nonblock; on failure it is closed and the error returned.
+ */
+struct vtcp_conn *vtcp_handle_connect_fd(struct vtcp_handle *h,
+					 const struct vtcp_connect *req,
+					 bool nonblock)
+{
+	struct vtcp_device *vd;
+	struct vtcp_tuple tuple;
+	struct vtcp_conn *conn;
+	struct vtcp_cfg cfg;
+	int ret;
+
+	ret = vtcp_handle_connect_tuple(req, &tuple);
+	if (ret)
+		return ERR_PTR(ret);
+	vd = vtcp_handle_bound_device(h, req->ifindex, &cfg);
+	if (IS_ERR(vd))
+		return ERR_CAST(vd);
+	conn = vtcp_handle_connect_open(vd, &tuple, &cfg, h->memcg, NULL);
+	vtcp_device_put(vd);
+	if (IS_ERR(conn) || nonblock)
+		return conn;
+	ret = vtcp_stream_wait_connected(conn, false);
+	if (ret) {
+		vtcp_stream_release(conn);
+		return ERR_PTR(ret);
+	}
+	return conn;
 }

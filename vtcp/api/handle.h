@@ -47,6 +47,9 @@ struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,
 int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 			bool nonblock);
 int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req);
+struct vtcp_conn *vtcp_handle_connect_fd(struct vtcp_handle *h,
+					 const struct vtcp_connect *req,
+					 bool nonblock);
 
 /*
  * The binding is read without h->lock: the acquire pairs with the release

@@ -25,6 +25,7 @@
 #define VTCP_BUF_MIN		4096
 #define VTCP_BUF_MAX		(64U << 20)
 #define VTCP_TIME_WAIT_MAX_MS	600000
+#define VTCP_DEFER_TIMEOUT_MAX_MS	600000
 
 /* What an option's value is, which says how it is set and read. */
 enum vtcp_opt_type {
@@ -121,6 +122,16 @@ static void vtcp_opt_set_maxseg(struct vtcp_cfg *cfg, u64 value)
 	cfg->mss_clamp = value;
 }
 
+static u64 vtcp_opt_defer_timeout(const struct vtcp_cfg *cfg)
+{
+	return cfg->defer_timeout_ms;
+}
+
+static void vtcp_opt_set_defer_timeout(struct vtcp_cfg *cfg, u64 value)
+{
+	cfg->defer_timeout_ms = value;
+}
+
 static u64 vtcp_opt_time_wait(const struct vtcp_cfg *cfg)
 {
 	return cfg->time_wait_ms;
@@ -195,6 +206,11 @@ static const struct vtcp_opt_def vtcp_opts[VTCP_OPT_MAX] = {
 		.before_open = true,
 	},
 	[VTCP_OPT_RACK] = { VTCP_OPT_FLAG(VTCP_CFG_RACK) },
+	/* A listener's: its requests start with it. */
+	[VTCP_OPT_DEFER_TIMEOUT] = {
+		VTCP_OPT_NUM(1, VTCP_DEFER_TIMEOUT_MAX_MS, vtcp_opt_defer_timeout,
+			     vtcp_opt_set_defer_timeout),
+	},
 };
 
 /* The entry for @opt's name, or NULL if there is no such option. */

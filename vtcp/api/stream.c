@@ -38,9 +38,11 @@ static bool vtcp_stream_can_send(u8 state)
 	return state == VTCP_ESTABLISHED || state == VTCP_CLOSE_WAIT;
 }
 
+/* A request of a deferred listener, not answered yet, opens too. */
 static bool vtcp_stream_opening(u8 state)
 {
-	return state == VTCP_SYN_SENT || state == VTCP_SYN_RECEIVED;
+	return state == VTCP_LISTEN || state == VTCP_SYN_SENT ||
+	       state == VTCP_SYN_RECEIVED;
 }
 
 /* Nothing to read yet, and a reader should sleep. */

@@ -34,8 +34,14 @@ static void vtcp_rto_expire(struct vtcp_tcb *tcb, u64 now)
 		tcb->stats.rto_expirations++;
 		vtcp_send_syn(tcb, now);
 		return;
-	case VTCP_CLOSED:
 	case VTCP_LISTEN:
+		/*
+		 * A child still holding its SYN, waiting for its user to
+		 * answer it (deferred accept): nobody did in time.
+		 */
+		vtcp_tcb_reset(tcb, -ETIMEDOUT);
+		return;
+	case VTCP_CLOSED:
 	case VTCP_TIME_WAIT:
 		return;
 	}

@@ -27,6 +27,7 @@ void vtcp_cfg_default(struct vtcp_cfg *cfg)
 	cfg->keepalive_cnt = VTCP_DEFAULT_KEEPALIVE_CNT;
 	cfg->time_wait_ms = VTCP_DEFAULT_TIME_WAIT_MS;
 	cfg->fin_wait2_ms = VTCP_DEFAULT_FIN_WAIT2_MS;
+	cfg->defer_timeout_ms = VTCP_DEFAULT_DEFER_TIMEOUT_MS;
 	cfg->syn_retries = VTCP_DEFAULT_SYN_RETRIES;
 	cfg->synack_retries = VTCP_DEFAULT_SYNACK_RETRIES;
 	cfg->retries = VTCP_DEFAULT_RETRIES;

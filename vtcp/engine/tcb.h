@@ -107,6 +107,7 @@ struct vtcp_cfg {
 	u32 keepalive_intvl_ms;
 	u32 time_wait_ms;	/* 2MSL */
 	u32 fin_wait2_ms;	/* an orphan's FIN-WAIT-2 */
+	u32 defer_timeout_ms;	/* a deferred listener's requests wait */
 	u16 mss_clamp;		/* 0: none */
 	u8 keepalive_cnt;
 	u8 syn_retries;
@@ -139,6 +140,12 @@ enum {
 /* 2MSL as Linux has it, and an orphan's FIN-WAIT-2 as long. */
 #define VTCP_DEFAULT_TIME_WAIT_MS	(60 * MSEC_PER_SEC)
 #define VTCP_DEFAULT_FIN_WAIT2_MS	(60 * MSEC_PER_SEC)
+/*
+ * A request of a deferred listener waits as long as a SYN-RECEIVED child
+ * would try: the initial RTO (1 s), doubled at each of the 5 SYN-ACK
+ * retries, and the last wait, 1 + 2 + ... + 32 s.
+ */
+#define VTCP_DEFAULT_DEFER_TIMEOUT_MS	(63 * MSEC_PER_SEC)
 /* Linux's retry limits: RTO expirations before giving up. */
 #define VTCP_DEFAULT_SYN_RETRIES	6
 #define VTCP_DEFAULT_SYNACK_RETRIES	5

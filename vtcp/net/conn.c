@@ -24,6 +24,7 @@
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/request.h"
 #include "net/timers.h"
 #include "net/trace.h"
 #include "net/tw.h"
@@ -166,6 +167,7 @@ void vtcp_conn_put(struct vtcp_conn *conn)
 		return;
 	WARN_ON_ONCE(!conn->dead && conn->vd);
 	vtcp_tcb_destroy(&conn->tcb);
+	vtcp_request_free(conn);
 	vtcp_budget_mem(conn->budget, -(long)conn->rcv_mem,
 			-(long)conn->snd_mem);
 	mutex_destroy(&conn->ulock);
@@ -193,8 +195,11 @@ static int vtcp_conn_kill(struct vtcp_conn *conn, struct vtcp_listener **lsn)
 	lockdep_assert_held(&conn->tcb.lock);
 	conn->dead = 1;
 	rhashtable_remove_fast(&vd->conns, &conn->node, vtcp_conn_params);
-	if (conn->listener)
+	if (conn->listener) {
+		/* A request nobody took leaves the queue, and its reference. */
+		puts += vtcp_listen_request_unqueue(conn);
 		*lsn = vtcp_listen_child_gone(conn);
+	}
 	puts += vtcp_timer_stop(conn);
 	netdev_put(vd->dev, &conn->dev_tracker);
 	conn->vd = NULL;
@@ -236,6 +241,7 @@ static u16 vtcp_conn_snapshot(const struct vtcp_conn *conn)
 	    (!tcb->sndq.bytes || !vtcp_budget_snd_over(conn->budget)))
 		snap |= VTCP_SNAP_WRITEABLE;
 	switch (tcb->state) {
+	case VTCP_LISTEN:	/* a request, not answered yet */
 	case VTCP_SYN_SENT:
 	case VTCP_SYN_RECEIVED:
 		snap |= VTCP_SNAP_OPENING;

@@ -17,6 +17,7 @@ struct mem_cgroup;
 struct vtcp_budget;
 struct vtcp_device;
 struct vtcp_listener;
+struct vtcp_request;
 
 /*
  * Locking, outermost first:
@@ -52,7 +53,8 @@ struct vtcp_conn {
 	struct vtcp_device *vd;		/* NULL once dead */
 	netdevice_tracker dev_tracker;
 	struct vtcp_listener *listener;	/* until the handshake ends */
-	struct list_head accept_node;	/* in listener->acceptq */
+	struct list_head accept_node;	/* in listener->acceptq or reqq */
+	struct vtcp_request *req;	/* a deferred SYN not answered yet */
 	wait_queue_head_t wq;
 	/* CONNECT's /dev/vtcp handle's queue, woken with wq (RCU). */
 	wait_queue_head_t __rcu *hwq;
@@ -67,7 +69,8 @@ struct vtcp_conn {
 	u32 snd_mem;
 	u16 snap;			/* VTCP_SNAP_*, for lockless readers */
 	u8 dead:1,
-	   timer_ref:1;
+	   timer_ref:1,
+	   deferred:1;			/* a deferred listener's child */
 	struct {			/* what trace.c last saw */
 		u32 cwnd;
 		u32 ssthresh;

@@ -65,6 +65,10 @@ static const struct vtcp_discard_map vtcp_discard_map[] = {
 	[VTCP_DROP_PKT_QUEUE_FULL]	= VTCP_NEAR(SOCKET_RCVBUFF),
 	[VTCP_DROP_PKT_GSO]		= VTCP_SAME(SKB_GSO_SEG),
 	[VTCP_DROP_PKT_CHECKSUM]	= VTCP_NEAR(SKB_CSUM),
+	/* A deferred listener's SYN queue is full (it has no cookies). */
+	[VTCP_DROP_DEFER_OVERFLOW]	= VTCP_NEAR(SOCKET_BACKLOG),
+	/* A resent SYN for a request the helper holds: it joins it. */
+	[VTCP_DROP_DEFER_PENDING]	= VTCP_NEAR(TCP_INVALID_SYN),
 };
 
 static_assert(ARRAY_SIZE(vtcp_discard_map) == VTCP_DROP_MAX);

@@ -9,6 +9,12 @@
  * then. A SYN is dropped while the accept queue is full, as Linux does:
  * the peer retries, and nothing is promised that accept() cannot keep.
  *
+ * A deferred listener's children are requests (request.c): they wait in
+ * the listener's request queue, unanswered, for ACCEPT to take them; the
+ * handshake a request's user completes ends on its own descriptor, never
+ * in the accept queue. No cookies: a cookie's SYN-ACK would answer before
+ * the user did, so past synq_max a SYN is dropped (drop_defer_overflow).
+ *
  * Lock order (net/conn.h): a connection's lock, then its listener's lock.
  */
 
@@ -27,6 +33,7 @@
 #include "engine/isn.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/request.h"
 #include "engine/proto.h"
 #include "net/trace.h"
 #include "net/tx.h"
@@ -66,7 +73,7 @@ static bool vtcp_listener_matches(const struct vtcp_listener *lsn, u8 family,
 
 struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
 					   const union vtcp_addr *addr,
-					   __be16 port, u32 backlog,
+					   __be16 port, u32 backlog, bool defer,
 					   const struct vtcp_cfg *cfg)
 {
 	struct vtcp_listener *lsn, *other;
@@ -79,10 +86,12 @@ struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
 	lsn->addr = *addr;
 	lsn->port = port;
 	lsn->backlog = backlog;
+	lsn->defer = defer;
 	lsn->synq_max = max(2 * backlog, VTCP_LISTEN_SYNQ_MIN);
 	atomic_set(&lsn->synq_len, 0);
 	spin_lock_init(&lsn->lock);
 	INIT_LIST_HEAD(&lsn->acceptq);
+	INIT_LIST_HEAD(&lsn->reqq);
 	init_waitqueue_head(&lsn->wq);
 	lsn->cfg = *cfg;
 	lsn->memcg = vtcp_memcg_get_active();
@@ -212,6 +221,17 @@ static void vtcp_listener_stop(struct vtcp_listener *lsn)
 		vtcp_conn_unlock(conn);
 		vtcp_conn_put(conn);
 	}
+	/*
+	 * Requests nobody took end unanswered. One at a time: a request that
+	 * ends meanwhile leaves the queue itself (vtcp_conn_kill()).
+	 */
+	while ((conn = vtcp_listen_take_request(lsn))) {
+		vtcp_conn_lock(conn);
+		if (!conn->dead)
+			vtcp_abort(&conn->tcb, vtcp_now());
+		vtcp_conn_unlock(conn);
+		vtcp_conn_put(conn);
+	}
 }
 
 void vtcp_listener_close(struct vtcp_listener *lsn)
@@ -258,6 +278,67 @@ struct vtcp_conn *vtcp_listen_accept(struct vtcp_listener *lsn)
 	return conn;
 }
 
+/* The next request not taken yet, with the queue's reference, or NULL. */
+struct vtcp_conn *vtcp_listen_take_request(struct vtcp_listener *lsn)
+{
+	struct vtcp_conn *conn;
+
+	spin_lock_bh(&lsn->lock);
+	conn = list_first_entry_or_null(&lsn->reqq, struct vtcp_conn,
+					accept_node);
+	if (conn)
+		list_del_init(&conn->accept_node);
+	spin_unlock_bh(&lsn->lock);
+	return conn;
+}
+
+/*
+ * A request ends: out of the request queue if nobody took it. Returns the
+ * number of references that leaves the caller to drop (the queue's).
+ */
+int vtcp_listen_request_unqueue(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock)
+{
+	struct vtcp_listener *lsn = conn->listener;
+	int puts = 0;
+
+	lockdep_assert_held(&conn->tcb.lock);
+	if (!conn->deferred)
+		return 0;
+	spin_lock(&lsn->lock);
+	if (!list_empty(&conn->accept_node)) {
+		list_del_init(&conn->accept_node);
+		puts = 1;
+	}
+	spin_unlock(&lsn->lock);
+	return puts;
+}
+
+/* A deferred listener's child waits for its user with its SYN. */
+static int vtcp_listen_request_queue(struct vtcp_listener *lsn,
+				     struct vtcp_conn *conn,
+				     const struct vtcp_pkt *pkt, u64 now)
+	__must_hold(&conn->tcb.lock)
+{
+	int ret;
+
+	lockdep_assert_held(&conn->tcb.lock);
+	ret = vtcp_request_start(conn, pkt, now);
+	if (ret)
+		return ret;
+	spin_lock(&lsn->lock);
+	if (lsn->dead) {
+		ret = -ENODEV;
+	} else {
+		list_add_tail(&conn->accept_node, &lsn->reqq);
+		vtcp_conn_get(conn);
+	}
+	spin_unlock(&lsn->lock);
+	if (!ret)
+		wake_up_interruptible_poll(&lsn->wq, EPOLLIN | EPOLLRDNORM);
+	return ret;
+}
+
 /*
  * A child's handshake ended: to the accept queue, or, if the listener
  * stopped or the queue filled meanwhile, reset. Returns the listener
@@ -272,6 +353,9 @@ struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
 	lockdep_assert_held(&conn->tcb.lock);
 	conn->listener = NULL;
 	atomic_dec(&lsn->synq_len);
+	/* A request's user has it already, by its own descriptor. */
+	if (conn->deferred)
+		return lsn;
 	spin_lock(&lsn->lock);
 	if (!lsn->dead && lsn->acceptq_len < lsn->backlog) {
 		list_add_tail(&conn->accept_node, &lsn->acceptq);
@@ -333,6 +417,7 @@ vtcp_listen_new_child(struct vtcp_listener *lsn, struct vtcp_device *vd,
 		return VTCP_DROP_STATE;
 	}
 	conn->listener = lsn;
+	conn->deferred = lsn->defer;
 	atomic_inc(&lsn->synq_len);
 	if (cookie)
 		vtcp_cookie_child(&conn->tcb, &pkt->seg, cookie->mss,
@@ -347,7 +432,15 @@ vtcp_listen_new_child(struct vtcp_listener *lsn, struct vtcp_device *vd,
 	}
 	vtcp_dev_count(vd, VTCP_CNT_PASSIVE_OPENS);
 	vtcp_conn_lock(conn);
-	drop = vtcp_input(&conn->tcb, &pkt->seg, now);
+	if (lsn->defer) {
+		drop = VTCP_DROP_NONE;
+		if (vtcp_listen_request_queue(lsn, conn, pkt, now)) {
+			drop = VTCP_DROP_MEMORY;
+			vtcp_tcb_reset(&conn->tcb, 0);
+		}
+	} else {
+		drop = vtcp_input(&conn->tcb, &pkt->seg, now);
+	}
 	vtcp_conn_unlock(conn);
 	vtcp_conn_put(conn);
 	return drop;
@@ -362,6 +455,11 @@ static enum vtcp_drop_reason vtcp_listen_syn(struct vtcp_listener *lsn,
 	u16 peer_mss, mss;
 	u32 cookie;
 
+	if (lsn->defer) {
+		if (atomic_read(&lsn->synq_len) >= lsn->synq_max)
+			return VTCP_DROP_DEFER_OVERFLOW;
+		return vtcp_listen_new_child(lsn, vd, pkt, NULL, now);
+	}
 	if (READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;
 	if (atomic_read(&lsn->synq_len) < lsn->synq_max)

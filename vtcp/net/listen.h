@@ -30,16 +30,22 @@ struct vtcp_listener {
 	__be16 port;			/* 0: any */
 	u32 backlog;
 	u32 synq_max;
+	bool defer;			/* VTCP_LISTEN_DEFER: requests */
 	atomic_t synq_len;
 	/*
 	 * lock protects vd once the listener is published, acceptq,
-	 * acceptq_len, dead and cfg. The packet path and poll() also read
-	 * acceptq_len and dead without it (READ_ONCE), and acceptq with
-	 * list_empty_careful().
+	 * acceptq_len, reqq, dead and cfg. The packet path and poll() also
+	 * read acceptq_len and dead without it (READ_ONCE), and acceptq and
+	 * reqq with list_empty_careful().
 	 */
 	spinlock_t lock;
 	struct list_head acceptq;
 	u32 acceptq_len;
+	/*
+	 * A deferred listener's requests not taken yet, a reference on
+	 * each; they count in synq_len, as every child in the handshake.
+	 */
+	struct list_head reqq;
 	bool dead;
 	struct vtcp_cfg cfg;		/* what children start with */
 	struct mem_cgroup *memcg;	/* children are charged to it */
@@ -53,7 +59,7 @@ struct vtcp_listener {
 
 struct vtcp_listener *vtcp_listener_create(struct vtcp_device *vd, u8 family,
 					   const union vtcp_addr *addr,
-					   __be16 port, u32 backlog,
+					   __be16 port, u32 backlog, bool defer,
 					   const struct vtcp_cfg *cfg);
 void vtcp_listener_close(struct vtcp_listener *lsn);
 void vtcp_listener_put(struct vtcp_listener *lsn);
@@ -63,6 +69,9 @@ enum vtcp_drop_reason vtcp_listen_input(struct vtcp_listener *lsn,
 					struct vtcp_device *vd,
 					struct vtcp_pkt *pkt, u64 now);
 struct vtcp_conn *vtcp_listen_accept(struct vtcp_listener *lsn);
+struct vtcp_conn *vtcp_listen_take_request(struct vtcp_listener *lsn);
+int vtcp_listen_request_unqueue(struct vtcp_conn *conn)
+	__must_hold(&conn->tcb.lock);
 struct vtcp_listener *vtcp_listen_child_ready(struct vtcp_conn *conn)
 	__must_hold(&conn->tcb.lock);
 struct vtcp_listener *vtcp_listen_child_gone(struct vtcp_conn *conn)

@@ -30,6 +30,7 @@
 #include "net/listen.h"
 #include "net/parse.h"
 #include "net/pktchan.h"
+#include "net/request.h"
 #include "engine/proto.h"
 #include "net/rx.h"
 #include "net/tw.h"
@@ -43,8 +44,11 @@ static enum vtcp_drop_reason vtcp_rx_conn(struct vtcp_conn *conn,
 	enum vtcp_drop_reason drop;
 	bool trimmed = false;
 
+	/* A request of a deferred listener, not answered yet. */
+	if (conn->req)
+		return vtcp_request_rx(conn, pkt);
 	/* No room to accept it: the peer retries the handshake's ACK. */
-	if (lsn && conn->tcb.state == VTCP_SYN_RECEIVED &&
+	if (lsn && !conn->deferred && conn->tcb.state == VTCP_SYN_RECEIVED &&
 	    (pkt->seg.flags & VTCP_TH_ACK) &&
 	    READ_ONCE(lsn->acceptq_len) >= lsn->backlog)
 		return VTCP_DROP_LISTEN_OVERFLOW;

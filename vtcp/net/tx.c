@@ -14,6 +14,8 @@
  * verifies (CHECKSUM_NONE).
  */
 
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/ip.h>
@@ -297,5 +299,71 @@ void vtcp_tx_reply(struct vtcp_device *vd, const struct vtcp_tuple *tuple,
 	}
 	if (out->flags & VTCP_TH_RST)
 		vtcp_dev_count(vd, VTCP_CNT_RESETS_SENT);
+	vtcp_tx_inject(vd, skb);
+}
+
+/*
+ * An ICMP or ICMPv6 error of @type and @code from vtcp's end of @tuple to
+ * the peer, quoting @qlen bytes of the packet it answers. Its checksum is
+ * left for the host to check.
+ */
+void vtcp_tx_icmp(struct vtcp_device *vd, const struct vtcp_tuple *t,
+		  u8 type, u8 code, const void *quote, unsigned int qlen)
+{
+	unsigned int iplen = vtcp_tx_iphdr_len(t->family);
+	unsigned int len = sizeof(struct icmphdr) + qlen;
+	struct sk_buff *skb;
+	u8 *msg;
+
+	BUILD_BUG_ON(sizeof(struct icmphdr) != sizeof(struct icmp6hdr));
+	skb = alloc_skb(NET_SKB_PAD + iplen + len, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		vtcp_dev_count(vd, VTCP_CNT_TX_DROPPED);
+		return;
+	}
+	skb_reserve(skb, NET_SKB_PAD + iplen);
+	msg = skb_put_zero(skb, len);
+	skb_reset_transport_header(skb);
+	msg[0] = type;
+	msg[1] = code;
+	memcpy(msg + sizeof(struct icmphdr), quote, qlen);
+	if (t->family == AF_INET) {
+		struct icmphdr *icmph = (struct icmphdr *)msg;
+		struct iphdr *iph;
+
+		icmph->checksum = ip_compute_csum(msg, len);
+		iph = skb_push(skb, sizeof(*iph));
+		memset(iph, 0, sizeof(*iph));
+		iph->version = 4;
+		iph->ihl = sizeof(*iph) / 4;
+		iph->tot_len = htons(sizeof(*iph) + len);
+		iph->ttl = VTCP_IP_TTL;
+		iph->protocol = IPPROTO_ICMP;
+		iph->saddr = t->local.ip;
+		iph->daddr = t->remote.ip;
+		ip_send_check(iph);
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		struct icmp6hdr *icmp6h = (struct icmp6hdr *)msg;
+		struct ipv6hdr *ip6h;
+
+		icmp6h->icmp6_cksum = csum_ipv6_magic(&t->local.ip6,
+						      &t->remote.ip6, len,
+						      IPPROTO_ICMPV6,
+						      csum_partial(msg, len, 0));
+		ip6h = skb_push(skb, sizeof(*ip6h));
+		ip6_flow_hdr(ip6h, 0, 0);
+		ip6h->payload_len = htons(len);
+		ip6h->nexthdr = IPPROTO_ICMPV6;
+		ip6h->hop_limit = VTCP_IP_TTL;
+		ip6h->saddr = t->local.ip6;
+		ip6h->daddr = t->remote.ip6;
+		skb->protocol = htons(ETH_P_IPV6);
+	}
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->dev = vd->dev;
+	skb->pkt_type = PACKET_HOST;
 	vtcp_tx_inject(vd, skb);
 }

@@ -30,7 +30,8 @@ static struct vtcp_listener *vtcp_demux_listen(struct kunit *test,
 	struct vtcp_cfg cfg;
 
 	vtcp_cfg_default(&cfg);
-	lsn = vtcp_listener_create(vd, family, &addr, htons(port), 16, &cfg);
+	lsn = vtcp_listener_create(vd, family, &addr, htons(port), 16, false,
+				   &cfg);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, lsn);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, vtcp_demux_close,
 							   lsn));
@@ -103,7 +104,8 @@ static void vtcp_demux_duplicate_listener_is_refused(struct kunit *test)
 
 	vtcp_cfg_default(&cfg);
 	vtcp_demux_listen(test, vd, AF_INET, addr.ip, 80);
-	lsn = vtcp_listener_create(vd, AF_INET, &addr, htons(80), 16, &cfg);
+	lsn = vtcp_listener_create(vd, AF_INET, &addr, htons(80), 16, false,
+				   &cfg);
 	KUNIT_EXPECT_EQ(test, -EADDRINUSE, PTR_ERR(lsn));
 	/* Overlapping wildcards are not duplicates: the lookup ranks them. */
 	vtcp_demux_listen(test, vd, AF_INET, 0, 80);

@@ -209,7 +209,8 @@ static void vtcp_race_listen(struct vtcp_race *r, void *arg)
 	struct vtcp_cfg cfg;
 
 	vtcp_cfg_default(&cfg);
-	lsn = vtcp_listener_create(arg, AF_INET, &addr, htons(80), 16, &cfg);
+	lsn = vtcp_listener_create(arg, AF_INET, &addr, htons(80), 16, false,
+				   &cfg);
 	r->ret = PTR_ERR_OR_ZERO(lsn);
 	/* Else the device's reference it took would hang the unregister. */
 	if (!IS_ERR(lsn))

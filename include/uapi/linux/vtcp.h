@@ -5,11 +5,12 @@
  *
  * One open file of /dev/vtcp is one handle: unbound at first, then a
  * listener (VTCP_IOC_LISTEN) or a connection (VTCP_IOC_CONNECT). Accepted
- * connections are new descriptors (VTCP_IOC_ACCEPT). A connection handle
- * is read and written like a stream socket. A handle may instead become
- * its device's packet channel (VTCP_IOC_PACKET): each read() gives one
- * whole IPv4 or IPv6 packet that vtcp does not take, each write() injects
- * one as received on the device.
+ * connections are new descriptors (VTCP_IOC_ACCEPT), and so are those a
+ * listener opens (VTCP_IOC_CONNECT_FD). A connection handle is read and
+ * written like a stream socket. A handle may instead become its device's
+ * packet channel (VTCP_IOC_PACKET): each read() gives one whole IPv4 or
+ * IPv6 packet that vtcp does not take, each write() injects one as
+ * received on the device.
  *
  * Every structure has fixed-width fields and no implicit padding, so 32-
  * and 64-bit callers share one layout. Each ioctl number encodes its
@@ -55,24 +56,67 @@ struct vtcp_endpoint {
 	};
 };
 
+/*
+ * Deferred accept: vtcp answers no SYN itself. Each is a request, taken
+ * with VTCP_IOC_ACCEPT and VTCP_ACCEPT_REQUEST, then completed
+ * (VTCP_IOC_COMPLETE) or refused (VTCP_IOC_REFUSE) on its descriptor. No
+ * SYN cookies: past the SYN queue's bound a SYN is dropped and counted.
+ */
+#define VTCP_LISTEN_DEFER	(1U << 0)
+
 /* Listen on a device: every field of @local may be a wildcard. */
 struct vtcp_listen {
 	__u32 ifindex;		/* a vtcp device in the caller's namespace */
 	__u32 backlog;		/* accept queue length; 0: 128 */
-	__u32 flags;		/* none defined yet */
+	__u32 flags;		/* VTCP_LISTEN_* */
 	__u32 __reserved;	/* must be 0 */
 	struct vtcp_endpoint local;
 };
 
 #define VTCP_ACCEPT_CLOEXEC	(1U << 0)
 #define VTCP_ACCEPT_NONBLOCK	(1U << 1)
+/* A deferred listener's next request, not an established connection. */
+#define VTCP_ACCEPT_REQUEST	(1U << 2)
 
-/* Take the next established connection: returns (and fills in) its fd. */
+#define VTCP_SYN_WSCALE		(1U << 0)	/* window scale offered */
+#define VTCP_SYN_SACK_OK	(1U << 1)	/* SACK permitted */
+#define VTCP_SYN_TS		(1U << 2)	/* timestamps: tsval */
+#define VTCP_SYN_ECN		(1U << 3)	/* ECN-setup SYN (ECE and CWR) */
+
+/* The options of a request's SYN, as the peer sent them. */
+struct vtcp_syn_options {
+	__u16 mss;		/* 0: none offered */
+	__u8 wscale;		/* with VTCP_SYN_WSCALE */
+	__u8 flags;		/* VTCP_SYN_* */
+	__u32 tsval;		/* with VTCP_SYN_TS */
+};
+
+/*
+ * Take the next established connection, or with VTCP_ACCEPT_REQUEST the
+ * next request: returns (and fills in) its fd.
+ */
 struct vtcp_accept {
 	__u32 flags;		/* VTCP_ACCEPT_* */
 	__s32 fd;		/* out */
 	struct vtcp_endpoint local;	/* out: vtcp's end */
 	struct vtcp_endpoint remote;	/* out: the host's end */
+	/* Version 1: */
+	struct vtcp_syn_options syn;	/* out: a request's SYN; else 0 */
+};
+
+#define VTCP_REFUSE_RST		0	/* as a closed port: RST */
+#define VTCP_REFUSE_ICMP	1	/* ICMP(v6) destination unreachable */
+
+/*
+ * Refuse a request. VTCP_REFUSE_ICMP: @type and @code of an ICMP (IPv4:
+ * type 3, code 0-15 but 4) or ICMPv6 (type 1, code 0-6) destination
+ * unreachable, which vtcp builds quoting the SYN.
+ */
+struct vtcp_refuse {
+	__u32 how;		/* VTCP_REFUSE_* */
+	__u8 type;
+	__u8 code;
+	__u16 __reserved;	/* must be 0 */
 };
 
 /*
@@ -87,6 +131,23 @@ struct vtcp_connect {
 	__u32 flags;		/* none defined yet */
 	struct vtcp_endpoint local;
 	struct vtcp_endpoint remote;
+};
+
+/*
+ * VTCP_IOC_CONNECT from a listener's handle: the connection is a new
+ * descriptor, returned (and filled in @fd) as VTCP_IOC_ACCEPT does, on the
+ * listener's device (@connect.ifindex 0 or that device's index) and with
+ * the options set on the listener. No /dev/vtcp open per connection, and
+ * no unbound handle pinning a namespace. @fd_flags (VTCP_ACCEPT_*) are the
+ * new descriptor's: with VTCP_ACCEPT_NONBLOCK the call returns it at once,
+ * the handshake under way (EPOLLOUT or EPOLLERR on it when done, then
+ * VTCP_OPT_ERROR); without, it returns once the connection is established
+ * and fails, with no descriptor, if it is not.
+ */
+struct vtcp_connect_fd {
+	struct vtcp_connect connect;
+	__u32 fd_flags;		/* VTCP_ACCEPT_* */
+	__s32 fd;		/* out */
 };
 
 #define VTCP_SHUT_RD		0
@@ -114,6 +175,7 @@ enum vtcp_opt_name {
 	VTCP_OPT_NOSIGPIPE,	/* 0 or 1: write() gets -EPIPE, no SIGPIPE */
 	VTCP_OPT_ECN,		/* 0 or 1 (default): ECN, before the connection opens */
 	VTCP_OPT_RACK,		/* 0 or 1 (default): RACK-TLP loss detection */
+	VTCP_OPT_DEFER_TIMEOUT,	/* ms a deferred listener's request waits */
 	VTCP_OPT_MAX
 };
 
@@ -220,5 +282,8 @@ struct vtcp_packet {
 #define VTCP_IOC_GETOPT		_IOWR(VTCP_IOC_MAGIC, 7, struct vtcp_opt)
 #define VTCP_IOC_INFO		_IOR(VTCP_IOC_MAGIC, 8, struct vtcp_info)
 #define VTCP_IOC_PACKET		_IOW(VTCP_IOC_MAGIC, 9, struct vtcp_packet)
+#define VTCP_IOC_COMPLETE	_IO(VTCP_IOC_MAGIC, 10)
+#define VTCP_IOC_REFUSE		_IOW(VTCP_IOC_MAGIC, 11, struct vtcp_refuse)
+#define VTCP_IOC_CONNECT_FD	_IOWR(VTCP_IOC_MAGIC, 12, struct vtcp_connect_fd)
 
 #endif /* _UAPI_LINUX_VTCP_H */
