@@ -88,8 +88,9 @@ static void vtcp_handle_bound(struct vtcp_handle *h)
 
 /*
  * The device @ifindex of the handle's namespace, with a reference, if the
- * handle's opener may bind to it: -ENODEV if the namespace has no such
- * vtcp device, -EPERM if the opener may not (perm.c).
+ * handle is unbound (else -EISCONN) and its opener may bind to it: -ENODEV
+ * if the namespace has no such vtcp device, -EPERM if the opener may not
+ * (perm.c).
  */
 static struct vtcp_device *vtcp_handle_device(struct vtcp_handle *h,
 					      int ifindex)
@@ -99,6 +100,8 @@ static struct vtcp_device *vtcp_handle_device(struct vtcp_handle *h,
 	int ret;
 
 	lockdep_assert_held(&h->lock);
+	if (h->lsn || h->conn || h->pkt)
+		return ERR_PTR(-EISCONN);
 	vd = vtcp_device_get(h->net, ifindex);
 	if (!vd)
 		return ERR_PTR(-ENODEV);
@@ -168,9 +171,6 @@ int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req)
 				 VTCP_BACKLOG_DEFAULT;
 
 	mutex_lock(&h->lock);
-	ret = -EISCONN;
-	if (h->lsn || h->conn || h->pkt)
-		goto unlock;
 	vd = vtcp_handle_device(h, req->ifindex);
 	ret = PTR_ERR_OR_ZERO(vd);
 	if (ret)
@@ -381,9 +381,6 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 		return nonblock ? -EALREADY :
 				  vtcp_stream_wait_connected(conn, false);
 	}
-	ret = -EISCONN;
-	if (h->lsn || h->pkt)
-		goto unlock;
 	vd = vtcp_handle_device(h, req->ifindex);
 	ret = PTR_ERR_OR_ZERO(vd);
 	if (ret)
@@ -418,9 +415,6 @@ int vtcp_handle_packet(struct vtcp_handle *h, const struct vtcp_packet *req)
 	queue_len = req->queue_len ?: VTCP_PKT_QUEUE_DEFAULT;
 
 	mutex_lock(&h->lock);
-	ret = -EISCONN;
-	if (h->lsn || h->conn || h->pkt)
-		goto unlock;
 	vd = vtcp_handle_device(h, req->ifindex);
 	ret = PTR_ERR_OR_ZERO(vd);
 	if (ret)
