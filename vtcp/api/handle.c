@@ -447,7 +447,7 @@ static struct vtcp_device *vtcp_handle_bound_device(struct vtcp_handle *h,
 	struct vtcp_listener *lsn = vtcp_handle_lsn(h);
 	struct vtcp_pktchan *chan = vtcp_handle_pkt(h);
 	struct vtcp_device *vd = NULL;
-	spinlock_t *lock;
+	spinlock_t *lock;	/* the listener's, or the channel's queue's */
 
 	if (!lsn && !chan)
 		return ERR_PTR(-EINVAL);
