@@ -464,7 +464,7 @@ static void vtcp_file_show_fdinfo(struct seq_file *m, struct file *file)
 
 static int vtcp_chardev_open(struct inode *inode, struct file *file)
 {
-	struct vtcp_handle *h = vtcp_handle_new();
+	struct vtcp_handle *h = vtcp_handle_new(file);
 	int ret;
 
 	if (!h)
@@ -475,7 +475,6 @@ static int vtcp_chardev_open(struct inode *inode, struct file *file)
 		return ret;
 	}
 	file->private_data = h;
-	h->file = file;
 	return 0;
 }
 

@@ -35,12 +35,14 @@
 #define VTCP_PKT_QUEUE_DEFAULT	512
 #define VTCP_PKT_QUEUE_MAX	4096
 
-struct vtcp_handle *vtcp_handle_new(void)
+/* A handle for @file, opened by the current task (whose file it is). */
+struct vtcp_handle *vtcp_handle_new(struct file *file)
 {
 	struct vtcp_handle *h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
 
 	if (!h)
 		return NULL;
+	h->file = file;
 	mutex_init(&h->lock);
 	init_waitqueue_head(&h->wq);
 	h->net = get_net(current->nsproxy->net_ns);
@@ -302,7 +304,9 @@ static int vtcp_handle_connect_tuple(const struct vtcp_connect *req,
 /*
  * The core of both CONNECTs: a connection on @vd for @tuple, charged to
  * @memcg and waking @hwq (if any) as well as its own waiters, in the
- * table and its SYN sent, with a reference for the caller.
+ * table and its SYN sent, with a reference for the caller. Takes over the
+ * caller's reference to @vd, and lets it go once the connection holds its
+ * own: the device may be unregistered while the connection is inserted.
  */
 static struct vtcp_conn *vtcp_handle_connect_open(struct vtcp_device *vd,
 						  const struct vtcp_tuple *tuple,
@@ -327,6 +331,7 @@ static struct vtcp_conn *vtcp_handle_connect_open(struct vtcp_device *vd,
 		else
 			vtcp_budget_conn_uncharge(budget);
 	}
+	vtcp_device_put(vd);
 	if (!conn)
 		return ERR_PTR(-ENOBUFS);
 	/* Not yet visible: set before anything can wake it. */
@@ -386,7 +391,6 @@ int vtcp_handle_connect(struct vtcp_handle *h, const struct vtcp_connect *req,
 	if (ret)
 		goto unlock;
 	conn = vtcp_handle_connect_open(vd, &tuple, &h->cfg, h->memcg, &h->wq);
-	vtcp_device_put(vd);
 	ret = PTR_ERR_OR_ZERO(conn);
 	if (ret)
 		goto unlock;
@@ -487,7 +491,6 @@ struct vtcp_conn *vtcp_handle_connect_fd(struct vtcp_handle *h,
 	if (IS_ERR(vd))
 		return ERR_CAST(vd);
 	conn = vtcp_handle_connect_open(vd, &tuple, &cfg, h->memcg, NULL);
-	vtcp_device_put(vd);
 	if (IS_ERR(conn) || nonblock)
 		return conn;
 	ret = vtcp_stream_wait_connected(conn, false);

@@ -39,7 +39,7 @@ struct vtcp_handle {
 	struct vtcp_pktchan *pkt;
 };
 
-struct vtcp_handle *vtcp_handle_new(void);
+struct vtcp_handle *vtcp_handle_new(struct file *file);
 void vtcp_handle_release(struct vtcp_handle *h);
 int vtcp_handle_listen(struct vtcp_handle *h, const struct vtcp_listen *req);
 struct vtcp_conn *vtcp_handle_accept(struct vtcp_handle *h,

@@ -5,7 +5,9 @@
  * where it used to do harm.
  */
 #include <kunit/test.h>
+#include <linux/anon_inodes.h>
 #include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
@@ -102,10 +104,31 @@ static void vtcp_race_handle_release(void *h)
 	vtcp_handle_release(h);
 }
 
+static void vtcp_race_file_put(void *file)
+{
+	fput(file);
+}
+
+static const struct file_operations vtcp_race_fops = {
+	.owner = THIS_MODULE,
+};
+
+/*
+ * A handle as /dev/vtcp's open makes one: with a file of the test's own
+ * credentials, which the permission check reads.
+ */
 static struct vtcp_handle *vtcp_race_handle(struct kunit *test)
 {
-	struct vtcp_handle *h = vtcp_handle_new();
+	struct vtcp_handle *h;
+	struct file *file;
 
+	file = anon_inode_getfile("[vtcp-race]", &vtcp_race_fops, NULL,
+				  O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, vtcp_race_file_put,
+						  file));
+	h = vtcp_handle_new(file);
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test,
