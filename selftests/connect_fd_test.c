@@ -343,17 +343,27 @@ TEST_F(cfd, a_listener_whose_device_is_gone_is_enodev)
 	close(lfd);
 }
 
+/*
+ * At max_conns (0 means no bound: the limit is set to what is held, one
+ * connection of ours at least) the next is ENOBUFS.
+ */
 TEST_F(cfd, past_the_connection_limit_is_enobufs)
 {
 	static const char *param = "/sys/module/vtcp/parameters/max_conns";
-	struct vtcp_connect_fd req;
 	long long old = vtcp_read_num("%s", param);
+	struct vtcp_connect_fd req;
+	int fd;
 
 	ASSERT_LT(0, old);
-	ASSERT_EQ(0, vtcp_write_file(param, "0"));
+	cfd_req(&req, CFD_HPORT, 0);
+	fd = cfd(self->lfd, &req);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, vtcp_sh("echo %ld > %s", vtcp_objects("connections"),
+			     param));
 	cfd_req(&req, CFD_HPORT, 0);
 	EXPECT_EQ(-ENOBUFS, cfd(self->lfd, &req));
 	ASSERT_EQ(0, vtcp_sh("echo %lld > %s", old, param));
+	close(fd);
 	EXPECT_TRUE(cfd_conns_back_to(self->conns0));
 }
 
