@@ -39,6 +39,12 @@ struct vtcp_pktcheck_case {
 	int ret;
 };
 
+/* A checksum made wrong by one bit: what the check must catch. */
+static void pc_spoil(__sum16 *sum)
+{
+	*sum = (__force __sum16)((__force u16)*sum ^ (__force u16)htons(1));
+}
+
 static const struct vtcp_pktcheck_case vtcp_pktcheck_cases[] = {
 	{ "v4_udp_ok", false, PC_NONE, 0 },
 	{ "v4_udp_without_checksum_ok", false, PC_UDP4_NO_CSUM, 0 },
@@ -118,7 +124,7 @@ static struct sk_buff *pc_build(struct kunit *test,
 	if (c->mut == PC_OTHER_PROTO || c->mut == PC_ICMP_IN_V6) {
 		/* Junk for UDP or ICMP: not looked at. */
 		proto = c->mut == PC_OTHER_PROTO ? IPPROTO_GRE : IPPROTO_ICMP;
-		uh->check ^= htons(1);
+		pc_spoil(&uh->check);
 	}
 
 	if (c->v6) {
@@ -141,7 +147,7 @@ static struct sk_buff *pc_build(struct kunit *test,
 			} else {
 				p[iplen + 3] = 1;	/* M */
 				/* A first fragment: the sum is the whole's. */
-				uh->check ^= htons(1);
+				pc_spoil(&uh->check);
 			}
 		}
 		if (c->mut == PC_V6_NO_NEXT)
@@ -160,14 +166,14 @@ static struct sk_buff *pc_build(struct kunit *test,
 			memset(p + iplen, IPOPT_NOOP, ext);
 		if (c->mut == PC_FRAGMENT) {
 			iph->frag_off = htons(IP_MF);
-			uh->check ^= htons(1);
+			pc_spoil(&uh->check);
 		}
 		ip_send_check(iph);
 		if (c->mut == PC_IP_OPTIONS_BAD_CSUM)
 			p[iplen] = IPOPT_END;	/* after the sum was made */
 	}
 	if (c->mut == PC_UDP_BAD_CSUM_NONLINEAR)
-		uh->check ^= htons(1);
+		pc_spoil(&uh->check);
 	return skb;
 }
 
