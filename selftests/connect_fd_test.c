@@ -352,18 +352,21 @@ TEST_F(cfd, past_the_connection_limit_is_enobufs)
 	static const char *param = "/sys/module/vtcp/parameters/max_conns";
 	long long old = vtcp_read_num("%s", param);
 	struct vtcp_connect_fd req;
-	int fd;
+	int fd, hc;
 
 	ASSERT_LT(0, old);
 	cfd_req(&req, CFD_HPORT, 0);
 	fd = cfd(self->lfd, &req);
 	ASSERT_LE(0, fd);
+	hc = accept(self->hfd, NULL, NULL);
+	ASSERT_LE(0, hc);
 	ASSERT_EQ(0, vtcp_sh("echo %ld > %s", vtcp_objects("connections"),
 			     param));
 	cfd_req(&req, CFD_HPORT, 0);
 	EXPECT_EQ(-ENOBUFS, cfd(self->lfd, &req));
 	ASSERT_EQ(0, vtcp_sh("echo %lld > %s", old, param));
 	close(fd);
+	close(hc);
 	EXPECT_TRUE(cfd_conns_back_to(self->conns0));
 }
 
