@@ -76,9 +76,10 @@ EXPORT_SYMBOL_IF_KUNIT(vtcp_handle_release);
 
 /*
  * The handle is bound (h->lock held): it reaches its device through its
- * listener or connection from now on, and lets its namespace go, so that
- * deleting the namespace deletes the device and ends them. Only unbound
- * handles keep their namespace alive, as unconnected sockets do.
+ * listener, connection or packet channel from now on, and lets its
+ * namespace go, so that deleting the namespace deletes the device and
+ * ends them. Only unbound handles keep their namespace alive, as
+ * unconnected sockets do.
  */
 static void vtcp_handle_bound(struct vtcp_handle *h)
 	__must_hold(&h->lock)
